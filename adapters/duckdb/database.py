@@ -1,0 +1,133 @@
+"""The DuckDB database: one read-write connection, a pool of worker threads each with its
+own cursor (security.md #46), and transactions pinned to one worker from BEGIN to the end."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+
+from adapters.duckdb.cache import UserCache
+from adapters.duckdb.migrate import migrate
+from application.errors import ConflictError
+
+T = TypeVar("T")
+Row = tuple[Any, ...]
+
+
+class DatabaseLockedError(Exception):
+    """Another process holds the database file (DuckDB allows one read-write process)."""
+
+
+class Worker:
+    """One thread and the cursor it owns; statements of a transaction all run here."""
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, name: str) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self.cursor: duckdb.DuckDBPyConnection = self._executor.submit(connection.cursor).result()
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, partial(fn, *args))
+
+    async def execute(self, sql: str, params: list[Any] | None = None) -> list[Row]:
+        return await self.run(_fetch, self.cursor, sql, params or [])
+
+    def close(self) -> None:
+        self._executor.submit(self.cursor.close).result()
+        self._executor.shutdown(wait=True)
+
+
+def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[Row]:
+    try:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+    except duckdb.TransactionException as exc:  # "Conflict on update!" and friends
+        raise ConflictError() from exc
+
+
+class Database:
+    def __init__(self, connection: duckdb.DuckDBPyConnection, threads: int) -> None:
+        self._connection = connection
+        self._free: deque[Worker] = deque(Worker(connection, f"db{i}") for i in range(threads))
+        self._all = list(self._free)
+        self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[Worker]]] = deque()
+        self._lock = threading.Lock()
+        self.user_cache = UserCache()
+
+    async def acquire(self) -> Worker:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._free:
+                return self._free.popleft()
+            waiter: asyncio.Future[Worker] = loop.create_future()
+            self._waiters.append((loop, waiter))
+        return await waiter
+
+    def release(self, worker: Worker) -> None:
+        with self._lock:
+            while self._waiters:
+                loop, waiter = self._waiters.popleft()
+                if not waiter.done() and not loop.is_closed():
+                    loop.call_soon_threadsafe(self._hand_over, waiter, worker)
+                    return
+            self._free.append(worker)
+
+    def _hand_over(self, waiter: asyncio.Future[Worker], worker: Worker) -> None:
+        if waiter.done():  # cancelled meanwhile: pass the worker on
+            self.release(worker)
+        else:
+            waiter.set_result(worker)
+
+    async def read(self, sql: str, params: list[Any] | None = None) -> list[Row]:
+        """One auto-committed read statement."""
+        worker = await self.acquire()
+        try:
+            return await worker.execute(sql, params)
+        finally:
+            self.release(worker)
+
+    def close(self) -> None:
+        for worker in self._all:
+            worker.close()
+        try:
+            self._connection.execute("CHECKPOINT")  # security.md #47: clean shutdown
+        finally:
+            self._connection.close()
+
+
+def open_database(path: Path, threads: int = 8) -> Database:
+    """Open (creating if needed) and migrate; a second opener fails fast and clearly."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        connection = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseLockedError(
+                f"{path} is already open in another allucanget API process; "
+                "only one API process may use a data directory"
+            ) from exc
+        raise
+    migrate(connection)
+    return Database(connection, threads)
+
+
+def to_db(moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def from_db(value: datetime | None) -> datetime | None:
+    return None if value is None else value.replace(tzinfo=UTC)
+
+
+def utc(value: datetime) -> datetime:
+    """A NOT NULL timestamp column, read back as an aware UTC datetime."""
+    return value.replace(tzinfo=UTC)

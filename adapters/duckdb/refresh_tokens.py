@@ -1,0 +1,74 @@
+"""DuckDBRefreshTokenRepository: rows of `refresh_tokens`, rotation as a conditional update."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
+from application.ports import RefreshTokenRepository
+from domain.tokens import RefreshToken
+
+COLUMNS = "jti, user_id, family_id, parent_jti, issued_at, expires_at, revoked_at, replaced_by"
+
+
+def _token(row: Row) -> RefreshToken:
+    return RefreshToken(
+        jti=row[0],
+        user_id=row[1],
+        family_id=row[2],
+        parent_jti=row[3],
+        issued_at=utc(row[4]),
+        expires_at=utc(row[5]),
+        revoked_at=from_db(row[6]),
+        replaced_by=row[7],
+    )
+
+
+class DuckDBRefreshTokenRepository(RefreshTokenRepository):
+    def __init__(self, worker: Worker) -> None:
+        self._worker = worker
+
+    async def get(self, jti: str) -> RefreshToken | None:
+        rows = await self._worker.execute(
+            f"SELECT {COLUMNS} FROM refresh_tokens WHERE jti = ?", [jti]
+        )
+        return _token(rows[0]) if rows else None
+
+    async def add(self, token: RefreshToken) -> None:
+        await self._worker.execute(
+            f"INSERT INTO refresh_tokens ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                token.jti,
+                token.user_id,
+                token.family_id,
+                token.parent_jti,
+                to_db(token.issued_at),
+                to_db(token.expires_at),
+                to_db(token.revoked_at),
+                token.replaced_by,
+            ],
+        )
+
+    async def retire(self, jti: str, successor_jti: str) -> bool:
+        # security.md #18: only a live row may be retired; exactly one request can win
+        rows = await self._worker.execute(
+            "UPDATE refresh_tokens SET replaced_by = ? "
+            "WHERE jti = ? AND replaced_by IS NULL AND revoked_at IS NULL RETURNING jti",
+            [successor_jti, jti],
+        )
+        return len(rows) == 1
+
+    async def revoke_family(self, family_id: str, now: datetime) -> None:
+        await self._worker.execute(
+            "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+            [to_db(now), family_id],
+        )
+
+    async def revoke_user_families(
+        self, user_id: str, now: datetime, *, keep_family: str | None = None
+    ) -> None:
+        await self._worker.execute(
+            "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL "
+            "AND family_id IS DISTINCT FROM ?",
+            [to_db(now), user_id, keep_family],
+        )

@@ -1,0 +1,53 @@
+"""DuckDBUnitOfWork: BEGIN on a pinned worker, COMMIT only when asked, ROLLBACK otherwise."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Self
+
+import duckdb
+
+from adapters.duckdb.database import Database, Worker
+from adapters.duckdb.refresh_tokens import DuckDBRefreshTokenRepository
+from adapters.duckdb.users import DuckDBUserRepository
+from application.ports import UnitOfWork
+
+
+class DuckDBUnitOfWork(UnitOfWork):
+    users: DuckDBUserRepository
+    refresh_tokens: DuckDBRefreshTokenRepository
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def __aenter__(self) -> Self:
+        self._worker: Worker = await self._database.acquire()
+        self._dirty: set[str] = set()
+        self._open = False
+        try:
+            await self._worker.execute("BEGIN TRANSACTION")
+        except BaseException:
+            self._database.release(self._worker)
+            raise
+        self._open = True
+        self.users = DuckDBUserRepository(self._worker, self._dirty)
+        self.refresh_tokens = DuckDBRefreshTokenRepository(self._worker)
+        return self
+
+    async def commit(self) -> None:
+        await self._worker.execute("COMMIT")  # conflicts surface here as ConflictError
+        self._open = False
+        self._database.user_cache.evict(self._dirty)
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self._open:
+                await self._worker.run(_rollback_quietly, self._worker.cursor)
+        finally:
+            self._open = False
+            self._database.release(self._worker)
+
+
+def _rollback_quietly(cursor: duckdb.DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):  # a failed COMMIT already ended the transaction
+        cursor.execute("ROLLBACK")

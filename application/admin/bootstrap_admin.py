@@ -1,0 +1,51 @@
+"""Use case: create or promote the first admin (CLI or environment at start-up)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork
+from domain.users import PasswordPolicy, Role, User, normalize_email
+
+
+class BootstrapOutcome(StrEnum):
+    CREATED = "created"
+    PROMOTED = "promoted"
+    ALREADY_ADMIN = "already_admin"
+
+
+@dataclass(frozen=True, slots=True)
+class BootstrapAdmin:
+    """Admins only come from this explicit step, never from defaults (security.md #8).
+    An existing account with that email is promoted; its password is left unchanged."""
+
+    uow: UnitOfWork
+    hasher: PasswordHasher
+    clock: Clock
+    ids: IdGenerator
+    policy: PasswordPolicy
+
+    async def execute(self, *, email: str, password: str) -> BootstrapOutcome:
+        address = normalize_email(email)
+        async with self.uow as uow:
+            existing = await uow.users.get_by_email(address)
+            if existing is not None:
+                if existing.is_admin:
+                    return BootstrapOutcome.ALREADY_ADMIN
+                await uow.users.set_role(existing.id, Role.ADMIN)
+                await uow.refresh_tokens.revoke_user_families(existing.id, self.clock.now())
+                await uow.commit()
+                return BootstrapOutcome.PROMOTED
+        self.policy.check(password)
+        admin = User(
+            id=self.ids.new_id(),
+            email=address,
+            role=Role.ADMIN,
+            password_hash=await self.hasher.hash(password),
+            created_at=self.clock.now(),
+        )
+        async with self.uow as uow:
+            await uow.users.add(admin)
+            await uow.commit()
+        return BootstrapOutcome.CREATED

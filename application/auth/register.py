@@ -1,0 +1,42 @@
+"""Use case: create an account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.errors import EmailTakenError, RegistrationDisabledError
+from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork
+from domain.users import PasswordPolicy, Role, User, normalize_email
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterUser:
+    """Create a normal user (never an admin) with a unique email and a policy-compliant
+    password. Registration can be switched off by configuration."""
+
+    uow: UnitOfWork
+    hasher: PasswordHasher
+    clock: Clock
+    ids: IdGenerator
+    policy: PasswordPolicy
+    open: bool = True
+
+    async def execute(self, *, email: str, password: str) -> User:
+        if not self.open:
+            raise RegistrationDisabledError()
+        address = normalize_email(email)
+        self.policy.check(password)
+        async with self.uow as uow:
+            if await uow.users.get_by_email(address) is not None:
+                raise EmailTakenError()
+        user = User(
+            id=self.ids.new_id(),
+            email=address,
+            role=Role.USER,
+            password_hash=await self.hasher.hash(password),
+            created_at=self.clock.now(),
+        )
+        async with self.uow as uow:
+            await uow.users.add(user)  # the unique index still decides a race
+            await uow.commit()
+        return user

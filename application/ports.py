@@ -1,0 +1,104 @@
+"""Ports: what the use cases need from the outside world, as Protocols."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, Self
+
+from domain.tokens import RefreshToken
+from domain.users import Role, User
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class IdGenerator(Protocol):
+    def new_id(self) -> str: ...
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: str) -> User | None: ...
+    async def get_by_email(self, email: str) -> User | None: ...
+    async def add(self, user: User) -> None: ...
+    async def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
+    async def set_role(self, user_id: str, role: Role) -> None: ...
+    async def count_admins(self) -> int: ...
+
+
+class RefreshTokenRepository(Protocol):
+    async def get(self, jti: str) -> RefreshToken | None: ...
+    async def add(self, token: RefreshToken) -> None: ...
+    async def retire(self, jti: str, successor_jti: str) -> bool:
+        """Set `replaced_by` only if the token is still live; False when another won."""
+        ...
+
+    async def revoke_family(self, family_id: str, now: datetime) -> None: ...
+    async def revoke_user_families(
+        self, user_id: str, now: datetime, *, keep_family: str | None = None
+    ) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """A transaction: leaving the block without `commit()` rolls everything back."""
+
+    users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(self, *exc: object) -> None: ...
+    async def commit(self) -> None: ...
+
+
+class UserLookup(Protocol):
+    """The per-request read of a user (existence and current role), cheap and current."""
+
+    async def get(self, user_id: str) -> User | None: ...
+
+
+class PasswordHasher(Protocol):
+    async def hash(self, password: str) -> str: ...
+    async def verify_and_update(
+        self, password: str, password_hash: str | None
+    ) -> tuple[bool, str | None]:
+        """Verify (a dummy verify when `password_hash` is None); return a re-hash if due."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: str
+    role: str
+    family_id: str | None
+    jti: str
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshClaims:
+    user_id: str
+    jti: str
+    family_id: str
+
+
+class TokenIssuer(Protocol):
+    access_ttl_s: int
+
+    def issue_access(self, user: User, family_id: str, now: datetime) -> str: ...
+    def read_access(self, token: str, now: datetime) -> AccessClaims: ...
+    def encode_refresh(self, token: RefreshToken) -> str:
+        """Deterministic: the same row always encodes to the same string."""
+        ...
+
+    def read_refresh(self, token: str, now: datetime) -> RefreshClaims: ...
+
+
+class LoginThrottle(Protocol):
+    """Counts failed sign-ins per key (account, client address) in a sliding window."""
+
+    def retry_after(self, keys: list[str], now: datetime) -> int:
+        """Seconds until these keys may try again; 0 when they may now."""
+        ...
+
+    def record_failure(self, keys: list[str], now: datetime) -> None: ...
+    def reset(self, key: str) -> None: ...

@@ -1,0 +1,48 @@
+"""The one error base of the system; each error carries the contract's stable `code`."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class Error(Exception):
+    code: ClassVar[str] = "error"
+    default_detail: ClassVar[str] = ""
+
+    def __init__(self, detail: str | None = None) -> None:
+        self.detail = detail if detail is not None else self.default_detail
+        super().__init__(self.detail or self.code)
+
+
+class TokenInvalidError(Error):
+    code = "token_invalid"
+    default_detail = "The token is malformed, has a bad signature or the wrong type."
+
+
+class TokenExpiredError(Error):
+    code = "token_expired"
+    default_detail = "Sign in again or refresh the token."
+
+
+class TokenRevokedError(Error):
+    code = "token_revoked"
+    default_detail = "This session was signed out. Sign in again."
+
+
+class TokenReusedError(Error):
+    code = "token_reused"
+    default_detail = "This refresh token was already used; the session was closed for safety."
+
+
+class WeakPasswordError(Error):
+    code = "weak_password"
+
+
+class InvalidEmailError(Error):
+    code = "invalid_email"
+    default_detail = "Enter a valid email address."
+
+
+class LastAdminError(Error):
+    code = "last_admin"
+    default_detail = "At least one admin must remain."

@@ -1,0 +1,83 @@
+"""create_app: the FastAPI application, built from settings through the container."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from entrypoints.api import problems
+from entrypoints.api.edge import EdgeMiddleware
+from entrypoints.api.routes import auth, health
+from entrypoints.api.schemas.common import ProblemOut
+from entrypoints.container import Container
+from entrypoints.settings import Settings
+
+log = logging.getLogger("allucanget.api")
+
+
+def create_app(settings: Settings, container: Container | None = None) -> FastAPI:
+    container = container or Container(settings=settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        container.init_resources()
+        container.tokens()  # the signing key is read (or generated) now, not at first login
+        await _bootstrap_admin(container, settings)
+        try:
+            yield
+        finally:
+            container.shutdown_resources()
+
+    app = FastAPI(
+        title="allucanget API",
+        version="0.1.0",
+        description="Accounts, admins and AI generation behind one login.",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    container.wire(modules=["entrypoints.api.deps"])
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    app.add_middleware(EdgeMiddleware)
+    _register_problem_schema(app)
+    return app
+
+
+async def _bootstrap_admin(container: Container, settings: Settings) -> None:
+    """ALLUCANGET_ADMIN_EMAIL/PASSWORD create the first admin, only while none exists."""
+    if not (settings.admin_email and settings.admin_password):
+        return
+    if await container.has_admin().execute():
+        return
+    outcome = await container.bootstrap_admin().execute(
+        email=settings.admin_email, password=settings.admin_password.get_secret_value()
+    )
+    log.info("admin bootstrap", extra={"event": "authz_change", "outcome": str(outcome)})
+
+
+def _register_problem_schema(app: FastAPI) -> None:
+    original = app.openapi
+
+    def openapi() -> dict[str, object]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault(
+            "ProblemOut", ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for name, sub in (
+            ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
+            .get("$defs", {})
+            .items()
+        ):
+            components.setdefault(name, sub)
+        components["ProblemOut"].pop("$defs", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

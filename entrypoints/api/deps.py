@@ -1,0 +1,127 @@
+"""FastAPI dependencies: the only place routes meet the container, plus the caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import Depends, Request
+
+from adapters.duckdb.database import Database
+from application.admin.bootstrap_admin import BootstrapAdmin
+from application.auth.authenticate import Authenticate
+from application.auth.change_password import ChangePassword
+from application.auth.current_user import Caller, CurrentUser
+from application.auth.logout import Logout
+from application.auth.refresh_tokens import RefreshTokens
+from application.auth.register import RegisterUser
+from application.errors import ForbiddenError, NotAuthenticatedError
+from domain.errors import TokenInvalidError
+from entrypoints.api.client_address import client_address
+from entrypoints.container import Container
+from entrypoints.settings import Settings
+
+MAX_AUTHORIZATION = 4096  # security.md #17: hostile headers get 401, never 5xx
+
+
+@inject
+def _register(
+    uc: Annotated[RegisterUser, Depends(Provide[Container.register_user])],
+) -> RegisterUser:
+    return uc
+
+
+@inject
+def _authenticate(
+    uc: Annotated[Authenticate, Depends(Provide[Container.authenticate])],
+) -> Authenticate:
+    return uc
+
+
+@inject
+def _refresh(
+    uc: Annotated[RefreshTokens, Depends(Provide[Container.refresh_tokens])],
+) -> RefreshTokens:
+    return uc
+
+
+@inject
+def _logout(uc: Annotated[Logout, Depends(Provide[Container.logout])]) -> Logout:
+    return uc
+
+
+@inject
+def _change_password(
+    uc: Annotated[ChangePassword, Depends(Provide[Container.change_password])],
+) -> ChangePassword:
+    return uc
+
+
+@inject
+def _current_user(
+    uc: Annotated[CurrentUser, Depends(Provide[Container.current_user])],
+) -> CurrentUser:
+    return uc
+
+
+@inject
+def _bootstrap(
+    uc: Annotated[BootstrapAdmin, Depends(Provide[Container.bootstrap_admin])],
+) -> BootstrapAdmin:
+    return uc
+
+
+@inject
+def _settings(settings: Annotated[Settings, Depends(Provide[Container.settings])]) -> Settings:
+    return settings
+
+
+RegisterUserDep = Annotated[RegisterUser, Depends(_register)]
+AuthenticateDep = Annotated[Authenticate, Depends(_authenticate)]
+RefreshTokensDep = Annotated[RefreshTokens, Depends(_refresh)]
+LogoutDep = Annotated[Logout, Depends(_logout)]
+ChangePasswordDep = Annotated[ChangePassword, Depends(_change_password)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization")
+    if not header:
+        raise NotAuthenticatedError()
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or " " in token or len(header) > MAX_AUTHORIZATION:
+        raise TokenInvalidError("Send exactly one bearer token.")
+    return token
+
+
+async def _caller(
+    request: Request,
+    current_user: Annotated[CurrentUser, Depends(_current_user)],
+) -> Caller:
+    caller = await current_user.execute(access_token=bearer_token(request))
+    request.state.user_id = caller.user.id
+    return caller
+
+
+async def _admin(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
+    if not caller.user.is_admin:  # the stored role decides, not the token's claim
+        raise ForbiddenError("This needs the admin role.")
+    return caller
+
+
+def _client(request: Request, settings: SettingsDep) -> str:
+    return client_address(request, settings.trusted_proxies)
+
+
+CurrentCaller = Annotated[Caller, Depends(_caller)]
+AdminCaller = Annotated[Caller, Depends(_admin)]
+ClientAddress = Annotated[str, Depends(_client)]
+
+
+@inject
+def _database(database: Annotated[Database, Depends(Provide[Container.database])]) -> Database:
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(_database)]

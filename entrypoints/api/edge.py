@@ -1,0 +1,126 @@
+"""EdgeMiddleware: request ids, security headers, a body-size cap and the last-resort 500."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+log = logging.getLogger("allucanget.api")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+# security.md #41: the API sends nosniff and no-store as well
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"cache-control", b"no-store"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+DOCS_PATHS = ("/docs", "/redoc")
+
+
+class BodyTooLargeError(Exception):
+    pass
+
+
+class EdgeMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int = 1 << 20) -> None:
+        self.app = app
+        self.max_body = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = _with_headers(message.get("headers", []), request_id, scope)
+            await send(message)
+
+        if _declared_length(scope) > self.max_body:
+            await _problem(send_with_headers, 413, "payload_too_large", request_id)
+            return
+        try:
+            await self.app(scope, self._capped(receive), send_with_headers)
+        except BodyTooLargeError:
+            if not started:
+                await _problem(send_with_headers, 413, "payload_too_large", request_id)
+        except Exception:
+            log.exception("unexpected error", extra={"request_id": request_id})
+            if not started:
+                await _problem(send_with_headers, 500, "internal_error", request_id)
+
+    def _capped(self, receive: Receive) -> Receive:
+        seen = 0
+
+        async def capped() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_body:  # chunked bodies have no Content-Length (security.md #36)
+                raise BodyTooLargeError()
+            return message
+
+        return capped
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id" and 0 < len(value) <= 64 and value.isascii():
+            text: str = value.decode()
+            if text.replace("-", "").isalnum():
+                return text
+    return secrets.token_hex(8)
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
+
+
+def _with_headers(headers: Any, request_id: str, scope: Scope) -> list[tuple[bytes, bytes]]:
+    present = {bytes(name).lower() for name, _ in headers}
+    merged = [(bytes(n), bytes(v)) for n, v in headers if bytes(n).lower() != b"server"]
+    for name, value in SECURITY_HEADERS:
+        if name not in present:
+            merged.append((name, value))
+    if not str(scope.get("path", "")).startswith(DOCS_PATHS):
+        merged.append((b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"))
+    merged.append((b"x-request-id", request_id.encode()))
+    return merged
+
+
+async def _problem(send: Send, status: int, code: str, request_id: str) -> None:
+    titles = {413: "Payload too large", 500: "Internal error"}
+    body = json.dumps(
+        {
+            "type": f"/problems/{code.replace('_', '-')}",
+            "title": titles[status],
+            "status": status,
+            "detail": titles[status],
+            "code": code,
+            "request_id": request_id,
+        }
+    ).encode()
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", b"%d" % len(body)),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,125 @@
+"""Errors as RFC 9457 problem documents: one table from `code` to status and title."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Final
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from application.errors import RateLimitedError
+from domain.errors import Error
+
+log = logging.getLogger("allucanget.api")
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    status: int
+    title: str
+
+
+PROBLEMS: Final[dict[str, Problem]] = {
+    "validation_error": Problem(422, "Invalid request"),
+    "invalid_email": Problem(422, "Invalid email address"),
+    "weak_password": Problem(422, "Password not accepted"),
+    "invalid_credentials": Problem(401, "Invalid email or password"),
+    "not_authenticated": Problem(401, "Not authenticated"),
+    "token_invalid": Problem(401, "Invalid token"),
+    "token_expired": Problem(401, "Token expired"),
+    "token_revoked": Problem(401, "Token revoked"),
+    "token_reused": Problem(401, "Refresh token reused"),
+    "forbidden": Problem(403, "Forbidden"),
+    "not_found": Problem(404, "Not found"),
+    "method_not_allowed": Problem(405, "Method not allowed"),
+    "email_taken": Problem(409, "Email already registered"),
+    "last_admin": Problem(409, "At least one admin must remain"),
+    "conflict": Problem(409, "Changed concurrently, retry"),
+    "payload_too_large": Problem(413, "Payload too large"),
+    "unsupported_media_type": Problem(415, "Unsupported media type"),
+    "rate_limited": Problem(429, "Too many requests"),
+    "internal_error": Problem(500, "Internal error"),
+    "service_unavailable": Problem(503, "Service unavailable"),
+}
+BEARER_CHALLENGES = {"not_authenticated": "Bearer", "token_invalid": 'Bearer error="invalid_token"'}
+
+
+def problem_response(code: str, detail: str, request: Request, **extra: Any) -> JSONResponse:
+    problem = PROBLEMS[code]
+    body = {
+        "type": f"/problems/{code.replace('_', '-')}",
+        "title": problem.title,
+        "status": problem.status,
+        "detail": detail or problem.title,
+        "code": code,
+        **extra,
+    }
+    headers = {}
+    if problem.status == 401:  # RFC 6750 §3: every 401 carries a Bearer challenge
+        headers["WWW-Authenticate"] = BEARER_CHALLENGES.get(code, 'Bearer error="invalid_token"')
+    return JSONResponse(body, status_code=problem.status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: every status it can answer, documented in OpenAPI."""
+    statuses: dict[int, list[str]] = {}
+    for code in (*codes, "validation_error", "rate_limited"):
+        statuses.setdefault(PROBLEMS[code].status, []).append(code)
+    return {
+        status: {
+            "description": ", ".join(sorted(set(names))),
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemOut"}}},
+        }
+        for status, names in sorted(statuses.items())
+    }
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(Error, _on_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+async def _on_error(request: Request, exc: Error) -> JSONResponse:
+    response = problem_response(exc.code, exc.detail, request)
+    if isinstance(exc, RateLimitedError):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
+
+
+async def _on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [
+        {"loc": [str(part) for part in error.get("loc", ())], "msg": str(error.get("msg", ""))}
+        for error in exc.errors()
+    ]
+    log.info("input_validation_fail", extra={"event": "input_validation_fail"})
+    return problem_response(
+        "validation_error", "The request does not match the schema.", request, errors=errors
+    )
+
+
+async def _on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+        415: "unsupported_media_type",
+    }.get(exc.status_code, "validation_error")
+    response = problem_response(code, "", request)
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", "-")
+    log.exception("unexpected error", extra={"request_id": request_id})
+    return problem_response(
+        "internal_error", "Something went wrong on our side.", request, request_id=request_id
+    )

@@ -1,0 +1,116 @@
+"""Auth routes: register, sign in, refresh, sign out, who am I, change password."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+
+from application.auth.authenticate import Authenticate
+from application.auth.change_password import ChangePassword
+from application.auth.current_user import CurrentUser
+from application.auth.logout import Logout
+from application.auth.refresh_tokens import RefreshTokens
+from application.auth.register import RegisterUser
+from entrypoints.api.deps import (
+    AuthenticateDep,
+    ChangePasswordDep,
+    ClientAddress,
+    CurrentCaller,
+    LogoutDep,
+    RefreshTokensDep,
+    RegisterUserDep,
+)
+from entrypoints.api.login_body import LOGIN_OPENAPI, login_credentials
+from entrypoints.api.problems import problem_responses
+from entrypoints.api.schemas.auth import (
+    CredentialsIn,
+    PasswordChangeIn,
+    RefreshIn,
+    TokenPairOut,
+    UserOut,
+)
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+AUTHED = ("not_authenticated", "token_invalid", "token_expired")
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
+
+
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses("email_taken", "forbidden", "weak_password", "invalid_email"),
+    description=inspect.getdoc(RegisterUser),
+)
+async def register(body: CredentialsIn, register_user: RegisterUserDep) -> UserOut:
+    user = await register_user.execute(email=body.email, password=body.password)
+    return UserOut.of(user)
+
+
+@router.post(
+    "/login",
+    responses=problem_responses("invalid_credentials", "unsupported_media_type"),
+    description=inspect.getdoc(Authenticate),
+    openapi_extra=LOGIN_OPENAPI,
+)
+async def login(
+    response: Response,
+    authenticate: AuthenticateDep,
+    client: ClientAddress,
+    credentials: Annotated[CredentialsIn, Depends(login_credentials)],
+) -> TokenPairOut:
+    pair = await authenticate.execute(
+        email=credentials.email, password=credentials.password, client=client
+    )
+    response.headers.update(NO_STORE)
+    return TokenPairOut.of(pair)
+
+
+@router.post(
+    "/refresh",
+    responses=problem_responses(
+        "token_invalid", "token_expired", "token_revoked", "token_reused", "conflict"
+    ),
+    description=inspect.getdoc(RefreshTokens),
+)
+async def refresh(
+    body: RefreshIn, response: Response, refresh_tokens: RefreshTokensDep
+) -> TokenPairOut:
+    pair = await refresh_tokens.execute(refresh_token=body.refresh_token)
+    response.headers.update(NO_STORE)
+    return TokenPairOut.of(pair)
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses("token_invalid", "token_expired", "conflict"),
+    description=inspect.getdoc(Logout),
+)
+async def logout(body: RefreshIn, logout_uc: LogoutDep) -> Response:
+    await logout_uc.execute(refresh_token=body.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me", responses=problem_responses(*AUTHED), description=inspect.getdoc(CurrentUser))
+async def me(caller: CurrentCaller) -> UserOut:
+    return UserOut.of(caller.user)
+
+
+@router.put(
+    "/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(*AUTHED, "invalid_credentials", "weak_password", "conflict"),
+    description=inspect.getdoc(ChangePassword),
+)
+async def change_password(
+    body: PasswordChangeIn, caller: CurrentCaller, change: ChangePasswordDep
+) -> Response:
+    await change.execute(
+        user_id=caller.user.id,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        session=caller.claims.family_id,
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

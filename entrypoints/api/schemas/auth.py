@@ -1,0 +1,59 @@
+"""Schemas of the auth routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from application.auth.tokens import TokenPair
+from domain.users import User
+from entrypoints.api.schemas.common import StrictIn
+
+# Bounds keep hostile bodies cheap; the password policy (8..1024) answers 422 weak_password.
+Email = Field(min_length=3, max_length=320)
+Password = Field(min_length=1, max_length=4096)
+Token = Field(min_length=1, max_length=4096)
+
+
+class CredentialsIn(StrictIn):
+    email: str = Email
+    password: str = Password
+
+
+class RefreshIn(StrictIn):
+    refresh_token: str = Token
+
+
+class PasswordChangeIn(StrictIn):
+    current_password: str = Password
+    new_password: str = Password
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    role: Literal["user", "admin"]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(id=user.id, email=user.email, role=user.role.value, created_at=user.created_at)
+
+
+class TokenPairOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
+    expires_in: int
+    refresh_expires_in: int
+
+    @classmethod
+    def of(cls, pair: TokenPair) -> TokenPairOut:
+        return cls(
+            access_token=pair.access_token,
+            refresh_token=pair.refresh_token,
+            expires_in=pair.expires_in,
+            refresh_expires_in=pair.refresh_expires_in,
+        )

@@ -1,0 +1,97 @@
+"""The `allucanget` command: serve | api | web | create-admin | simulator."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from entrypoints.settings import ConfigurationError, Settings, load_settings
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="listen address (ALLUCANGET_HOST, default 127.0.0.1)")
+    parser.add_argument("--api-port", type=int, help="API port (ALLUCANGET_API_PORT, 8000)")
+    parser.add_argument("--web-port", type=int, help="web UI port (ALLUCANGET_WEB_PORT, 5000)")
+    parser.add_argument("--data-dir", type=Path, help="data directory (ALLUCANGET_DATA_DIR)")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(
+        host=args.host, api_port=args.api_port, web_port=args.web_port, data_dir=args.data_dir
+    )
+
+
+def cmd_api(args: argparse.Namespace) -> int:
+    from entrypoints.api.server import serve_api
+
+    return serve_api(_settings(args))
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from entrypoints.web.server import serve
+
+    serve(_settings(args))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from entrypoints.supervisor import supervise
+
+    return supervise(_settings(args))
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    from entrypoints.admin_cli import create_admin
+
+    settings = _settings(args)
+    password = os.environ.get("ALLUCANGET_ADMIN_PASSWORD") or getpass.getpass("Admin password: ")
+    return asyncio.run(create_admin(settings, args.email, password))
+
+
+def cmd_simulator(args: argparse.Namespace) -> int:
+    from simulator.cli import main as simulator_main
+
+    return simulator_main(args.rest)
+
+
+COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
+    "serve": ("run the API and the web UI together", cmd_serve),
+    "api": ("run the REST API alone", cmd_api),
+    "web": ("run the web UI alone", cmd_web),
+    "create-admin": ("create the first admin (or promote an account)", cmd_create_admin),
+    "simulator": ("run the OpenRouter simulator on loopback", cmd_simulator),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="allucanget", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (help_text, _) in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text)
+        if name == "simulator":
+            command.add_argument("rest", nargs=argparse.REMAINDER)
+            continue
+        _common(command)
+        if name == "create-admin":
+            command.add_argument("--email", required=True)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command][1](args)
+    except ConfigurationError as exc:
+        print(f"allucanget: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The composition root: the one place that chooses an adapter for each port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from adapters.duckdb.database import Database, open_database
+from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
+from adapters.duckdb.users import DuckDBUserLookup
+from adapters.security.passwords import LibpassPasswordHasher, load_common_passwords
+from adapters.security.throttle import InMemoryLoginThrottle
+from adapters.security.tokens import JwtTokenIssuer
+from adapters.system import SystemClock, UuidGenerator
+from application.admin.bootstrap_admin import BootstrapAdmin
+from application.admin.has_admin import HasAdmin
+from application.auth.authenticate import Authenticate
+from application.auth.change_password import ChangePassword
+from application.auth.current_user import CurrentUser
+from application.auth.logout import Logout
+from application.auth.refresh_tokens import RefreshTokens
+from application.auth.register import RegisterUser
+from domain.users import PasswordPolicy
+from entrypoints.settings import Settings
+
+
+def _database(settings: Settings) -> Iterator[Database]:
+    database = open_database(settings.database_path, settings.db_threads)
+    yield database
+    database.close()
+
+
+def _hasher(settings: Settings) -> Iterator[LibpassPasswordHasher]:
+    hasher = LibpassPasswordHasher(
+        memory_kib=settings.argon2_memory_kib,
+        time_cost=settings.argon2_time_cost,
+        parallelism=settings.argon2_parallelism,
+        threads=settings.hash_threads,
+    )
+    yield hasher
+    hasher.close()
+
+
+def _throttle(settings: Settings) -> InMemoryLoginThrottle:
+    return InMemoryLoginThrottle(
+        limits={
+            "account": settings.login_max_failures_per_account,
+            "client": settings.login_max_failures_per_address,
+        },
+        window_s=settings.login_window_s,
+    )
+
+
+class Container(containers.DeclarativeContainer):
+    wiring_config = containers.WiringConfiguration(modules=["entrypoints.api.deps"])
+
+    settings = providers.Dependency(instance_of=Settings)
+
+    database = providers.Resource(_database, settings=settings)
+    hasher = providers.Resource(_hasher, settings=settings)
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(UuidGenerator)
+    throttle = providers.Singleton(_throttle, settings=settings)
+    tokens = providers.Singleton(
+        JwtTokenIssuer,
+        secret=settings.provided.resolved_secret.call(),
+        access_ttl_s=settings.provided.access_token_ttl_s,
+    )
+    policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
+    user_lookup = providers.Singleton(DuckDBUserLookup, database=database)
+    uow = providers.Factory(DuckDBUnitOfWork, database=database)
+
+    register_user = providers.Factory(
+        RegisterUser,
+        uow=uow,
+        hasher=hasher,
+        clock=clock,
+        ids=ids,
+        policy=policy,
+        open=settings.provided.allow_registration,
+    )
+    authenticate = providers.Factory(
+        Authenticate,
+        uow=uow,
+        hasher=hasher,
+        tokens=tokens,
+        clock=clock,
+        ids=ids,
+        throttle=throttle,
+        family_lifetime=providers.Factory(
+            timedelta, seconds=settings.provided.refresh_family_ttl_s
+        ),
+    )
+    refresh_tokens = providers.Factory(
+        RefreshTokens,
+        uow=uow,
+        tokens=tokens,
+        clock=clock,
+        ids=ids,
+        grace=providers.Factory(timedelta, seconds=settings.provided.refresh_grace_s),
+    )
+    logout = providers.Factory(Logout, uow=uow, tokens=tokens, clock=clock)
+    change_password = providers.Factory(
+        ChangePassword, uow=uow, hasher=hasher, clock=clock, policy=policy
+    )
+    current_user = providers.Factory(CurrentUser, users=user_lookup, tokens=tokens, clock=clock)
+    bootstrap_admin = providers.Factory(
+        BootstrapAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy
+    )
+    has_admin = providers.Factory(HasAdmin, uow=uow)

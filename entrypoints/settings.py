@@ -1,0 +1,124 @@
+"""Settings: the one reader of the environment (and of an optional .env file)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32  # security.md #11: an HS256 key of at least 32 random bytes
+SECRET_FILE = "secret_key"  # noqa: S105 (a file name)
+
+
+class ConfigurationError(Exception):
+    """Start-up refused: the configuration is unusable (message is for the operator)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ALLUCANGET_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    host: str = "127.0.0.1"
+    api_port: int = Field(8000, ge=1, le=65535)
+    web_port: int = Field(5000, ge=1, le=65535)
+    data_dir: Path = Path("./data")
+    api_url: str | None = None
+    secret_key: SecretStr | None = None
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+
+    allow_registration: bool = True
+    access_token_ttl_s: int = Field(900, ge=1, le=900)  # api-contract: 15 minutes
+    refresh_family_ttl_s: int = Field(14 * 24 * 3600, ge=60, le=30 * 24 * 3600)
+    refresh_grace_s: float = Field(10.0, ge=0, le=60)  # api-contract: 0 = strict reuse
+
+    # security.md #1: never below the OWASP floor m=19456 KiB, t=2, p=1
+    argon2_memory_kib: int = Field(65536, ge=19456)
+    argon2_time_cost: int = Field(3, ge=2)
+    argon2_parallelism: int = Field(4, ge=1)
+    hash_threads: int = Field(2, ge=1, le=64)
+
+    # security.md #7: throttle per account and per client address
+    login_max_failures_per_account: int = Field(5, ge=1)
+    login_max_failures_per_address: int = Field(20, ge=1)
+    login_window_s: int = Field(900, ge=1)
+    trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
+
+    db_threads: int = Field(8, ge=1, le=64)
+    secure_cookies: bool = False  # set true when the web UI is served over https
+    log_level: str = "INFO"
+
+    openrouter_api_key: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("OPENROUTER_API_KEY", "openrouter_api_key")
+    )
+    openrouter_base_url: str = Field(
+        "https://openrouter.ai/api/v1",
+        validation_alias=AliasChoices("OPENROUTER_BASE_URL", "openrouter_base_url"),
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"ALLUCANGET_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes")
+        return value
+
+    @model_validator(mode="after")
+    def _default_api_url(self) -> Settings:
+        if self.api_url is None:
+            self.api_url = f"http://{self.host}:{self.api_port}"
+        return self
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "allucanget.duckdb"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def openrouter_configured(self) -> bool:
+        return bool(self.openrouter_api_key.get_secret_value())
+
+    def resolved_secret(self) -> str:
+        """The configured key, or the one generated into the data directory (mode 0600)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        return _load_or_create_secret(self.data_dir / SECRET_FILE)
+
+
+def _load_or_create_secret(path: Path) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        secret = path.read_text(encoding="utf-8").strip()
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise ConfigurationError(f"{path} holds a key shorter than 32 bytes") from None
+        return secret
+    secret = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secret)
+    return secret
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment; explicit overrides (CLI flags) win."""
+    clean = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return Settings(**clean)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc

@@ -1,0 +1,54 @@
+"""The Flask web UI: an HTTP client of the API, built by create_app(settings)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from entrypoints.settings import Settings
+from entrypoints.web import session, views
+from entrypoints.web.api_client import ApiClient
+from entrypoints.web.security import install_headers, session_key
+
+MAX_BODY_BYTES = 1024 * 1024  # forms only; nothing here takes uploads yet
+
+
+def create_app(settings: Settings, api: ApiClient | None = None) -> Flask:
+    """Build the web app; `api` lets tests hand in a client of their own."""
+    app = Flask(__name__)
+    app.config.update(_config(settings))
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.extensions[session.API_EXTENSION] = api or ApiClient(_api_url(settings))
+    CSRFProtect(app)  # security.md #40: every POST, logout included
+    install_headers(app, hsts=settings.secure_cookies)
+    session.install(app)
+    views.register(app)
+    return app
+
+
+def _config(settings: Settings) -> dict[str, Any]:
+    secure = settings.secure_cookies
+    return {
+        "DEBUG": False,
+        "SECRET_KEY": session_key(settings.resolved_secret()),
+        # security.md #39: __Host- needs Secure, Path=/ and no Domain, so only over https.
+        "SESSION_COOKIE_NAME": "__Host-allucanget" if secure else "allucanget_session",
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
+        # The cookie dies with the refresh family (security.md #22) and browsing does not
+        # extend it.
+        "PERMANENT_SESSION_LIFETIME": timedelta(seconds=settings.refresh_family_ttl_s),
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        "PREFERRED_URL_SCHEME": "https" if secure else "http",
+    }
+
+
+def _api_url(settings: Settings) -> str:
+    return settings.api_url or f"http://{settings.host}:{settings.api_port}"

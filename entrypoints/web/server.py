@@ -1,0 +1,33 @@
+"""Serve the web UI with waitress, a production WSGI server."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import waitress
+from flask import Flask
+
+from entrypoints.settings import Settings
+from entrypoints.web import create_app
+from entrypoints.web.session import API_EXTENSION
+
+THREADS = 8
+IDENT = "allucanget"  # security.md #41: a bland Server header, no product or version
+
+
+def build_server(app: Flask, host: str, port: int) -> Any:
+    """A waitress server for `app`, bound but not yet running."""
+    return waitress.create_server(app, host=host, port=port, threads=THREADS, ident=IDENT)
+
+
+def serve(settings: Settings) -> None:
+    """Run the web UI on settings.host:settings.web_port until interrupted."""
+    logging.basicConfig(level=settings.log_level)
+    app = create_app(settings)
+    server = build_server(app, settings.host, settings.web_port)
+    server.print_listen("allucanget web UI on http://{}:{}")
+    try:
+        server.run()  # returns on Ctrl-C or SystemExit
+    finally:
+        app.extensions[API_EXTENSION].close()

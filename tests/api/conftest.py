@@ -1,0 +1,78 @@
+"""The FastAPI app with real adapters on a temporary data directory, driven in-process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dependency_injector import providers
+from fastapi.testclient import TestClient
+
+from entrypoints.api.app import create_app
+from entrypoints.container import Container
+from entrypoints.settings import Settings, load_settings
+from tests.fakes import FakeClock
+
+SECRET = "api-test-signing-key-0123456789abcdef"
+PASSWORD = "correct horse battery staple"
+CHEAP_HASHING = {"argon2_memory_kib": 19456, "argon2_time_cost": 2, "argon2_parallelism": 1}
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {"data_dir": tmp_path, "secret_key": SECRET, **CHEAP_HASHING}
+    values.update(overrides)
+    return load_settings(**values)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def container(tmp_path: Path, clock: FakeClock, settings_overrides: dict[str, Any]) -> Container:
+    container = Container(settings=make_settings(tmp_path, **settings_overrides))
+    container.clock.override(providers.Object(clock))
+    return container
+
+
+@pytest.fixture
+def client(container: Container) -> Iterator[TestClient]:
+    app = create_app(container.settings(), container)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+class Account:
+    """A registered, signed-in user for tests."""
+
+    def __init__(self, client: TestClient, email: str, password: str = PASSWORD) -> None:
+        self.client, self.email, self.password = client, email, password
+        response = client.post("/auth/register", json={"email": email, "password": password})
+        assert response.status_code == 201, response.text
+        self.id = response.json()["id"]
+        self.tokens = self.login()
+
+    def login(self) -> dict[str, Any]:
+        response = self.client.post(
+            "/auth/login", json={"email": self.email, "password": self.password}
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens['access_token']}"}
+
+
+@pytest.fixture
+def ada(client: TestClient) -> Account:
+    return Account(client, "ada@example.com")

@@ -1,0 +1,160 @@
+"""In-memory fakes of every port, for fast use-case tests (they model rollback honestly)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Self
+
+from application.errors import EmailTakenError
+from application.ports import (
+    Clock,
+    IdGenerator,
+    PasswordHasher,
+    RefreshTokenRepository,
+    UnitOfWork,
+    UserLookup,
+    UserRepository,
+)
+from domain.tokens import RefreshToken
+from domain.users import Role, User
+
+
+class FakeClock(Clock):
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class FakeIdGenerator(IdGenerator):
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+
+    def new_id(self) -> str:
+        return f"id-{next(self._counter):06d}"
+
+
+class FakePasswordHasher(PasswordHasher):
+    """SHA-256 instead of argon2, so the suite stays fast; counts calls (security.md #6)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.upgrade_prefix: str | None = None  # hashes with this prefix get re-hashed
+
+    async def hash(self, password: str) -> str:
+        self.calls += 1
+        return "fake$" + hashlib.sha256(password.encode()).hexdigest()
+
+    async def verify_and_update(
+        self, password: str, password_hash: str | None
+    ) -> tuple[bool, str | None]:
+        self.calls += 1
+        if password_hash is None:
+            return False, None
+        _, _, digest = password_hash.partition("$")
+        ok = digest == hashlib.sha256(password.encode()).hexdigest()
+        if ok and self.upgrade_prefix and password_hash.startswith(self.upgrade_prefix):
+            self.calls -= 1
+            return True, await self.hash(password)
+        return ok, None
+
+
+class FakeUserRepository(UserRepository):
+    def __init__(self) -> None:
+        self.rows: dict[str, User] = {}
+
+    async def get(self, user_id: str) -> User | None:
+        return self.rows.get(user_id)
+
+    async def get_by_email(self, email: str) -> User | None:
+        return next((u for u in self.rows.values() if u.email == email), None)
+
+    async def add(self, user: User) -> None:
+        if await self.get_by_email(user.email) is not None:
+            raise EmailTakenError()
+        self.rows[user.id] = user
+
+    async def set_password_hash(self, user_id: str, password_hash: str) -> None:
+        self.rows[user_id] = replace(self.rows[user_id], password_hash=password_hash)
+
+    async def set_role(self, user_id: str, role: Role) -> None:
+        self.rows[user_id] = replace(self.rows[user_id], role=role)
+
+    async def count_admins(self) -> int:
+        return sum(1 for user in self.rows.values() if user.role is Role.ADMIN)
+
+
+class FakeRefreshTokenRepository(RefreshTokenRepository):
+    def __init__(self) -> None:
+        self.rows: dict[str, RefreshToken] = {}
+
+    async def get(self, jti: str) -> RefreshToken | None:
+        return self.rows.get(jti)
+
+    async def add(self, token: RefreshToken) -> None:
+        assert token.jti not in self.rows, "duplicate jti"
+        self.rows[token.jti] = token
+
+    async def retire(self, jti: str, successor_jti: str) -> bool:
+        token = self.rows.get(jti)
+        if token is None or not token.is_live:
+            return False
+        self.rows[jti] = token.retired(successor_jti)
+        return True
+
+    async def revoke_family(self, family_id: str, now: datetime) -> None:
+        for jti, token in list(self.rows.items()):
+            if token.family_id == family_id and token.revoked_at is None:
+                self.rows[jti] = replace(token, revoked_at=now)
+
+    async def revoke_user_families(
+        self, user_id: str, now: datetime, *, keep_family: str | None = None
+    ) -> None:
+        for jti, token in list(self.rows.items()):
+            mine = token.user_id == user_id and token.family_id != keep_family
+            if mine and token.revoked_at is None:
+                self.rows[jti] = replace(token, revoked_at=now)
+
+    def live_in_family(self, family_id: str) -> list[RefreshToken]:
+        return [t for t in self.rows.values() if t.family_id == family_id and t.is_live]
+
+
+class FakeUnitOfWork(UnitOfWork):
+    users: FakeUserRepository
+    refresh_tokens: FakeRefreshTokenRepository
+
+    def __init__(self) -> None:
+        self.users = FakeUserRepository()
+        self.refresh_tokens = FakeRefreshTokenRepository()
+        self.commits = 0
+        self._committed = False
+
+    async def __aenter__(self) -> Self:
+        self._before = copy.deepcopy((self.users.rows, self.refresh_tokens.rows))
+        self._committed = False
+        return self
+
+    async def commit(self) -> None:
+        self._committed = True
+        self.commits += 1
+
+    async def __aexit__(self, *exc: object) -> None:
+        if not self._committed:
+            self.users.rows, self.refresh_tokens.rows = self._before
+        self._committed = False
+
+
+class FakeUserLookup(UserLookup):
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    async def get(self, user_id: str) -> User | None:
+        return self._uow.users.rows.get(user_id)

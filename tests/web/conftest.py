@@ -1,0 +1,222 @@
+"""A tiny stand-in for the API on loopback (contract JSON and problem documents), and fixtures."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from entrypoints.settings import Settings
+from entrypoints.web import create_app
+from entrypoints.web.api_client import ApiClient
+
+Answer = tuple[int, dict[str, Any] | None, dict[str, str]]
+PASSWORD = "correct horse battery staple"
+COMMON = {"password1234", "12345678"}
+
+
+def problem(status: int, code: str, detail: str = "", **extra: Any) -> Answer:
+    headers = {"Retry-After": str(extra.pop("retry_after"))} if "retry_after" in extra else {}
+    body = {"type": f"/problems/{code}", "title": code, "status": status, "detail": detail}
+    return status, {**body, "code": code, **extra}, headers
+
+
+@dataclass
+class FakeApi:
+    """The contract's auth routes over in-memory state; `forced` answers a path once."""
+
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    access: dict[str, str] = field(default_factory=dict)
+    refresh: dict[str, str] = field(default_factory=dict)
+    expired: set[str] = field(default_factory=set)
+    calls: list[str] = field(default_factory=list)
+    forwarded_for: list[str | None] = field(default_factory=list)
+    forced: dict[str, Answer] = field(default_factory=dict)
+    ids: Iterator[int] = field(default_factory=itertools.count)
+
+    def add_user(self, email: str, password: str = PASSWORD, role: str = "user") -> None:
+        user = {
+            "id": f"u{next(self.ids)}",
+            "email": email,
+            "role": role,
+            "created_at": "2025-01-01T00:00:00Z",
+        }
+        self.users[email] = {"password": password, "user": user}
+
+    def expire_access_tokens(self) -> None:
+        self.expired.update(self.access)
+
+    def revoke_refresh_tokens(self) -> None:
+        self.refresh.clear()
+
+    def handle(self, method: str, path: str, headers: Any, body: dict[str, Any]) -> Answer:
+        self.calls.append(f"{method} {path}")
+        if path in self.forced:
+            return self.forced.pop(path)
+        route = ROUTES.get((method, path))
+        return route(self, headers, body) if route else problem(404, "not_found")
+
+    def _pair(self, email: str) -> Answer:
+        n = next(self.ids)
+        self.access[f"at-{n}"], self.refresh[f"rt-{n}"] = email, email
+        pair = {
+            "access_token": f"at-{n}",
+            "refresh_token": f"rt-{n}",
+            "token_type": "bearer",
+            "expires_in": 900,
+            "refresh_expires_in": 1209600,
+        }
+        return 200, pair, {}
+
+    def _bearer(self, headers: Any) -> str | Answer:
+        token = (headers.get("Authorization") or "").removeprefix("Bearer ")
+        if not token:
+            return problem(401, "not_authenticated")
+        if token in self.expired:
+            return problem(401, "token_expired", "Sign in again or refresh the token.")
+        return self.access.get(token) or problem(401, "token_invalid")
+
+    def register(self, _headers: Any, body: dict[str, Any]) -> Answer:
+        if body["email"] in self.users:
+            return problem(409, "email_taken", "Email already registered.")
+        if body["password"] in COMMON:
+            return problem(422, "weak_password", "This password is too common.")
+        self.add_user(body["email"], body["password"])
+        return 201, self.users[body["email"]]["user"], {}
+
+    def login(self, headers: Any, body: dict[str, Any]) -> Answer:
+        self.forwarded_for.append(headers.get("X-Forwarded-For"))
+        account = self.users.get(body["email"])
+        if account is None or account["password"] != body["password"]:
+            return problem(401, "invalid_credentials", "Invalid email or password.")
+        return self._pair(body["email"])
+
+    def refresh_pair(self, _headers: Any, body: dict[str, Any]) -> Answer:
+        email = self.refresh.pop(body["refresh_token"], None)
+        return self._pair(email) if email else problem(401, "token_reused")
+
+    def logout(self, _headers: Any, body: dict[str, Any]) -> Answer:
+        self.refresh.pop(body["refresh_token"], None)
+        return 204, None, {}
+
+    def me(self, headers: Any, _body: dict[str, Any]) -> Answer:
+        email = self._bearer(headers)
+        return email if isinstance(email, tuple) else (200, self.users[email]["user"], {})
+
+    def password(self, headers: Any, body: dict[str, Any]) -> Answer:
+        email = self._bearer(headers)
+        if isinstance(email, tuple):
+            return email
+        if self.users[email]["password"] != body["current_password"]:
+            return problem(401, "invalid_credentials", "Invalid email or password.")
+        if body["new_password"] in COMMON:
+            return problem(422, "weak_password", "This password is too common.")
+        self.users[email]["password"] = body["new_password"]
+        return 204, None, {}
+
+
+ROUTES: dict[tuple[str, str], Callable[[FakeApi, Any, dict[str, Any]], Answer]] = {
+    ("POST", "/auth/register"): FakeApi.register,
+    ("POST", "/auth/login"): FakeApi.login,
+    ("POST", "/auth/refresh"): FakeApi.refresh_pair,
+    ("POST", "/auth/logout"): FakeApi.logout,
+    ("GET", "/auth/me"): FakeApi.me,
+    ("PUT", "/auth/password"): FakeApi.password,
+}
+
+
+def _handler(fake: list[FakeApi]) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status, body, headers = fake[0].handle(
+                self.command, self.path, self.headers, json.loads(raw or b"{}")
+            )
+            payload = json.dumps(body).encode() if body is not None else b""
+            self.send_response(status)
+            kind = "application/problem+json" if status >= 400 else "application/json"
+            for name, value in {"Content-Type": kind, **headers}.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = _answer  # noqa: N815 - http.server's naming
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    return Handler
+
+
+@pytest.fixture(scope="session")
+def api_server() -> Iterator[tuple[str, list[FakeApi]]]:
+    holder = [FakeApi()]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(holder))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", holder
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def fake_api(api_server: tuple[str, list[FakeApi]]) -> FakeApi:
+    api_server[1][0] = FakeApi()
+    return api_server[1][0]
+
+
+def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    values = {"secret_key": "s" * 40, "data_dir": tmp_path, **overrides}
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def api_client(api_server: tuple[str, list[FakeApi]]) -> Iterator[ApiClient]:
+    client = ApiClient(api_server[0])
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def app(tmp_path: Path, api_client: ApiClient) -> Flask:
+    return create_app(make_settings(tmp_path), api_client)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, path: str, **kwargs: Any) -> str:
+    match = re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', client.get(path, **kwargs).text)
+    assert match, f"no csrf_token on {path}"
+    return match.group(1)
+
+
+def sign_in(
+    client: FlaskClient, fake: FakeApi, email: str = "ada@example.com", next_path: str = ""
+) -> TestResponse:
+    if email not in fake.users:
+        fake.add_user(email)
+    query = {"next": next_path} if next_path else {}
+    token = csrf_token(client, "/login", query_string=query)
+    data = {"email": email, "password": PASSWORD, "csrf_token": token}
+    return client.post("/login", query_string=query, data=data)
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, fake_api: FakeApi) -> FlaskClient:
+    assert sign_in(client, fake_api).status_code == 302
+    return client
