@@ -1,7 +1,5 @@
 """FastAPI dependencies: the only place routes meet the container, plus the caller."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from dependency_injector.wiring import Provide, inject

@@ -8,6 +8,8 @@ import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 log = logging.getLogger("allucanget.api")
 
 Scope = MutableMapping[str, Any]
@@ -27,8 +29,11 @@ SECURITY_HEADERS = [
 DOCS_PATHS = ("/docs", "/redoc")
 
 
-class BodyTooLargeError(Exception):
-    pass
+class BodyTooLargeError(HTTPException):
+    """Raised from `receive`; FastAPI re-raises HTTPExceptions met while reading a body."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
 
 
 class EdgeMiddleware:
