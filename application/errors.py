@@ -45,3 +45,41 @@ class RateLimitedError(Error):
     def __init__(self, retry_after_s: int) -> None:
         self.retry_after_s = max(1, retry_after_s)
         super().__init__(f"Too many attempts. Try again in {self.retry_after_s} seconds.")
+
+
+class ProviderNotConfiguredError(Error):
+    code = "provider_not_configured"
+    default_detail = "No OpenRouter key is configured on this server; ask an admin."
+
+
+class UpstreamRejectedError(Error):
+    """OpenRouter or the model refused the content (moderation, policy)."""
+
+    code = "upstream_rejected"
+    default_detail = "The model provider refused this request under its content policy."
+
+
+class UpstreamUnavailableError(Error):
+    """OpenRouter failed, was out of credits, rate limited us, or answered nonsense.
+    `reason` tells which, for people: out_of_credits, rate_limited, provider_down,
+    bad_response, bad_request."""
+
+    code = "upstream_unavailable"
+    default_detail = "The model provider is unavailable right now; try again shortly."
+
+    def __init__(
+        self, detail: str | None = None, *, reason: str = "provider_down", retry_after_s: int = 0
+    ) -> None:
+        self.reason = reason
+        self.retry_after_s = retry_after_s
+        super().__init__(detail)
+
+
+class UpstreamTimeoutError(Error):
+    code = "upstream_timeout"
+    default_detail = "The model provider did not answer in time."
+
+
+class InvalidImageError(Error):
+    code = "invalid_image"
+    default_detail = "The file is not a PNG, JPEG or WebP image we can use."

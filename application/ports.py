@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
+from domain.generations import Generation, GenerationKind, Usage
+from domain.media import MediaRef
 from domain.tokens import RefreshToken
 from domain.users import Role, User
 
@@ -40,11 +43,21 @@ class RefreshTokenRepository(Protocol):
     ) -> None: ...
 
 
+class GenerationRepository(Protocol):
+    """Generations with their media rows, written and removed together."""
+
+    async def add(self, generation: Generation) -> None: ...
+    async def get(self, generation_id: str) -> Generation | None: ...
+    async def delete(self, generation_id: str) -> None: ...
+    async def media(self, media_id: str) -> MediaRef | None: ...
+
+
 class UnitOfWork(Protocol):
     """A transaction: leaving the block without `commit()` rolls everything back."""
 
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
+    generations: GenerationRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
@@ -55,6 +68,40 @@ class UserLookup(Protocol):
     """The per-request read of a user (existence and current role), cheap and current."""
 
     async def get(self, user_id: str) -> User | None: ...
+
+
+class HistoryReader(Protocol):
+    """A user's generations, newest first, in keyset pages (no entity loading)."""
+
+    async def page(
+        self,
+        *,
+        user_id: str,
+        kind: GenerationKind | None,
+        limit: int,
+        before: tuple[datetime, str] | None,
+    ) -> list[Generation]: ...
+
+
+class MediaStore(Protocol):
+    """Bytes of media files, written atomically, never half-present."""
+
+    async def save(self, ref: MediaRef, data: bytes) -> None: ...
+    async def read(self, ref: MediaRef) -> bytes: ...
+    async def delete(self, refs: list[MediaRef]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    content_type: str
+    width: int
+    height: int
+
+
+class ImageInspector(Protocol):
+    def inspect(self, data: bytes) -> ImageFacts:
+        """Type and size from the bytes themselves; raises InvalidImageError."""
+        ...
 
 
 class PasswordHasher(Protocol):
@@ -102,3 +149,76 @@ class LoginThrottle(Protocol):
 
     def record_failure(self, keys: list[str], now: datetime) -> None: ...
     def reset(self, key: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TextRequest:
+    model: str
+    prompt: str
+    max_tokens: int
+    system: str | None = None
+    temperature: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """Who actually answered (OpenRouter may fall back to another model or provider)."""
+
+    model: str
+    provider: str | None
+    upstream_id: str | None
+    usage: Usage
+
+
+@dataclass(frozen=True, slots=True)
+class TextResult:
+    text: str
+    finish_reason: str | None
+    served: Served
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRequest:
+    model: str
+    prompt: str
+    aspect_ratio: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedImage:
+    data: bytes
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageResult:
+    images: tuple[GeneratedImage, ...]
+    text: str | None
+    served: Served
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    id: str
+    name: str
+    input_modalities: tuple[str, ...]
+    output_modalities: tuple[str, ...]
+    context_length: int | None = None
+    pricing: dict[str, str] | None = None
+
+
+class AIGateway(Protocol):
+    """OpenRouter. Every failure is one of the Upstream*/ProviderNotConfigured errors."""
+
+    async def complete_text(self, request: TextRequest) -> TextResult: ...
+    def stream_text(self, request: TextRequest) -> AsyncIterator[TextDelta | TextResult]:
+        """Deltas as they arrive, then exactly one TextResult (with usage) at the end."""
+        ...
+
+    async def generate_image(self, request: ImageRequest) -> ImageResult: ...
+    async def list_models(self, output: str) -> list[ModelInfo]: ...

@@ -45,6 +45,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return supervise(_settings(args))
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from entrypoints.demo import run_demo
+
+    data_dir = args.data_dir or Path("./data-demo")
+    settings = load_settings(
+        host=args.host, api_port=args.api_port, web_port=args.web_port, data_dir=data_dir
+    )
+    return run_demo(settings, args.simulator_port)
+
+
 def cmd_create_admin(args: argparse.Namespace) -> int:
     from entrypoints.admin_cli import create_admin
 
@@ -64,6 +74,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "api": ("run the REST API alone", cmd_api),
     "web": ("run the web UI alone", cmd_web),
     "create-admin": ("create the first admin (or promote an account)", cmd_create_admin),
+    "demo": ("run the platform offline against the OpenRouter simulator", cmd_demo),
     "simulator": ("run the OpenRouter simulator on loopback", cmd_simulator),
 }
 
@@ -79,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         _common(command)
         if name == "create-admin":
             command.add_argument("--email", required=True)
+        if name == "demo":
+            command.add_argument("--simulator-port", type=int, default=8100)
     return parser
 
 

@@ -8,8 +8,12 @@ from datetime import timedelta
 from dependency_injector import containers, providers
 
 from adapters.duckdb.database import Database, open_database
+from adapters.duckdb.readers import DuckDBHistoryReader
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from adapters.duckdb.users import DuckDBUserLookup
+from adapters.media.images import PillowImageInspector
+from adapters.media.store import FileMediaStore
+from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from adapters.security.passwords import LibpassPasswordHasher, load_common_passwords
 from adapters.security.throttle import InMemoryLoginThrottle
 from adapters.security.tokens import JwtTokenIssuer
@@ -22,6 +26,12 @@ from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register import RegisterUser
+from application.generation.generate_image import GenerateImage
+from application.generation.generate_text import GenerateText
+from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
+from application.generation.list_models import ListModels, ModelCache
+from application.generation.stream_text import StreamText
+from application.locks import KeyedLocks
 from domain.users import PasswordPolicy
 from entrypoints.settings import Settings
 
@@ -68,6 +78,7 @@ class Container(containers.DeclarativeContainer):
         secret=settings.provided.resolved_secret.call(),
         access_ttl_s=settings.provided.access_token_ttl_s,
     )
+    locks = providers.Singleton(KeyedLocks)
     policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
     user_lookup = providers.Singleton(DuckDBUserLookup, database=database)
     uow = providers.Factory(DuckDBUnitOfWork, database=database)
@@ -89,6 +100,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         throttle=throttle,
+        locks=locks,
         family_lifetime=providers.Factory(
             timedelta, seconds=settings.provided.refresh_family_ttl_s
         ),
@@ -100,13 +112,38 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         grace=providers.Factory(timedelta, seconds=settings.provided.refresh_grace_s),
+        locks=locks,
     )
-    logout = providers.Factory(Logout, uow=uow, tokens=tokens, clock=clock)
+    logout = providers.Factory(Logout, uow=uow, tokens=tokens, clock=clock, locks=locks)
     change_password = providers.Factory(
-        ChangePassword, uow=uow, hasher=hasher, clock=clock, policy=policy
+        ChangePassword, uow=uow, hasher=hasher, clock=clock, policy=policy, locks=locks
     )
     current_user = providers.Factory(CurrentUser, users=user_lookup, tokens=tokens, clock=clock)
     bootstrap_admin = providers.Factory(
-        BootstrapAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy
+        BootstrapAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy, locks=locks
     )
     has_admin = providers.Factory(HasAdmin, uow=uow)
+
+    http = providers.Singleton(make_http_client)
+    gateway = providers.Singleton(
+        OpenRouterGateway,
+        client=http,
+        base_url=settings.provided.openrouter_base_url,
+        api_key=settings.provided.openrouter_api_key.get_secret_value.call(),
+    )
+    media = providers.Singleton(FileMediaStore, root=settings.provided.media_dir)
+    inspector = providers.Singleton(PillowImageInspector)
+    history_reader = providers.Singleton(DuckDBHistoryReader, database=database)
+    model_cache = providers.Singleton(ModelCache)
+
+    generate_text = providers.Factory(GenerateText, uow=uow, gateway=gateway, clock=clock, ids=ids)
+    stream_text = providers.Factory(StreamText, uow=uow, gateway=gateway, clock=clock, ids=ids)
+    generate_image = providers.Factory(
+        GenerateImage, uow=uow, gateway=gateway, media=media, inspector=inspector, clock=clock,
+        ids=ids,
+    )  # fmt: skip
+    list_models = providers.Factory(ListModels, gateway=gateway, clock=clock, cache=model_cache)
+    list_history = providers.Factory(ListHistory, reader=history_reader)
+    get_generation = providers.Factory(GetGeneration, uow=uow)
+    delete_generation = providers.Factory(DeleteGeneration, uow=uow, media=media)
+    open_media = providers.Factory(OpenMedia, uow=uow, media=media)

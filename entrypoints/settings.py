@@ -51,6 +51,7 @@ class Settings(BaseSettings):
 
     db_threads: int = Field(8, ge=1, le=64)
     secure_cookies: bool = False  # set true when the web UI is served over https
+    demo_mode: bool = False  # `allucanget demo`: the UI says answers are simulated
     log_level: str = "INFO"
 
     openrouter_api_key: SecretStr = Field(

@@ -12,6 +12,7 @@ from typing import Self
 from application.errors import EmailTakenError
 from application.ports import (
     Clock,
+    GenerationRepository,
     IdGenerator,
     PasswordHasher,
     RefreshTokenRepository,
@@ -19,6 +20,8 @@ from application.ports import (
     UserLookup,
     UserRepository,
 )
+from domain.generations import Generation
+from domain.media import MediaRef
 from domain.tokens import RefreshToken
 from domain.users import Role, User
 
@@ -127,18 +130,41 @@ class FakeRefreshTokenRepository(RefreshTokenRepository):
         return [t for t in self.rows.values() if t.family_id == family_id and t.is_live]
 
 
+class FakeGenerationRepository(GenerationRepository):
+    def __init__(self) -> None:
+        self.rows: dict[str, Generation] = {}
+
+    async def add(self, generation: Generation) -> None:
+        assert generation.id not in self.rows, "duplicate generation id"
+        self.rows[generation.id] = generation
+
+    async def get(self, generation_id: str) -> Generation | None:
+        return self.rows.get(generation_id)
+
+    async def delete(self, generation_id: str) -> None:
+        self.rows.pop(generation_id, None)
+
+    async def media(self, media_id: str) -> MediaRef | None:
+        found = (ref for g in self.rows.values() for ref in g.media if ref.id == media_id)
+        return next(found, None)
+
+
 class FakeUnitOfWork(UnitOfWork):
     users: FakeUserRepository
     refresh_tokens: FakeRefreshTokenRepository
+    generations: FakeGenerationRepository
 
     def __init__(self) -> None:
         self.users = FakeUserRepository()
         self.refresh_tokens = FakeRefreshTokenRepository()
+        self.generations = FakeGenerationRepository()
         self.commits = 0
         self._committed = False
 
     async def __aenter__(self) -> Self:
-        self._before = copy.deepcopy((self.users.rows, self.refresh_tokens.rows))
+        self._before = copy.deepcopy(
+            (self.users.rows, self.refresh_tokens.rows, self.generations.rows)
+        )
         self._committed = False
         return self
 
@@ -148,7 +174,7 @@ class FakeUnitOfWork(UnitOfWork):
 
     async def __aexit__(self, *exc: object) -> None:
         if not self._committed:
-            self.users.rows, self.refresh_tokens.rows = self._before
+            self.users.rows, self.refresh_tokens.rows, self.generations.rows = self._before
         self._committed = False
 
 

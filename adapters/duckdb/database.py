@@ -32,6 +32,7 @@ class Worker:
 
     def __init__(self, connection: duckdb.DuckDBPyConnection, name: str) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self.failed = False
         self.cursor: duckdb.DuckDBPyConnection = self._executor.submit(connection.cursor).result()
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
@@ -39,7 +40,17 @@ class Worker:
         return await loop.run_in_executor(self._executor, partial(fn, *args))
 
     async def execute(self, sql: str, params: list[Any] | None = None) -> list[Row]:
-        return await self.run(_fetch, self.cursor, sql, params or [])
+        try:
+            return await self.run(_fetch, self.cursor, sql, params or [])
+        except (duckdb.Error, ConflictError):
+            # DuckDB aborts the transaction, and a later COMMIT silently rolls back: remember
+            # it so that the unit of work refuses to report that commit as a success.
+            self.failed = True
+            raise
+
+    def queue(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run `fn` on this worker's thread after what is already queued; do not wait."""
+        self._executor.submit(fn, *args)
 
     def close(self) -> None:
         self._executor.submit(self.cursor.close).result()
@@ -70,7 +81,12 @@ class Database:
                 return self._free.popleft()
             waiter: asyncio.Future[Worker] = loop.create_future()
             self._waiters.append((loop, waiter))
-        return await waiter
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self.release(waiter.result())  # handed over just as we were cancelled
+            raise
 
     def release(self, worker: Worker) -> None:
         with self._lock:

@@ -8,6 +8,12 @@ from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
 from application.ports import RefreshTokenRepository
 from domain.tokens import RefreshToken
 
+# DuckDB detects write conflicts per column, and drops `SET x = x` as a no-op. Rotation
+# therefore also writes `revoked_at` (to the NULL its WHERE clause requires), the column a
+# revocation writes: a rotation and a concurrent revocation of the same row collide and
+# one of them retries, instead of both committing and leaving a live successor in a
+# revoked family (tests/integration/test_duckdb_refresh_race.py).
+REVOKE = "revoked_at = ?"
 COLUMNS = "jti, user_id, family_id, parent_jti, issued_at, expires_at, revoked_at, replaced_by"
 
 
@@ -50,17 +56,19 @@ class DuckDBRefreshTokenRepository(RefreshTokenRepository):
         )
 
     async def retire(self, jti: str, successor_jti: str) -> bool:
-        # security.md #18: only a live row may be retired; exactly one request can win
+        # security.md #18: only a live row may be retired; exactly one request can win.
+        # No RETURNING: in DuckDB 2.0.1 an UPDATE ... RETURNING can overwrite a concurrent
+        # update of another column of the row (a revocation) without a conflict.
         rows = await self._worker.execute(
-            "UPDATE refresh_tokens SET replaced_by = ? "
-            "WHERE jti = ? AND replaced_by IS NULL AND revoked_at IS NULL RETURNING jti",
+            "UPDATE refresh_tokens SET replaced_by = ?, revoked_at = NULL "
+            "WHERE jti = ? AND replaced_by IS NULL AND revoked_at IS NULL",
             [successor_jti, jti],
         )
-        return len(rows) == 1
+        return bool(rows) and rows[0][0] == 1
 
     async def revoke_family(self, family_id: str, now: datetime) -> None:
         await self._worker.execute(
-            "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+            f"UPDATE refresh_tokens SET {REVOKE} WHERE family_id = ? AND revoked_at IS NULL",
             [to_db(now), family_id],
         )
 
@@ -68,7 +76,7 @@ class DuckDBRefreshTokenRepository(RefreshTokenRepository):
         self, user_id: str, now: datetime, *, keep_family: str | None = None
     ) -> None:
         await self._worker.execute(
-            "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL "
+            f"UPDATE refresh_tokens SET {REVOKE} WHERE user_id = ? AND revoked_at IS NULL "
             "AND family_id IS DISTINCT FROM ?",
             [to_db(now), user_id, keep_family],
         )

@@ -8,14 +8,17 @@ from typing import Self
 import duckdb
 
 from adapters.duckdb.database import Database, Worker
+from adapters.duckdb.generations import DuckDBGenerationRepository
 from adapters.duckdb.refresh_tokens import DuckDBRefreshTokenRepository
 from adapters.duckdb.users import DuckDBUserRepository
+from application.errors import ConflictError
 from application.ports import UnitOfWork
 
 
 class DuckDBUnitOfWork(UnitOfWork):
     users: DuckDBUserRepository
     refresh_tokens: DuckDBRefreshTokenRepository
+    generations: DuckDBGenerationRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -24,20 +27,28 @@ class DuckDBUnitOfWork(UnitOfWork):
         self._worker: Worker = await self._database.acquire()
         self._dirty: set[str] = set()
         self._open = False
+        self._worker.failed = False
         try:
             await self._worker.execute("BEGIN TRANSACTION")
         except BaseException:
+            # cancelled while BEGIN ran: end it on the worker's thread before reuse
+            self._worker.queue(_rollback_quietly, self._worker.cursor)
             self._database.release(self._worker)
             raise
         self._open = True
         self.users = DuckDBUserRepository(self._worker, self._dirty)
         self.refresh_tokens = DuckDBRefreshTokenRepository(self._worker)
+        self.generations = DuckDBGenerationRepository(self._worker)
         return self
 
     async def commit(self) -> None:
-        await self._worker.execute("COMMIT")  # conflicts surface here as ConflictError
-        self._open = False
-        self._database.user_cache.evict(self._dirty)
+        if self._worker.failed:
+            raise ConflictError()  # a statement failed: DuckDB would silently roll back
+        try:
+            await self._worker.execute("COMMIT")  # conflicts surface here as ConflictError
+            self._open = False
+        finally:
+            self._database.user_cache.evict(self._dirty)  # harmless if nothing changed
 
     async def __aexit__(self, *exc: object) -> None:
         try:

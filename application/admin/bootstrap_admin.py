@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from application.locks import KeyedLocks
 from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork
 from domain.users import PasswordPolicy, Role, User, normalize_email
 
@@ -25,18 +26,14 @@ class BootstrapAdmin:
     clock: Clock
     ids: IdGenerator
     policy: PasswordPolicy
+    locks: KeyedLocks
 
     async def execute(self, *, email: str, password: str) -> BootstrapOutcome:
         address = normalize_email(email)
         async with self.uow as uow:
             existing = await uow.users.get_by_email(address)
-            if existing is not None:
-                if existing.is_admin:
-                    return BootstrapOutcome.ALREADY_ADMIN
-                await uow.users.set_role(existing.id, Role.ADMIN)
-                await uow.refresh_tokens.revoke_user_families(existing.id, self.clock.now())
-                await uow.commit()
-                return BootstrapOutcome.PROMOTED
+        if existing is not None:
+            return await self._promote(existing)
         self.policy.check(password)
         admin = User(
             id=self.ids.new_id(),
@@ -49,3 +46,12 @@ class BootstrapAdmin:
             await uow.users.add(admin)
             await uow.commit()
         return BootstrapOutcome.CREATED
+
+    async def _promote(self, user: User) -> BootstrapOutcome:
+        if user.is_admin:
+            return BootstrapOutcome.ALREADY_ADMIN
+        async with self.locks.hold(user.id), self.uow as uow:
+            await uow.users.set_role(user.id, Role.ADMIN)
+            await uow.refresh_tokens.revoke_user_families(user.id, self.clock.now())
+            await uow.commit()
+        return BootstrapOutcome.PROMOTED

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from application.auth.tokens import TokenPair, pair_for
 from application.errors import InvalidCredentialsError, RateLimitedError
+from application.locks import KeyedLocks
 from application.ports import (
     Clock,
     IdGenerator,
@@ -33,6 +34,7 @@ class Authenticate:
     ids: IdGenerator
     throttle: LoginThrottle
     family_lifetime: timedelta
+    locks: KeyedLocks
 
     async def execute(self, *, email: str, password: str, client: str) -> TokenPair:
         account = _account_key(email)
@@ -63,7 +65,7 @@ class Authenticate:
             now=now,
             lifetime=self.family_lifetime,
         )
-        async with self.uow as uow:
+        async with self.locks.hold(user.id), self.uow as uow:
             if new_hash is not None:
                 await uow.users.set_password_hash(user.id, new_hash)
             await uow.refresh_tokens.add(family)

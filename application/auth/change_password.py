@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import InvalidCredentialsError
+from application.locks import KeyedLocks
 from application.ports import Clock, PasswordHasher, UnitOfWork
+from application.retry import retry_on_conflict
 from domain.errors import TokenInvalidError
 from domain.users import PasswordPolicy
 
@@ -19,6 +21,7 @@ class ChangePassword:
     hasher: PasswordHasher
     clock: Clock
     policy: PasswordPolicy
+    locks: KeyedLocks
 
     async def execute(
         self, *, user_id: str, current_password: str, new_password: str, session: str | None
@@ -32,9 +35,14 @@ class ChangePassword:
         if not ok:
             raise InvalidCredentialsError("The current password is not correct.")
         new_hash = await self.hasher.hash(new_password)
-        async with self.uow as uow:
-            await uow.users.set_password_hash(user_id, new_hash)
-            await uow.refresh_tokens.revoke_user_families(
-                user_id, self.clock.now(), keep_family=session
-            )
-            await uow.commit()
+
+        async def save() -> None:
+            async with self.uow as uow:
+                await uow.users.set_password_hash(user_id, new_hash)
+                await uow.refresh_tokens.revoke_user_families(
+                    user_id, self.clock.now(), keep_family=session
+                )
+                await uow.commit()
+
+        async with self.locks.hold(user_id):
+            await retry_on_conflict(save)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.locks import KeyedLocks
 from application.ports import Clock, TokenIssuer, UnitOfWork
+from application.retry import retry_on_conflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,10 +17,16 @@ class Logout:
     uow: UnitOfWork
     tokens: TokenIssuer
     clock: Clock
+    locks: KeyedLocks
 
     async def execute(self, *, refresh_token: str) -> None:
         now = self.clock.now()
         claims = self.tokens.read_refresh(refresh_token, now)
-        async with self.uow as uow:
-            await uow.refresh_tokens.revoke_family(claims.family_id, now)
-            await uow.commit()
+
+        async def revoke() -> None:  # retried: a concurrent refresh may have added a token
+            async with self.uow as uow:
+                await uow.refresh_tokens.revoke_family(claims.family_id, now)
+                await uow.commit()
+
+        async with self.locks.hold(claims.user_id):
+            await retry_on_conflict(revoke)

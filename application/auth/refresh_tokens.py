@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from application.auth.tokens import TokenPair, pair_for
 from application.errors import ConflictError
+from application.locks import KeyedLocks
 from application.ports import Clock, IdGenerator, TokenIssuer, UnitOfWork
+from application.retry import retry_on_conflict
 from domain.errors import TokenInvalidError, TokenReusedError
 from domain.tokens import RefreshUse, classify_use
-
-ATTEMPTS = 3  # a lost race is retried: the retry then sees the winner's successor
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,15 +25,13 @@ class RefreshTokens:
     clock: Clock
     ids: IdGenerator
     grace: timedelta
+    locks: KeyedLocks
 
     async def execute(self, *, refresh_token: str) -> TokenPair:
         claims = self.tokens.read_refresh(refresh_token, self.clock.now())
-        for _ in range(ATTEMPTS - 1):
-            try:
-                return await self._attempt(claims.jti)
-            except ConflictError:
-                continue
-        return await self._attempt(claims.jti)
+        # a lost race is retried: the retry then sees the winner's successor
+        async with self.locks.hold(claims.user_id):
+            return await retry_on_conflict(lambda: self._attempt(claims.jti))
 
     async def _attempt(self, jti: str) -> TokenPair:
         now = self.clock.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.errors import EmailTakenError, RegistrationDisabledError
+from application.errors import ConflictError, EmailTakenError, RegistrationDisabledError
 from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork
 from domain.users import PasswordPolicy, Role, User, normalize_email
 
@@ -36,7 +36,10 @@ class RegisterUser:
             password_hash=await self.hasher.hash(password),
             created_at=self.clock.now(),
         )
-        async with self.uow as uow:
-            await uow.users.add(user)  # the unique index still decides a race
-            await uow.commit()
+        try:
+            async with self.uow as uow:
+                await uow.users.add(user)  # the unique index still decides a race
+                await uow.commit()
+        except ConflictError as exc:  # a concurrent registration took the email first
+            raise EmailTakenError() from exc
         return user

@@ -14,6 +14,11 @@ from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register import RegisterUser
 from application.errors import ForbiddenError, NotAuthenticatedError
+from application.generation.generate_image import GenerateImage
+from application.generation.generate_text import GenerateText
+from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
+from application.generation.list_models import ListModels
+from application.generation.stream_text import StreamText
 from domain.errors import TokenInvalidError
 from entrypoints.api.client_address import client_address
 from entrypoints.container import Container
@@ -70,6 +75,56 @@ def _bootstrap(
 
 
 @inject
+def _generate_text(
+    uc: Annotated[GenerateText, Depends(Provide[Container.generate_text])],
+) -> GenerateText:
+    return uc
+
+
+@inject
+def _stream_text(uc: Annotated[StreamText, Depends(Provide[Container.stream_text])]) -> StreamText:
+    return uc
+
+
+@inject
+def _generate_image(
+    uc: Annotated[GenerateImage, Depends(Provide[Container.generate_image])],
+) -> GenerateImage:
+    return uc
+
+
+@inject
+def _list_models(uc: Annotated[ListModels, Depends(Provide[Container.list_models])]) -> ListModels:
+    return uc
+
+
+@inject
+def _list_history(
+    uc: Annotated[ListHistory, Depends(Provide[Container.list_history])],
+) -> ListHistory:
+    return uc
+
+
+@inject
+def _get_generation(
+    uc: Annotated[GetGeneration, Depends(Provide[Container.get_generation])],
+) -> GetGeneration:
+    return uc
+
+
+@inject
+def _delete_generation(
+    uc: Annotated[DeleteGeneration, Depends(Provide[Container.delete_generation])],
+) -> DeleteGeneration:
+    return uc
+
+
+@inject
+def _open_media(uc: Annotated[OpenMedia, Depends(Provide[Container.open_media])]) -> OpenMedia:
+    return uc
+
+
+@inject
 def _settings(settings: Annotated[Settings, Depends(Provide[Container.settings])]) -> Settings:
     return settings
 
@@ -80,6 +135,14 @@ RefreshTokensDep = Annotated[RefreshTokens, Depends(_refresh)]
 LogoutDep = Annotated[Logout, Depends(_logout)]
 ChangePasswordDep = Annotated[ChangePassword, Depends(_change_password)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+GenerateTextDep = Annotated[GenerateText, Depends(_generate_text)]
+StreamTextDep = Annotated[StreamText, Depends(_stream_text)]
+GenerateImageDep = Annotated[GenerateImage, Depends(_generate_image)]
+ListModelsDep = Annotated[ListModels, Depends(_list_models)]
+ListHistoryDep = Annotated[ListHistory, Depends(_list_history)]
+GetGenerationDep = Annotated[GetGeneration, Depends(_get_generation)]
+DeleteGenerationDep = Annotated[DeleteGeneration, Depends(_delete_generation)]
+OpenMediaDep = Annotated[OpenMedia, Depends(_open_media)]
 
 
 def bearer_token(request: Request) -> str:

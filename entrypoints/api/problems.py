@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from application.errors import RateLimitedError
+from application.errors import RateLimitedError, UpstreamUnavailableError
 from domain.errors import Error
 
 log = logging.getLogger("allucanget.api")
@@ -43,26 +43,36 @@ PROBLEMS: Final[dict[str, Problem]] = {
     "payload_too_large": Problem(413, "Payload too large"),
     "unsupported_media_type": Problem(415, "Unsupported media type"),
     "rate_limited": Problem(429, "Too many requests"),
+    "invalid_image": Problem(422, "Invalid image"),
+    "invalid_url": Problem(422, "URL not allowed"),
+    "upstream_rejected": Problem(422, "Refused by the model provider"),
+    "upstream_unavailable": Problem(502, "Model provider unavailable"),
+    "upstream_timeout": Problem(504, "Model provider timed out"),
+    "provider_not_configured": Problem(503, "No model provider configured"),
+    "stream_cancelled": Problem(400, "Request cancelled"),
     "internal_error": Problem(500, "Internal error"),
     "service_unavailable": Problem(503, "Service unavailable"),
 }
 BEARER_CHALLENGES = {"not_authenticated": "Bearer", "token_invalid": 'Bearer error="invalid_token"'}
 
 
-def problem_response(code: str, detail: str, request: Request, **extra: Any) -> JSONResponse:
+def problem_response(
+    code: str, detail: str, request: Request, status: int | None = None, **extra: Any
+) -> JSONResponse:
     problem = PROBLEMS[code]
+    status = status or problem.status
     body = {
         "type": f"/problems/{code.replace('_', '-')}",
         "title": problem.title,
-        "status": problem.status,
+        "status": status,
         "detail": detail or problem.title,
         "code": code,
         **extra,
     }
     headers = {}
-    if problem.status == 401:  # RFC 6750 §3: every 401 carries a Bearer challenge
+    if status == 401:  # RFC 6750 §3: every 401 carries a Bearer challenge
         headers["WWW-Authenticate"] = BEARER_CHALLENGES.get(code, 'Bearer error="invalid_token"')
-    return JSONResponse(body, status_code=problem.status, headers=headers, media_type=PROBLEM_JSON)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
 def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
@@ -70,6 +80,8 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     statuses: dict[int, list[str]] = {}
     for code in (*codes, "validation_error", "rate_limited"):
         statuses.setdefault(PROBLEMS[code].status, []).append(code)
+        if code == "upstream_unavailable":
+            statuses.setdefault(503, []).append(code)
     return {
         status: {
             "description": ", ".join(sorted(set(names))),
@@ -87,8 +99,21 @@ def install(app: FastAPI) -> None:
 
 
 async def _on_error(request: Request, exc: Error) -> JSONResponse:
+    if isinstance(exc, UpstreamUnavailableError):
+        return _upstream_problem(request, exc)
     response = problem_response(exc.code, exc.detail, request)
     if isinstance(exc, RateLimitedError):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
+
+
+def _upstream_problem(request: Request, exc: UpstreamUnavailableError) -> JSONResponse:
+    """Rate limited upstream is a 503 with Retry-After; other failures a 502 (security.md #34)."""
+    busy = exc.reason == "rate_limited"
+    response = problem_response(
+        exc.code, exc.detail, request, status=503 if busy else 502, reason=exc.reason
+    )
+    if busy and exc.retry_after_s:
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response
 

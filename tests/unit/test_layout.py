@@ -44,3 +44,12 @@ def test_no_python_file_is_longer_than_300_lines(package: str) -> None:
         if len(path.read_text(encoding="utf-8").splitlines()) > MAX_LINES
     ]
     assert too_long == []
+
+
+def test_the_api_offers_exactly_the_domain_aspect_ratios() -> None:
+    from typing import get_args
+
+    from domain.generations import ASPECT_RATIOS
+    from entrypoints.api.schemas.generation import AspectRatio
+
+    assert set(get_args(AspectRatio)) == set(ASPECT_RATIOS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from adapters.media.images import PillowImageInspector
 from adapters.security.throttle import InMemoryLoginThrottle
 from adapters.security.tokens import JwtTokenIssuer
 from application.admin.bootstrap_admin import BootstrapAdmin
@@ -15,7 +16,19 @@ from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register import RegisterUser
 from application.auth.tokens import TokenPair
+from application.generation.generate_image import GenerateImage
+from application.generation.generate_text import GenerateText
+from application.generation.history import (
+    DeleteGeneration,
+    GetGeneration,
+    ListHistory,
+    OpenMedia,
+)
+from application.generation.list_models import ListModels, ModelCache
+from application.generation.stream_text import StreamText
+from application.locks import KeyedLocks
 from domain.users import PasswordPolicy
+from tests.fake_gateway import FakeAIGateway, FakeHistoryReader, FakeMediaStore
 from tests.fakes import (
     FakeClock,
     FakeIdGenerator,
@@ -45,6 +58,10 @@ class World:
     grace: timedelta = timedelta(seconds=10)
     family_lifetime: timedelta = timedelta(days=14)
     registration_open: bool = True
+    locks: KeyedLocks = field(default_factory=KeyedLocks)
+    gateway: FakeAIGateway = field(default_factory=FakeAIGateway)
+    media: FakeMediaStore = field(default_factory=FakeMediaStore)
+    model_cache: ModelCache = field(default_factory=ModelCache)
 
     def register(self) -> RegisterUser:
         return RegisterUser(
@@ -60,22 +77,49 @@ class World:
             self.ids,
             self.throttle,
             self.family_lifetime,
+            self.locks,
         )
 
     def refresh_tokens(self) -> RefreshTokens:
-        return RefreshTokens(self.uow, self.tokens, self.clock, self.ids, self.grace)
+        return RefreshTokens(self.uow, self.tokens, self.clock, self.ids, self.grace, self.locks)
 
     def logout(self) -> Logout:
-        return Logout(self.uow, self.tokens, self.clock)
+        return Logout(self.uow, self.tokens, self.clock, self.locks)
 
     def change_password(self) -> ChangePassword:
-        return ChangePassword(self.uow, self.hasher, self.clock, self.policy)
+        return ChangePassword(self.uow, self.hasher, self.clock, self.policy, self.locks)
 
     def current_user(self) -> CurrentUser:
         return CurrentUser(FakeUserLookup(self.uow), self.tokens, self.clock)
 
     def bootstrap_admin(self) -> BootstrapAdmin:
-        return BootstrapAdmin(self.uow, self.hasher, self.clock, self.ids, self.policy)
+        return BootstrapAdmin(self.uow, self.hasher, self.clock, self.ids, self.policy, self.locks)
+
+    def generate_text(self) -> GenerateText:
+        return GenerateText(self.uow, self.gateway, self.clock, self.ids)
+
+    def stream_text(self) -> StreamText:
+        return StreamText(self.uow, self.gateway, self.clock, self.ids)
+
+    def generate_image(self) -> GenerateImage:
+        return GenerateImage(
+            self.uow, self.gateway, self.media, PillowImageInspector(), self.clock, self.ids
+        )
+
+    def list_history(self) -> ListHistory:
+        return ListHistory(FakeHistoryReader(self.uow))
+
+    def get_generation(self) -> GetGeneration:
+        return GetGeneration(self.uow)
+
+    def delete_generation(self) -> DeleteGeneration:
+        return DeleteGeneration(self.uow, self.media)
+
+    def open_media(self) -> OpenMedia:
+        return OpenMedia(self.uow, self.media)
+
+    def list_models(self) -> ListModels:
+        return ListModels(self.gateway, self.clock, self.model_cache)
 
     async def signed_up(self, email: str, password: str = PASSWORD) -> TokenPair:
         await self.register().execute(email=email, password=password)

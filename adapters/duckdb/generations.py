@@ -1,0 +1,87 @@
+"""DuckDBGenerationRepository: generations and their media rows, inside a unit of work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
+from application.ports import GenerationRepository
+from domain.generations import Generation, GenerationKind, GenerationStatus, Usage
+from domain.media import MediaRef
+
+GENERATION_COLUMNS = (
+    "id, user_id, kind, model, served_model, provider, prompt, options, status, text, "
+    "finish_reason, prompt_tokens, completion_tokens, total_tokens, cost, error_code, "
+    "upstream_id, created_at, finished_at"
+)
+MEDIA_COLUMNS = (
+    "id, owner_id, generation_id, content_type, size_bytes, width, height, position, created_at"
+)
+
+
+def generation_params(g: Generation) -> list[Any]:
+    u = g.usage
+    return [g.id, g.user_id, g.kind.value, g.model, g.served_model, g.provider, g.prompt,
+            g.options, g.status.value, g.text, g.finish_reason, u.prompt_tokens,
+            u.completion_tokens, u.total_tokens, u.cost, g.error_code, g.upstream_id,
+            to_db(g.created_at), to_db(g.finished_at)]  # fmt: skip
+
+
+def generation_from(row: Row, media: tuple[MediaRef, ...] = ()) -> Generation:
+    return Generation(
+        id=row[0], user_id=row[1], kind=GenerationKind(row[2]), model=row[3],
+        served_model=row[4], provider=row[5], prompt=row[6], options=row[7],
+        status=GenerationStatus(row[8]), text=row[9], finish_reason=row[10],
+        usage=Usage(row[11], row[12], row[13], float(row[14])), error_code=row[15],
+        upstream_id=row[16], created_at=utc(row[17]), finished_at=from_db(row[18]), media=media,
+    )  # fmt: skip
+
+
+def media_from(row: Row) -> MediaRef:
+    return MediaRef(
+        id=row[0], owner_id=row[1], generation_id=row[2], content_type=row[3],
+        size_bytes=int(row[4]), width=row[5], height=row[6], created_at=utc(row[8]),
+    )  # fmt: skip
+
+
+class DuckDBGenerationRepository(GenerationRepository):
+    def __init__(self, worker: Worker) -> None:
+        self._worker = worker
+
+    async def add(self, generation: Generation) -> None:
+        await self._worker.execute(
+            f"INSERT INTO generations ({GENERATION_COLUMNS}) VALUES ({_marks(19)})",
+            generation_params(generation),
+        )
+        for position, ref in enumerate(generation.media):
+            await self._worker.execute(
+                f"INSERT INTO media ({MEDIA_COLUMNS}) VALUES ({_marks(9)})",
+                [ref.id, ref.owner_id, ref.generation_id, ref.content_type, ref.size_bytes,
+                 ref.width, ref.height, position, to_db(ref.created_at)],
+            )  # fmt: skip
+
+    async def get(self, generation_id: str) -> Generation | None:
+        rows = await self._worker.execute(
+            f"SELECT {GENERATION_COLUMNS} FROM generations WHERE id = ?", [generation_id]
+        )
+        if not rows:
+            return None
+        media = await self._worker.execute(
+            f"SELECT {MEDIA_COLUMNS} FROM media WHERE generation_id = ? ORDER BY position",
+            [generation_id],
+        )
+        return generation_from(rows[0], tuple(media_from(row) for row in media))
+
+    async def delete(self, generation_id: str) -> None:
+        await self._worker.execute("DELETE FROM media WHERE generation_id = ?", [generation_id])
+        await self._worker.execute("DELETE FROM generations WHERE id = ?", [generation_id])
+
+    async def media(self, media_id: str) -> MediaRef | None:
+        rows = await self._worker.execute(
+            f"SELECT {MEDIA_COLUMNS} FROM media WHERE id = ?", [media_id]
+        )
+        return media_from(rows[0]) if rows else None
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)

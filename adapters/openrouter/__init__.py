@@ -1,0 +1,1 @@
+"""The OpenRouter adapter: OpenRouterGateway (the AIGateway port) and its httpx client."""

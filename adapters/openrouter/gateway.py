@@ -1,0 +1,142 @@
+"""OpenRouterGateway: the AIGateway port over OpenRouter's HTTP API and one httpx client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
+from typing import Any
+
+import httpx
+
+from adapters.openrouter.client import RetryPolicy, make_http_client
+from adapters.openrouter.errors import bad_response
+from adapters.openrouter.models import model_infos
+from adapters.openrouter.payloads import (
+    decode_json,
+    first_choice,
+    image_body,
+    image_result,
+    text_body,
+    text_result,
+)
+from adapters.openrouter.sse import SSEDecoder, StreamState
+from adapters.openrouter.upstream import Upstream, next_chunk, read_body
+from application.errors import ProviderNotConfiguredError
+from application.ports import (
+    AIGateway,
+    ImageRequest,
+    ImageResult,
+    ModelInfo,
+    TextDelta,
+    TextRequest,
+    TextResult,
+)
+
+__all__ = ["OpenRouterGateway", "make_http_client"]
+CHAT = "/chat/completions"
+# Generous: a 4K image comes back base64-encoded inside JSON (openrouter.md §3a).
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+
+
+class OpenRouterGateway(AIGateway):
+    """Every failure leaves as one of the Upstream* errors or ProviderNotConfiguredError.
+    The key is sent only as a Bearer header to `base_url`; it is in no message, log or repr."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        base_url: str,
+        api_key: str,
+        *,
+        app_url: str | None = None,
+        app_title: str | None = None,
+        max_retries: int = 2,
+        retry_base_s: float = 0.5,
+        retry_max_wait_s: float = 10,
+        stream_idle_timeout_s: float = 60,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ) -> None:
+        api_key = _header_safe(api_key.strip(), "The OpenRouter API key")
+        self._base_url = base_url.rstrip("/")
+        self._secret = api_key
+        self._idle_s = stream_idle_timeout_s
+        self._max_bytes = max_response_bytes
+        self._upstream: Upstream | None = None
+        if api_key:  # empty: not configured, and no request is ever built
+            headers = {"Authorization": f"Bearer {api_key}"} | _attribution(app_url, app_title)
+            policy = RetryPolicy(max_retries, retry_base_s, retry_max_wait_s)
+            self._upstream = Upstream(client, self._base_url, headers, policy, api_key)
+
+    def __repr__(self) -> str:
+        configured = self._upstream is not None
+        return f"OpenRouterGateway(base_url={self._base_url!r}, configured={configured})"
+
+    async def complete_text(self, request: TextRequest) -> TextResult:
+        payload = await self._json("POST", CHAT, body=text_body(request))
+        return text_result(payload, request.model, self._secret)
+
+    async def stream_text(self, request: TextRequest) -> AsyncIterator[TextDelta | TextResult]:
+        """Each content delta is yielded as soon as its event is complete. Retries happen only
+        before the 200 arrives, so never after anything was yielded."""
+        response = await self._configured().open("POST", CHAT, body=text_body(request, stream=True))
+        if response.headers.get("content-type", "").startswith("application/json"):
+            # a JSON error (or anything else) where events were expected (openrouter.md §6)
+            first_choice(decode_json(await read_body(response, self._max_bytes)), self._secret)
+            raise bad_response("OpenRouter answered a stream request without a stream.")
+        state = StreamState(request.model, self._secret)
+        async with aclosing(self._events(response)) as events:
+            async for data in events:
+                text = state.take(data)
+                if text:
+                    yield TextDelta(text)
+                if state.done:
+                    break
+        yield state.result()
+
+    async def generate_image(self, request: ImageRequest) -> ImageResult:
+        payload = await self._json("POST", CHAT, body=image_body(request))
+        return image_result(payload, request.model, self._secret)
+
+    async def list_models(self, output: str) -> list[ModelInfo]:
+        """The server filters by output modality; its default is `text` only (§5)."""
+        payload = await self._json("GET", "/models", params={"output_modalities": output})
+        return model_infos(payload)
+
+    def _configured(self) -> Upstream:
+        if self._upstream is None:
+            raise ProviderNotConfiguredError()
+        return self._upstream
+
+    async def _json(
+        self, method: str, path: str, *, body: Any = None, params: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        response = await self._configured().open(method, path, body=body, params=params)
+        return decode_json(await read_body(response, self._max_bytes))
+
+    async def _events(self, response: httpx.Response) -> AsyncGenerator[str, None]:
+        decoder, reader = SSEDecoder(self._max_bytes), response.aiter_bytes()
+        try:
+            while (chunk := await next_chunk(reader, self._idle_s)) is not None:
+                for data in decoder.feed(chunk):
+                    yield data
+        finally:
+            await response.aclose()
+
+
+def _attribution(app_url: str | None, app_title: str | None) -> dict[str, str]:
+    """Rankings only, never behaviour (openrouter.md §1), so a value that cannot be sent as a
+    header is left out rather than failing every call; `X-Title` is the older name."""
+    url, title = (value if value and value.isascii() and value.isprintable() else None
+                  for value in (app_url, app_title))  # fmt: skip
+    headers = {"HTTP-Referer": url} if url else {}
+    if title:
+        headers |= {"X-OpenRouter-Title": title, "X-Title": title}
+    return headers
+
+
+def _header_safe(value: str, what: str) -> str:
+    """A key with a space, a line break or non-ASCII would fail (or echo the key in an
+    h11 error) on every call; refuse it once, at start-up, without repeating it."""
+    if value and not all("!" <= char <= "~" for char in value):
+        raise ValueError(f"{what} contains characters that cannot be sent in a header.")
+    return value

@@ -1,0 +1,86 @@
+"""Use case: make images from a prompt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.errors import InvalidImageError, UpstreamUnavailableError
+from application.generation.recording import failed, record, started, succeeded
+from application.ports import (
+    AIGateway,
+    Clock,
+    GeneratedImage,
+    IdGenerator,
+    ImageInspector,
+    ImageRequest,
+    MediaStore,
+    UnitOfWork,
+)
+from domain.errors import Error
+from domain.generations import (
+    ASPECT_RATIOS,
+    Generation,
+    GenerationKind,
+    InvalidGenerationRequestError,
+    check_model_id,
+    check_prompt,
+)
+from domain.media import MediaRef
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateImage:
+    """Ask an image model for pictures; store each as a media file of the user's (checked
+    to really be an image) and keep the generation in the history, failed ones included."""
+
+    uow: UnitOfWork
+    gateway: AIGateway
+    media: MediaStore
+    inspector: ImageInspector
+    clock: Clock
+    ids: IdGenerator
+
+    async def execute(
+        self, *, user_id: str, model: str, prompt: str, aspect_ratio: str | None = None
+    ) -> Generation:
+        if aspect_ratio is not None and aspect_ratio not in ASPECT_RATIOS:
+            raise InvalidGenerationRequestError(f"Aspect ratio must be one of {ASPECT_RATIOS}.")
+        request = ImageRequest(check_model_id(model), check_prompt(prompt), aspect_ratio)
+        generation = started(
+            generation_id=self.ids.new_id(), user_id=user_id, kind=GenerationKind.IMAGE,
+            model=model, prompt=prompt, options={"aspect_ratio": aspect_ratio},
+            now=self.clock.now(),
+        )  # fmt: skip
+        try:
+            result = await self.gateway.generate_image(request)
+            refs = [self._ref(generation, image) for image in result.images]
+            if not refs:
+                raise UpstreamUnavailableError(
+                    "The model returned no image.", reason="bad_response"
+                )
+        except Error as error:
+            await record(self.uow, failed(generation, error, self.clock.now()))
+            raise
+        saved = [(ref, image.data) for ref, image in zip(refs, result.images, strict=True)]
+        for ref, data in saved:
+            await self.media.save(ref, data)
+        done = succeeded(generation, result.served, self.clock.now(), text=result.text,
+                         media=tuple(refs))  # fmt: skip
+        try:
+            await record(self.uow, done)
+        except BaseException:
+            await self.media.delete(refs)  # no file without its row
+            raise
+        return done
+
+    def _ref(self, generation: Generation, image: GeneratedImage) -> MediaRef:
+        try:
+            facts = self.inspector.inspect(image.data)
+        except InvalidImageError as exc:
+            raise UpstreamUnavailableError("The model returned an unreadable image.",
+                                           reason="bad_response") from exc  # fmt: skip
+        return MediaRef(
+            id=self.ids.new_id(), owner_id=generation.user_id, generation_id=generation.id,
+            content_type=facts.content_type, size_bytes=len(image.data), width=facts.width,
+            height=facts.height, created_at=self.clock.now(),
+        )  # fmt: skip

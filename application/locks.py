@@ -1,0 +1,34 @@
+"""KeyedLocks: one writer at a time per key (a user's sessions), within the API process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+
+class KeyedLocks:
+    """DuckDB's optimistic concurrency cannot always tell that a revocation and a rotation
+    of the same family overlap (its conflict check is per column and skips some index
+    scans), so every write to a user's refresh tokens takes that user's lock. The API is
+    the only process that writes the database, so an in-process lock is enough."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, holders = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, holders + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, holders = self._locks[key]
+            if holders == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, holders - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)

@@ -1,0 +1,99 @@
+"""Generation routes: models, text (plain and streamed), images."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from application.generation.generate_image import GenerateImage
+from application.generation.generate_text import GenerateText
+from application.generation.list_models import ListModels
+from application.generation.stream_text import StreamText
+from entrypoints.api.deps import (
+    CurrentCaller,
+    GenerateImageDep,
+    GenerateTextDep,
+    ListModelsDep,
+    StreamTextDep,
+)
+from entrypoints.api.problems import problem_responses
+from entrypoints.api.schemas.generation import (
+    ImageIn,
+    ImageOut,
+    ModelListOut,
+    ModelOut,
+    TextIn,
+    TextOut,
+)
+from entrypoints.api.sse import started_stream
+
+router = APIRouter(tags=["generation"])
+AUTHED = ("not_authenticated", "token_invalid", "token_expired")
+UPSTREAM = (
+    "provider_not_configured",
+    "upstream_rejected",
+    "upstream_unavailable",
+    "upstream_timeout",
+)
+
+
+@router.get(
+    "/models",
+    responses=problem_responses(*AUTHED, *UPSTREAM),
+    description=inspect.getdoc(ListModels),
+)
+async def models(
+    caller: CurrentCaller,
+    list_models: ListModelsDep,
+    output: Annotated[Literal["text", "image", "video"], Query()] = "text",
+) -> ModelListOut:
+    found = await list_models.execute(output=output)
+    return ModelListOut(data=[ModelOut.of(model) for model in found])
+
+
+@router.post(
+    "/generate/text",
+    responses=problem_responses(*AUTHED, *UPSTREAM),
+    description=inspect.getdoc(GenerateText),
+)
+async def generate_text(body: TextIn, caller: CurrentCaller, generate: GenerateTextDep) -> TextOut:
+    generation = await generate.execute(user_id=caller.user.id, **body.model_dump())
+    return TextOut.of(generation)
+
+
+@router.post(
+    "/generate/text/stream",
+    responses={
+        **problem_responses(*AUTHED, *UPSTREAM),
+        200: {
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "description": "`delta` events, then `done` (a TextResponse) or `error`",
+        },
+    },
+    description=inspect.getdoc(StreamText),
+    response_class=StreamingResponse,
+)
+async def stream_text(
+    body: TextIn, caller: CurrentCaller, stream: StreamTextDep
+) -> StreamingResponse:
+    request, generation = stream.prepare(user_id=caller.user.id, **body.model_dump())
+    return StreamingResponse(
+        await started_stream(stream.execute(request, generation)),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.post(
+    "/generate/image",
+    responses=problem_responses(*AUTHED, *UPSTREAM),
+    description=inspect.getdoc(GenerateImage),
+)
+async def generate_image(
+    body: ImageIn, caller: CurrentCaller, generate: GenerateImageDep
+) -> ImageOut:
+    generation = await generate.execute(user_id=caller.user.id, **body.model_dump())
+    return ImageOut.of(generation)

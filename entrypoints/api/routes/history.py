@@ -1,0 +1,99 @@
+"""History and media routes: a user's own generations and the files they produced."""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response, status
+
+from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
+from domain.generations import GenerationKind
+from entrypoints.api.deps import (
+    CurrentCaller,
+    DeleteGenerationDep,
+    GetGenerationDep,
+    ListHistoryDep,
+    OpenMediaDep,
+)
+from entrypoints.api.problems import problem_responses
+from entrypoints.api.schemas.generation import GenerationOut, GenerationPageOut
+
+router = APIRouter(tags=["history"])
+AUTHED = ("not_authenticated", "token_invalid", "token_expired")
+
+
+@router.get(
+    "/generations", responses=problem_responses(*AUTHED), description=inspect.getdoc(ListHistory)
+)
+async def list_generations(
+    caller: CurrentCaller,
+    history: ListHistoryDep,
+    kind: Annotated[Literal["text", "image", "video"] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> GenerationPageOut:
+    page = await history.execute(
+        user_id=caller.user.id,
+        kind=GenerationKind(kind) if kind else None,
+        limit=limit,
+        cursor=cursor,
+    )
+    return GenerationPageOut(
+        data=[GenerationOut.of(g) for g in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.get(
+    "/generations/{generation_id}",
+    responses=problem_responses(*AUTHED, "not_found"),
+    description=inspect.getdoc(GetGeneration),
+)
+async def get_generation(
+    generation_id: str, caller: CurrentCaller, get: GetGenerationDep
+) -> GenerationOut:
+    generation = await get.execute(
+        generation_id=generation_id, user_id=caller.user.id, is_admin=caller.user.is_admin
+    )
+    return GenerationOut.of(generation)
+
+
+@router.delete(
+    "/generations/{generation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(*AUTHED, "not_found", "conflict"),
+    description=inspect.getdoc(DeleteGeneration),
+)
+async def delete_generation(
+    generation_id: str, caller: CurrentCaller, delete: DeleteGenerationDep
+) -> Response:
+    await delete.execute(
+        generation_id=generation_id, user_id=caller.user.id, is_admin=caller.user.is_admin
+    )
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/media/{media_id}",
+    responses={
+        **problem_responses(*AUTHED, "not_found"),
+        200: {
+            "content": {"image/png": {}, "image/jpeg": {}, "image/webp": {}, "video/mp4": {}},
+            "description": "the file",
+        },
+    },
+    description=inspect.getdoc(OpenMedia),
+    response_class=Response,
+)
+async def media(media_id: str, caller: CurrentCaller, open_media: OpenMediaDep) -> Response:
+    ref, data = await open_media.execute(
+        media_id=media_id, user_id=caller.user.id, is_admin=caller.user.is_admin
+    )
+    return Response(
+        data,
+        media_type=ref.content_type,
+        headers={
+            "Content-Disposition": f'inline; filename="{ref.id}"',  # security.md: served as data
+            "Cache-Control": "private, max-age=3600",
+        },
+    )

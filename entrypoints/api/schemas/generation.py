@@ -1,0 +1,131 @@
+"""Schemas of the generation, history and media routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from application.ports import ModelInfo
+from domain.generations import MAX_PROMPT_CHARS, MODEL_ID, Generation, Usage
+from entrypoints.api.schemas.common import StrictIn
+
+ModelId = Field(min_length=3, max_length=200, pattern=MODEL_ID.pattern)
+Prompt = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
+AspectRatio = Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"]
+
+
+class TextIn(StrictIn):
+    prompt: str = Prompt
+    model: str = ModelId
+    system: str | None = Field(default=None, max_length=MAX_PROMPT_CHARS)
+    max_tokens: int | None = Field(default=None, ge=1, le=32_768)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+
+
+class ImageIn(StrictIn):
+    prompt: str = Prompt
+    model: str = ModelId
+    aspect_ratio: AspectRatio | None = None
+
+
+class UsageOut(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    cost: float
+
+    @classmethod
+    def of(cls, usage: Usage) -> UsageOut:
+        return cls(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+                   total_tokens=usage.total_tokens, cost=usage.cost)  # fmt: skip
+
+
+class TextOut(BaseModel):
+    id: str
+    model: str
+    provider: str | None
+    text: str
+    finish_reason: str | None
+    usage: UsageOut
+    created_at: datetime
+
+    @classmethod
+    def of(cls, g: Generation) -> TextOut:
+        return cls(id=g.id, model=g.served_model or g.model, provider=g.provider, text=g.text or "",
+                   finish_reason=g.finish_reason, usage=UsageOut.of(g.usage),
+                   created_at=g.created_at)  # fmt: skip
+
+
+class ImageFileOut(BaseModel):
+    url: str
+    content_type: str
+    width: int | None
+    height: int | None
+
+
+class ImageOut(BaseModel):
+    id: str
+    model: str
+    images: list[ImageFileOut]
+    text: str | None
+    usage: UsageOut
+    created_at: datetime
+
+    @classmethod
+    def of(cls, g: Generation) -> ImageOut:
+        images = [ImageFileOut(url=f"/media/{m.id}", content_type=m.content_type, width=m.width,
+                               height=m.height) for m in g.media]  # fmt: skip
+        return cls(id=g.id, model=g.served_model or g.model, images=images, text=g.text,
+                   usage=UsageOut.of(g.usage), created_at=g.created_at)  # fmt: skip
+
+
+class GenerationOut(BaseModel):
+    id: str
+    kind: Literal["text", "image", "video"]
+    model: str
+    served_model: str | None
+    provider: str | None
+    prompt: str
+    status: str
+    text: str | None
+    error_code: str | None
+    media: list[ImageFileOut]
+    usage: UsageOut
+    duration_ms: int | None
+    created_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, g: Generation) -> GenerationOut:
+        return cls(
+            id=g.id, kind=g.kind.value, model=g.model, served_model=g.served_model,
+            provider=g.provider, prompt=g.prompt, status=g.status.value, text=g.text,
+            error_code=g.error_code, usage=UsageOut.of(g.usage), duration_ms=g.duration_ms,
+            media=ImageOut.of(g).images, created_at=g.created_at, finished_at=g.finished_at,
+        )  # fmt: skip
+
+
+class GenerationPageOut(BaseModel):
+    data: list[GenerationOut]
+    next_cursor: str | None
+
+
+class ModelOut(BaseModel):
+    id: str
+    name: str
+    input_modalities: list[str]
+    output_modalities: list[str]
+    context_length: int | None = None
+    pricing: dict[str, str] | None = None
+
+    @classmethod
+    def of(cls, m: ModelInfo) -> ModelOut:
+        return cls(id=m.id, name=m.name, input_modalities=list(m.input_modalities),
+                   output_modalities=list(m.output_modalities), context_length=m.context_length,
+                   pricing=m.pricing)  # fmt: skip
+
+
+class ModelListOut(BaseModel):
+    data: list[ModelOut]

@@ -1,0 +1,162 @@
+"""Crash safety (security.md #47): `kill -9` the API in the middle of a load; every write it
+acknowledged survives, nothing half-written is left, and the API starts again on the data."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import httpx
+
+from tests.integration.conftest import PASSWORD, ApiServer, jwt_payload, query
+
+CLIENTS = 8
+KILL_AFTER_S = 1.5  # at the earliest, and once MIN_ROTATIONS were acknowledged ...
+KILL_BY_S = 8.0  # ... but no later than this, on a slow machine
+MIN_ROTATIONS = 4 * CLIENTS
+LOAD_S = KILL_BY_S + 2.0  # the clients would go on this long: the kill lands mid-load
+ROUNDS = 100  # per client, a bound on top of the time limit
+REFRESHES_PER_LOGIN = 20
+
+
+@dataclass
+class Acknowledged:
+    """What the API answered with a 2xx, so promised to keep."""
+
+    emails: set[str] = field(default_factory=set)
+    tokens: set[str] = field(default_factory=set)  # jti of every refresh token handed out
+    rotations: dict[str, str] = field(default_factory=dict)  # old jti -> successor jti
+    answers: Counter[int] = field(default_factory=Counter)
+    cut_off: int = 0  # requests that died with the process
+
+    def refresh_token(self, answer: httpx.Response) -> str:
+        token = str(answer.json()["refresh_token"])
+        self.tokens.add(jwt_payload(token)["jti"])
+        return token
+
+
+class Token(NamedTuple):
+    jti: str
+    user_id: str
+    family_id: str
+    parent_jti: str | None
+    revoked_at: object
+    replaced_by: str | None
+
+
+async def post(
+    http: httpx.AsyncClient, url: str, ack: Acknowledged, body: dict[str, str]
+) -> httpx.Response:
+    answer = await http.post(url, json=body)
+    ack.answers[answer.status_code] += 1
+    return answer
+
+
+async def session(http: httpx.AsyncClient, base: str, email: str, ack: Acknowledged) -> bool:
+    """Register, sign in and rotate the session's own token; False once anything fails."""
+    credentials = {"email": email, "password": PASSWORD}
+    if (await post(http, f"{base}/auth/register", ack, credentials)).status_code != 201:
+        return False
+    ack.emails.add(email)
+    login = await post(http, f"{base}/auth/login", ack, credentials)
+    if login.status_code != 200:
+        return False
+    token = ack.refresh_token(login)
+    for _ in range(REFRESHES_PER_LOGIN):
+        answer = await post(http, f"{base}/auth/refresh", ack, {"refresh_token": token})
+        if answer.status_code != 200:
+            return False
+        successor = ack.refresh_token(answer)
+        ack.rotations[jwt_payload(token)["jti"]] = jwt_payload(successor)["jti"]
+        token = successor
+    return True
+
+
+async def client(base: str, n: int, ack: Acknowledged, deadline: float) -> None:
+    async with httpx.AsyncClient(timeout=10.0) as http:
+        for round_ in range(ROUNDS):
+            if time.monotonic() > deadline:
+                return
+            try:
+                if not await session(http, base, f"c{n}-{round_}@example.com", ack):
+                    return
+            except httpx.TransportError:
+                ack.cut_off += 1
+                return
+
+
+async def load_then_kill(api: ApiServer) -> Acknowledged:
+    ack = Acknowledged()
+    deadline = time.monotonic() + LOAD_S
+    clients = [asyncio.create_task(client(api.url, n, ack, deadline)) for n in range(CLIENTS)]
+    started = time.monotonic()
+    await asyncio.sleep(KILL_AFTER_S)
+    while len(ack.rotations) < MIN_ROTATIONS and time.monotonic() - started < KILL_BY_S:
+        await asyncio.sleep(0.05)
+    api.kill()
+    await asyncio.wait_for(asyncio.gather(*clients), timeout=30)
+    return ack
+
+
+def stored(path: Path) -> tuple[set[str], dict[str, Token]]:
+    emails = {row[0] for row in query(path, "SELECT email FROM users")}
+    sql = "SELECT jti, user_id, family_id, parent_jti, revoked_at, replaced_by FROM refresh_tokens"
+    tokens = [Token(*row) for row in query(path, sql)]
+    return emails, {token.jti: token for token in tokens}
+
+
+def assert_nothing_half_written(path: Path) -> None:
+    user_ids = {row[0] for row in query(path, "SELECT id FROM users")}
+    _, tokens = stored(path)
+    live: Counter[str] = Counter()
+    for token in tokens.values():
+        assert token.user_id in user_ids, token
+        if token.replaced_by is not None:
+            assert tokens[token.replaced_by].parent_jti == token.jti, token
+        if token.parent_jti is not None:
+            assert tokens[token.parent_jti].replaced_by == token.jti, token
+        if token.revoked_at is None and token.replaced_by is None:
+            live[token.family_id] += 1
+    assert all(count == 1 for count in live.values()), live
+
+
+def assert_everything_acknowledged_is_stored(path: Path, ack: Acknowledged) -> None:
+    emails, tokens = stored(path)
+    assert ack.emails <= emails, ack.emails - emails
+    assert ack.tokens <= tokens.keys(), ack.tokens - tokens.keys()
+    for old, new in ack.rotations.items():
+        assert (tokens[old].replaced_by, tokens[new].parent_jti) == (new, old)
+
+
+async def test_a_killed_api_keeps_every_acknowledged_write_and_starts_again_on_its_data(
+    start_api: Callable[..., ApiServer],
+) -> None:
+    api = start_api()
+
+    ack = await load_then_kill(api)
+
+    assert set(ack.answers) <= {200, 201}, ack.answers  # no 5xx, no surprise 4xx under load
+    assert ack.cut_off > 0, "the kill should land while requests are in flight"
+    assert ack.emails
+    assert ack.rotations
+    assert (api.data_dir / "allucanget.duckdb.wal").exists()  # no checkpoint ran
+    assert_everything_acknowledged_is_stored(api.database_path, ack)  # the WAL is replayed
+    assert_nothing_half_written(api.database_path)
+
+    again = start_api(data_dir=api.data_dir)
+    async with httpx.AsyncClient(timeout=10.0) as http:
+        login = await http.post(
+            f"{again.url}/auth/login", json={"email": min(ack.emails), "password": PASSWORD}
+        )
+    assert again.stop() in (0, -signal.SIGTERM)  # uvicorn re-raises SIGTERM after shutdown
+
+    assert login.status_code == 200
+    assert not (api.data_dir / "allucanget.duckdb.wal").exists()  # a clean stop checkpoints
+    assert_everything_acknowledged_is_stored(api.database_path, ack)
+    assert_nothing_half_written(api.database_path)
