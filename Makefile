@@ -31,5 +31,11 @@ unit: $(STAMP)
 test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -q
 
+bench: $(STAMP)
+	$(BIN)/python bench/stats_bench.py
+
+demo: $(STAMP)
+	$(BIN)/allucanget demo
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -83,3 +83,22 @@ class UpstreamTimeoutError(Error):
 class InvalidImageError(Error):
     code = "invalid_image"
     default_detail = "The file is not a PNG, JPEG or WebP image we can use."
+
+
+class InvalidRequestError(Error):
+    code = "validation_error"
+
+
+class PayloadTooLargeError(Error):
+    code = "payload_too_large"
+    default_detail = "The upload is larger than this server accepts."
+
+
+class UnsupportedMediaTypeError(Error):
+    code = "unsupported_media_type"
+    default_detail = "Send multipart/form-data or application/json."
+
+
+class InvalidUrlError(Error):
+    code = "invalid_url"
+    default_detail = "Only https URLs to public addresses are accepted."

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
+from domain.audit import AuditEvent
 from domain.generations import Generation, GenerationKind, Usage
 from domain.media import MediaRef
 from domain.tokens import RefreshToken
 from domain.users import Role, User
+from domain.video_jobs import VideoCapabilities, VideoJob
 
 
 class Clock(Protocol):
@@ -28,6 +30,7 @@ class UserRepository(Protocol):
     async def set_password_hash(self, user_id: str, password_hash: str) -> None: ...
     async def set_role(self, user_id: str, role: Role) -> None: ...
     async def count_admins(self) -> int: ...
+    async def delete(self, user_id: str) -> None: ...
 
 
 class RefreshTokenRepository(Protocol):
@@ -42,6 +45,8 @@ class RefreshTokenRepository(Protocol):
         self, user_id: str, now: datetime, *, keep_family: str | None = None
     ) -> None: ...
 
+    async def delete_for_user(self, user_id: str) -> None: ...
+
 
 class GenerationRepository(Protocol):
     """Generations with their media rows, written and removed together."""
@@ -50,6 +55,25 @@ class GenerationRepository(Protocol):
     async def get(self, generation_id: str) -> Generation | None: ...
     async def delete(self, generation_id: str) -> None: ...
     async def media(self, media_id: str) -> MediaRef | None: ...
+    async def delete_for_user(self, user_id: str) -> list[MediaRef]:
+        """Remove all of a user's generations (and their jobs); return their media."""
+        ...
+
+
+class AuditLog(Protocol):
+    async def add(self, event: AuditEvent) -> None: ...
+
+
+class VideoJobRepository(Protocol):
+    """Video jobs. Each is also the `generations` row with its id (kind video): both rows,
+    and the finished video's media row, change together."""
+
+    async def add(self, job: VideoJob) -> None: ...
+    async def get(self, job_id: str) -> VideoJob | None: ...
+    async def save(self, job: VideoJob) -> None: ...
+    async def due(self, now: datetime, limit: int) -> list[VideoJob]:
+        """Unfinished jobs whose next poll is due, the longest waiting first."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -58,6 +82,8 @@ class UnitOfWork(Protocol):
     users: UserRepository
     refresh_tokens: RefreshTokenRepository
     generations: GenerationRepository
+    audit: AuditLog
+    video_jobs: VideoJobRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
@@ -147,7 +173,10 @@ class LoginThrottle(Protocol):
         """Seconds until these keys may try again; 0 when they may now."""
         ...
 
-    def record_failure(self, keys: list[str], now: datetime) -> None: ...
+    def record_failure(self, keys: list[str], now: datetime) -> list[str]:
+        """Count a failure; return the keys that this failure locked."""
+        ...
+
     def reset(self, key: str) -> None: ...
 
 
@@ -210,6 +239,7 @@ class ModelInfo:
     output_modalities: tuple[str, ...]
     context_length: int | None = None
     pricing: dict[str, str] | None = None
+    video: VideoCapabilities | None = None  # video models only
 
 
 class AIGateway(Protocol):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.errors import InvalidEmailError, WeakPasswordError
+from domain.errors import InvalidEmailError, LastAdminError, WeakPasswordError
 
 # A pragmatic shape check; deliverability is the mailbox owner's business.
 _EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f.]+(\.[^@\s\x00-\x1f.]+)+$")
@@ -59,3 +59,9 @@ class PasswordPolicy:
             raise WeakPasswordError(f"Use at most {self.max_length} characters.")
         if password.lower() in self.common:
             raise WeakPasswordError("This password is too common; choose another one.")
+
+
+def ensure_an_admin_remains(target: User, new_role: Role | None, admins: int) -> None:
+    """The last admin can be neither demoted nor deleted (`new_role` None means deletion)."""
+    if target.is_admin and new_role is not Role.ADMIN and admins <= 1:
+        raise LastAdminError()

@@ -6,6 +6,7 @@ import sys
 
 from adapters.duckdb.database import DatabaseLockedError
 from domain.errors import Error
+from domain.users import Role
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 
@@ -30,3 +31,47 @@ async def create_admin(settings: Settings, email: str, password: str) -> int:
         container.shutdown_resources()
     print(f"admin {email}: {outcome.value}")
     return 0
+
+
+async def list_users(settings: Settings, query: str | None) -> int:
+    container = Container(settings=settings)
+    if not _opened(container):
+        return 1
+    try:
+        page = await container.list_users().execute(query=query, limit=100, offset=0)
+    finally:
+        container.shutdown_resources()
+    for user in page.items:
+        print(f"{user.id}  {user.role.value:<5}  {user.created_at:%Y-%m-%d}  {user.email}")
+    print(f"({len(page.items)} of {page.total})")
+    return 0
+
+
+async def set_role(settings: Settings, email: str, role: str) -> int:
+    """Recovery: works on the database directly, as the CLI (no admin session needed)."""
+    container = Container(settings=settings)
+    if not _opened(container):
+        return 1
+    try:
+        page = await container.list_users().execute(query=email, limit=100, offset=0)
+        match = [u for u in page.items if u.email == email.strip().lower()]
+        if not match:
+            print(f"allucanget: no user {email}", file=sys.stderr)
+            return 1
+        await container.change_role().execute(actor_id="cli", user_id=match[0].id, role=Role(role))
+    except Error as exc:
+        print(f"allucanget: {exc.detail or exc.code}", file=sys.stderr)
+        return 1
+    finally:
+        container.shutdown_resources()
+    print(f"{email}: {role}")
+    return 0
+
+
+def _opened(container: Container) -> bool:
+    try:
+        container.init_resources()
+    except DatabaseLockedError as exc:
+        print(f"allucanget: {exc}. Stop the API first.", file=sys.stderr)
+        return False
+    return True

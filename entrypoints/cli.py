@@ -63,6 +63,18 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return asyncio.run(create_admin(settings, args.email, password))
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    from entrypoints.admin_cli import list_users, set_role
+
+    settings = _settings(args)
+    if args.action == "list":
+        return asyncio.run(list_users(settings, args.query))
+    if not (args.email and args.role in ("user", "admin")):
+        print("allucanget users set-role needs --email and --role user|admin", file=sys.stderr)
+        return 2
+    return asyncio.run(set_role(settings, args.email, args.role))
+
+
 def cmd_simulator(args: argparse.Namespace) -> int:
     from simulator.cli import main as simulator_main
 
@@ -74,6 +86,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "api": ("run the REST API alone", cmd_api),
     "web": ("run the web UI alone", cmd_web),
     "create-admin": ("create the first admin (or promote an account)", cmd_create_admin),
+    "users": ("list users, or set a role (recovery; the API must be stopped)", cmd_users),
     "demo": ("run the platform offline against the OpenRouter simulator", cmd_demo),
     "simulator": ("run the OpenRouter simulator on loopback", cmd_simulator),
 }
@@ -90,6 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
         _common(command)
         if name == "create-admin":
             command.add_argument("--email", required=True)
+        if name == "users":
+            command.add_argument("action", choices=["list", "set-role"])
+            command.add_argument("--query", help="email substring (list)")
+            command.add_argument("--email", help="whose role to set (set-role)")
+            command.add_argument("--role", choices=["user", "admin"])
         if name == "demo":
             command.add_argument("--simulator-port", type=int, default=8100)
     return parser

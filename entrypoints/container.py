@@ -7,6 +7,11 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from adapters.duckdb.admin_readers import (
+    DuckDBAuditReader,
+    DuckDBStatsReader,
+    DuckDBUserDirectory,
+)
 from adapters.duckdb.database import Database, open_database
 from adapters.duckdb.readers import DuckDBHistoryReader
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
@@ -20,6 +25,8 @@ from adapters.security.tokens import JwtTokenIssuer
 from adapters.system import SystemClock, UuidGenerator
 from application.admin.bootstrap_admin import BootstrapAdmin
 from application.admin.has_admin import HasAdmin
+from application.admin.manage_users import ChangeRole, DeleteUser, GetUser, ListUsers
+from application.admin.observe import GetStats, ListAudit
 from application.auth.authenticate import Authenticate
 from application.auth.change_password import ChangePassword
 from application.auth.current_user import CurrentUser
@@ -147,3 +154,15 @@ class Container(containers.DeclarativeContainer):
     get_generation = providers.Factory(GetGeneration, uow=uow)
     delete_generation = providers.Factory(DeleteGeneration, uow=uow, media=media)
     open_media = providers.Factory(OpenMedia, uow=uow, media=media)
+
+    user_directory = providers.Singleton(DuckDBUserDirectory, database=database)
+    stats_reader = providers.Singleton(DuckDBStatsReader, database=database)
+    audit_reader = providers.Singleton(DuckDBAuditReader, database=database)
+    list_users = providers.Factory(ListUsers, directory=user_directory)
+    get_user = providers.Factory(GetUser, uow=uow)
+    change_role = providers.Factory(ChangeRole, uow=uow, clock=clock, ids=ids, locks=locks)
+    delete_user = providers.Factory(
+        DeleteUser, uow=uow, media=media, clock=clock, ids=ids, locks=locks
+    )
+    get_stats = providers.Factory(GetStats, reader=stats_reader, clock=clock)
+    list_audit = providers.Factory(ListAudit, reader=audit_reader)

@@ -11,6 +11,7 @@ from typing import Self
 
 from application.errors import EmailTakenError
 from application.ports import (
+    AuditLog,
     Clock,
     GenerationRepository,
     IdGenerator,
@@ -20,6 +21,7 @@ from application.ports import (
     UserLookup,
     UserRepository,
 )
+from domain.audit import AuditEvent
 from domain.generations import Generation
 from domain.media import MediaRef
 from domain.tokens import RefreshToken
@@ -91,6 +93,9 @@ class FakeUserRepository(UserRepository):
     async def set_role(self, user_id: str, role: Role) -> None:
         self.rows[user_id] = replace(self.rows[user_id], role=role)
 
+    async def delete(self, user_id: str) -> None:
+        self.rows.pop(user_id, None)
+
     async def count_admins(self) -> int:
         return sum(1 for user in self.rows.values() if user.role is Role.ADMIN)
 
@@ -126,6 +131,9 @@ class FakeRefreshTokenRepository(RefreshTokenRepository):
             if mine and token.revoked_at is None:
                 self.rows[jti] = replace(token, revoked_at=now)
 
+    async def delete_for_user(self, user_id: str) -> None:
+        self.rows = {jti: t for jti, t in self.rows.items() if t.user_id != user_id}
+
     def live_in_family(self, family_id: str) -> list[RefreshToken]:
         return [t for t in self.rows.values() if t.family_id == family_id and t.is_live]
 
@@ -148,22 +156,38 @@ class FakeGenerationRepository(GenerationRepository):
         found = (ref for g in self.rows.values() for ref in g.media if ref.id == media_id)
         return next(found, None)
 
+    async def delete_for_user(self, user_id: str) -> list[MediaRef]:
+        mine = [g for g in self.rows.values() if g.user_id == user_id]
+        for generation in mine:
+            del self.rows[generation.id]
+        return [ref for g in mine for ref in g.media]
+
+
+class FakeAuditLog(AuditLog):
+    def __init__(self) -> None:
+        self.rows: list[AuditEvent] = []
+
+    async def add(self, event: AuditEvent) -> None:
+        self.rows.append(event)
+
 
 class FakeUnitOfWork(UnitOfWork):
     users: FakeUserRepository
     refresh_tokens: FakeRefreshTokenRepository
     generations: FakeGenerationRepository
+    audit: FakeAuditLog
 
     def __init__(self) -> None:
         self.users = FakeUserRepository()
         self.refresh_tokens = FakeRefreshTokenRepository()
         self.generations = FakeGenerationRepository()
+        self.audit = FakeAuditLog()
         self.commits = 0
         self._committed = False
 
     async def __aenter__(self) -> Self:
         self._before = copy.deepcopy(
-            (self.users.rows, self.refresh_tokens.rows, self.generations.rows)
+            (self.users.rows, self.refresh_tokens.rows, self.generations.rows, self.audit.rows)
         )
         self._committed = False
         return self
@@ -174,7 +198,8 @@ class FakeUnitOfWork(UnitOfWork):
 
     async def __aexit__(self, *exc: object) -> None:
         if not self._committed:
-            self.users.rows, self.refresh_tokens.rows, self.generations.rows = self._before
+            (self.users.rows, self.refresh_tokens.rows, self.generations.rows,
+             self.audit.rows) = self._before  # fmt: skip
         self._committed = False
 
 

@@ -14,6 +14,7 @@ GENERATION_COLUMNS = (
     "finish_reason, prompt_tokens, completion_tokens, total_tokens, cost, error_code, "
     "upstream_id, created_at, finished_at"
 )
+USER_OWNED_TABLES: tuple[str, ...] = ()  # per-user tables besides generations and media
 MEDIA_COLUMNS = (
     "id, owner_id, generation_id, content_type, size_bytes, width, height, position, created_at"
 )
@@ -81,6 +82,16 @@ class DuckDBGenerationRepository(GenerationRepository):
             f"SELECT {MEDIA_COLUMNS} FROM media WHERE id = ?", [media_id]
         )
         return media_from(rows[0]) if rows else None
+
+    async def delete_for_user(self, user_id: str) -> list[MediaRef]:
+        rows = await self._worker.execute(
+            f"SELECT {MEDIA_COLUMNS} FROM media WHERE owner_id = ?", [user_id]
+        )
+        for table in USER_OWNED_TABLES:  # children first, though no foreign key forces it
+            await self._worker.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
+        await self._worker.execute("DELETE FROM media WHERE owner_id = ?", [user_id])
+        await self._worker.execute("DELETE FROM generations WHERE user_id = ?", [user_id])
+        return [media_from(row) for row in rows]
 
 
 def _marks(count: int) -> str:

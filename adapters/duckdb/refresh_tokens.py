@@ -72,6 +72,9 @@ class DuckDBRefreshTokenRepository(RefreshTokenRepository):
             [to_db(now), family_id],
         )
 
+    async def delete_for_user(self, user_id: str) -> None:
+        await self._worker.execute("DELETE FROM refresh_tokens WHERE user_id = ?", [user_id])
+
     async def revoke_user_families(
         self, user_id: str, now: datetime, *, keep_family: str | None = None
     ) -> None:

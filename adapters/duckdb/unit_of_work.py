@@ -7,18 +7,21 @@ from typing import Self
 
 import duckdb
 
+from adapters.duckdb.audit import DuckDBAuditLog, log_committed
 from adapters.duckdb.database import Database, Worker
 from adapters.duckdb.generations import DuckDBGenerationRepository
 from adapters.duckdb.refresh_tokens import DuckDBRefreshTokenRepository
 from adapters.duckdb.users import DuckDBUserRepository
 from application.errors import ConflictError
 from application.ports import UnitOfWork
+from domain.audit import AuditEvent
 
 
 class DuckDBUnitOfWork(UnitOfWork):
     users: DuckDBUserRepository
     refresh_tokens: DuckDBRefreshTokenRepository
     generations: DuckDBGenerationRepository
+    audit: DuckDBAuditLog
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -39,6 +42,8 @@ class DuckDBUnitOfWork(UnitOfWork):
         self.users = DuckDBUserRepository(self._worker, self._dirty)
         self.refresh_tokens = DuckDBRefreshTokenRepository(self._worker)
         self.generations = DuckDBGenerationRepository(self._worker)
+        self._audited: list[AuditEvent] = []
+        self.audit = DuckDBAuditLog(self._worker, self._audited)
         return self
 
     async def commit(self) -> None:
@@ -47,6 +52,7 @@ class DuckDBUnitOfWork(UnitOfWork):
         try:
             await self._worker.execute("COMMIT")  # conflicts surface here as ConflictError
             self._open = False
+            log_committed(self._audited)
         finally:
             self._database.user_cache.evict(self._dirty)  # harmless if nothing changed
 

@@ -14,7 +14,7 @@ from domain.users import Role, User
 COLUMNS = "id, email, role, password_hash, created_at"
 
 
-def _user(row: Row | None) -> User | None:
+def user_from(row: Row | None) -> User | None:
     if row is None:
         return None
     return User(
@@ -52,13 +52,17 @@ class DuckDBUserRepository(UserRepository):
         self._dirty.add(user_id)
         await self._worker.execute("UPDATE users SET role = ? WHERE id = ?", [role.value, user_id])
 
+    async def delete(self, user_id: str) -> None:
+        self._dirty.add(user_id)
+        await self._worker.execute("DELETE FROM users WHERE id = ?", [user_id])
+
     async def count_admins(self) -> int:
         rows = await self._worker.execute("SELECT count(*) FROM users WHERE role = 'admin'")
         return int(rows[0][0])
 
     async def _one(self, sql: str, params: list[Any]) -> User | None:
         rows = await self._worker.execute(sql, params)
-        return _user(rows[0] if rows else None)
+        return user_from(rows[0] if rows else None)
 
 
 class DuckDBUserLookup(UserLookup):
@@ -72,7 +76,7 @@ class DuckDBUserLookup(UserLookup):
         if cached is not None:
             return cached
         rows = await self._database.read(f"SELECT {COLUMNS} FROM users WHERE id = ?", [user_id])
-        user = _user(rows[0] if rows else None)
+        user = user_from(rows[0] if rows else None)
         if user is not None:
             self._database.user_cache.put(user, generation)
         return user

@@ -27,13 +27,17 @@ class InMemoryLoginThrottle(LoginThrottle):
             waits = [self._wait(key, moment) for key in keys]
         return max(waits, default=0)
 
-    def record_failure(self, keys: list[str], now: datetime) -> None:
+    def record_failure(self, keys: list[str], now: datetime) -> list[str]:
         moment = now.timestamp()
+        locked = []
         with self._lock:
             if len(self._failures) >= self._max_keys:
                 self._evict(moment)
             for key in keys:
                 self._failures.setdefault(key, deque()).append(moment)
+                if self._wait(key, moment) and len(self._failures[key]) == self._limit(key):
+                    locked.append(key)
+        return locked
 
     def reset(self, key: str) -> None:
         with self._lock:
@@ -45,11 +49,14 @@ class InMemoryLoginThrottle(LoginThrottle):
             return 0
         while failures and failures[0] <= moment - self._window:
             failures.popleft()
-        limit = self._limits.get(key.split(":", 1)[0], 10)
+        limit = self._limit(key)
         if len(failures) < limit:
             return 0
         oldest_that_counts = failures[len(failures) - limit]
         return max(1, int(oldest_that_counts + self._window - moment) + 1)
+
+    def _limit(self, key: str) -> int:
+        return self._limits.get(key.split(":", 1)[0], 10)
 
     def _evict(self, moment: float) -> None:
         stale = [k for k, v in self._failures.items() if not v or v[-1] <= moment - self._window]

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from application.locks import KeyedLocks
 from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork
+from domain.audit import AuditAction, AuditEvent
 from domain.users import PasswordPolicy, Role, User, normalize_email
 
 
@@ -44,6 +45,7 @@ class BootstrapAdmin:
         )
         async with self.uow as uow:
             await uow.users.add(admin)
+            await uow.audit.add(self._event(admin.id, BootstrapOutcome.CREATED))
             await uow.commit()
         return BootstrapOutcome.CREATED
 
@@ -53,5 +55,11 @@ class BootstrapAdmin:
         async with self.locks.hold(user.id), self.uow as uow:
             await uow.users.set_role(user.id, Role.ADMIN)
             await uow.refresh_tokens.revoke_user_families(user.id, self.clock.now())
+            await uow.audit.add(self._event(user.id, BootstrapOutcome.PROMOTED))
             await uow.commit()
         return BootstrapOutcome.PROMOTED
+
+    def _event(self, user_id: str, outcome: BootstrapOutcome) -> AuditEvent:
+        now = self.clock.now()
+        return AuditEvent(self.ids.new_id(), now, AuditAction.ADMIN_BOOTSTRAP, None, user_id,
+                          outcome.value)  # fmt: skip

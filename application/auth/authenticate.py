@@ -16,6 +16,7 @@ from application.ports import (
     TokenIssuer,
     UnitOfWork,
 )
+from domain.audit import AuditAction, AuditEvent
 from domain.errors import InvalidEmailError
 from domain.tokens import start_family
 from domain.users import User, normalize_email
@@ -47,7 +48,9 @@ class Authenticate:
             password, user.password_hash if user else None
         )
         if user is None or not ok:
-            self.throttle.record_failure(keys, self.clock.now())
+            locked = self.throttle.record_failure(keys, self.clock.now())
+            if locked:
+                await self._audit_lock(user, locked)
             raise InvalidCredentialsError()
         self.throttle.reset(keys[0])
         return await self._open_family(user, new_hash)
@@ -66,11 +69,22 @@ class Authenticate:
             lifetime=self.family_lifetime,
         )
         async with self.locks.hold(user.id), self.uow as uow:
+            if await uow.users.get(user.id) is None:  # deleted since the password check
+                raise InvalidCredentialsError()
             if new_hash is not None:
                 await uow.users.set_password_hash(user.id, new_hash)
             await uow.refresh_tokens.add(family)
             await uow.commit()
         return pair_for(user, family, self.tokens, now)
+
+    async def _audit_lock(self, user: User | None, keys: list[str]) -> None:
+        """Locks are security events of note (security.md #44); addresses are not stored."""
+        kinds = ",".join(sorted(key.split(":", 1)[0] for key in keys))
+        event = AuditEvent(self.ids.new_id(), self.clock.now(), AuditAction.LOGIN_LOCK, None,
+                           user.id if user else None, "locked", kinds)  # fmt: skip
+        async with self.uow as uow:
+            await uow.audit.add(event)
+            await uow.commit()
 
 
 def _account_key(email: str) -> str:

@@ -10,6 +10,7 @@ from application.errors import ConflictError
 from application.locks import KeyedLocks
 from application.ports import Clock, IdGenerator, TokenIssuer, UnitOfWork
 from application.retry import retry_on_conflict
+from domain.audit import AuditAction, AuditEvent
 from domain.errors import TokenInvalidError, TokenReusedError
 from domain.tokens import RefreshUse, classify_use
 
@@ -44,6 +45,9 @@ class RefreshTokens:
             match classify_use(token, successor, now, self.grace):
                 case RefreshUse.REUSE:
                     await uow.refresh_tokens.revoke_family(token.family_id, now)
+                    await uow.audit.add(AuditEvent(self.ids.new_id(), now, AuditAction.TOKEN_REUSE,
+                                                   token.user_id, token.user_id, "family_revoked",
+                                                   token.family_id))  # fmt: skip
                     await uow.commit()  # persist the revocation, then refuse
                     raise TokenReusedError()
                 case RefreshUse.REPLAY if successor is not None:

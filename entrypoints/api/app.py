@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from entrypoints.api import problems
 from entrypoints.api.edge import EdgeMiddleware
-from entrypoints.api.routes import auth, generation, health, history
+from entrypoints.api.routes import admin, auth, generation, health, history
 from entrypoints.api.schemas.common import ProblemOut
 from entrypoints.container import Container
 from entrypoints.settings import Settings
@@ -45,6 +45,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(auth.router)
     app.include_router(generation.router)
     app.include_router(history.router)
+    app.include_router(admin.router)
     app.add_middleware(EdgeMiddleware)
     _register_problem_schema(app)
     return app

@@ -7,6 +7,8 @@ from fastapi import Depends, Request
 
 from adapters.duckdb.database import Database
 from application.admin.bootstrap_admin import BootstrapAdmin
+from application.admin.manage_users import ChangeRole, DeleteUser, GetUser, ListUsers
+from application.admin.observe import GetStats, ListAudit
 from application.auth.authenticate import Authenticate
 from application.auth.change_password import ChangePassword
 from application.auth.current_user import Caller, CurrentUser
@@ -125,6 +127,36 @@ def _open_media(uc: Annotated[OpenMedia, Depends(Provide[Container.open_media])]
 
 
 @inject
+def _list_users(uc: Annotated[ListUsers, Depends(Provide[Container.list_users])]) -> ListUsers:
+    return uc
+
+
+@inject
+def _get_user(uc: Annotated[GetUser, Depends(Provide[Container.get_user])]) -> GetUser:
+    return uc
+
+
+@inject
+def _change_role(uc: Annotated[ChangeRole, Depends(Provide[Container.change_role])]) -> ChangeRole:
+    return uc
+
+
+@inject
+def _delete_user(uc: Annotated[DeleteUser, Depends(Provide[Container.delete_user])]) -> DeleteUser:
+    return uc
+
+
+@inject
+def _get_stats(uc: Annotated[GetStats, Depends(Provide[Container.get_stats])]) -> GetStats:
+    return uc
+
+
+@inject
+def _list_audit(uc: Annotated[ListAudit, Depends(Provide[Container.list_audit])]) -> ListAudit:
+    return uc
+
+
+@inject
 def _settings(settings: Annotated[Settings, Depends(Provide[Container.settings])]) -> Settings:
     return settings
 
@@ -135,6 +167,12 @@ RefreshTokensDep = Annotated[RefreshTokens, Depends(_refresh)]
 LogoutDep = Annotated[Logout, Depends(_logout)]
 ChangePasswordDep = Annotated[ChangePassword, Depends(_change_password)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
+ListUsersDep = Annotated[ListUsers, Depends(_list_users)]
+GetUserDep = Annotated[GetUser, Depends(_get_user)]
+ChangeRoleDep = Annotated[ChangeRole, Depends(_change_role)]
+DeleteUserDep = Annotated[DeleteUser, Depends(_delete_user)]
+GetStatsDep = Annotated[GetStats, Depends(_get_stats)]
+ListAuditDep = Annotated[ListAudit, Depends(_list_audit)]
 GenerateTextDep = Annotated[GenerateText, Depends(_generate_text)]
 StreamTextDep = Annotated[StreamText, Depends(_stream_text)]
 GenerateImageDep = Annotated[GenerateImage, Depends(_generate_image)]

@@ -19,7 +19,9 @@ TEXT_MODEL, IMAGE_MODEL = "openai/gpt-4o", "google/gemini-2.5-flash-image"
 ADMIN_EMAIL, ADMIN_PASSWORD = "root@example.com", "an admin passphrase for tests"
 
 
-def wired_container(tmp_path: Path, simulator: SimulatorHandle, key: str | None = None) -> Container:
+def wired_container(
+    tmp_path: Path, simulator: SimulatorHandle, key: str | None = None
+) -> Container:
     settings = make_settings(
         tmp_path, openrouter_base_url=simulator.base_url,
         openrouter_api_key=simulator.api_key if key is None else key,
@@ -28,10 +30,14 @@ def wired_container(tmp_path: Path, simulator: SimulatorHandle, key: str | None 
     container = Container(settings=settings)
     container.gateway.override(
         providers.Singleton(
-            OpenRouterGateway, client=container.http, base_url=simulator.base_url,
-            api_key=settings.openrouter_api_key.get_secret_value(), retry_base_s=0.01,
-            retry_max_wait_s=0.2, stream_idle_timeout_s=3,
-        )  # fmt: skip
+            OpenRouterGateway,
+            client=container.http,
+            base_url=simulator.base_url,
+            api_key=settings.openrouter_api_key.get_secret_value(),
+            retry_base_s=0.01,
+            retry_max_wait_s=0.2,
+            stream_idle_timeout_s=3,
+        )
     )
     return container
 
@@ -39,7 +45,9 @@ def wired_container(tmp_path: Path, simulator: SimulatorHandle, key: str | None 
 @pytest.fixture
 def api(tmp_path: Path, simulator: SimulatorHandle) -> Iterator[TestClient]:
     container = wired_container(tmp_path, simulator)
-    with TestClient(create_app(container.settings(), container), raise_server_exceptions=False) as c:
+    with TestClient(
+        create_app(container.settings(), container), raise_server_exceptions=False
+    ) as c:
         yield c
 
 

@@ -11,13 +11,19 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from entrypoints.api.app import create_app
 from tests.api.conftest import Account
-from tests.api.generation_fixtures import IMAGE_MODEL, TEXT_MODEL, wired_container
-from tests.api.generation_fixtures import ada, admin, api, bob  # noqa: F401 (fixtures)
+from tests.api.generation_fixtures import (  # noqa: F401 (fixtures)
+    IMAGE_MODEL,
+    TEXT_MODEL,
+    ada,
+    admin,
+    api,
+    bob,
+    wired_container,
+)
 from tests.api.test_auth_api import assert_problem
 from tests.simulator_fixtures import SimulatorHandle, simulator, simulator_session  # noqa: F401
-
-from entrypoints.api.app import create_app
 
 
 def text(api: TestClient, who: Account, prompt: str, **extra: Any):  # type: ignore[no-untyped-def]
@@ -33,7 +39,9 @@ def sse_events(raw: str) -> list[tuple[str, dict[str, Any]]]:
     return events
 
 
-def test_text_is_answered_and_recorded(api: TestClient, ada: Account, simulator: SimulatorHandle) -> None:
+def test_text_is_answered_and_recorded(
+    api: TestClient, ada: Account, simulator: SimulatorHandle
+) -> None:
     response = text(api, ada, "Write a haiku about ducks", temperature=0.2)
     assert response.status_code == 200, response.text
     body = response.json()
@@ -97,13 +105,15 @@ def test_an_image_is_stored_served_to_its_owner_only(
     assert_problem(api.get(image["url"]), 401, "not_authenticated")
 
 
-def test_deleting_a_generation_removes_its_media(api: TestClient, ada: Account, tmp_path: Path) -> None:
+def test_deleting_a_generation_removes_its_media(
+    api: TestClient, ada: Account, tmp_path: Path
+) -> None:
     body = {"prompt": "a lighthouse", "model": IMAGE_MODEL}
     generated = api.post("/generate/image", json=body, headers=ada.headers).json()
     assert list((tmp_path / "media").rglob("*.png")) != []
     gid = generated["id"]
-    assert_problem(api.delete(f"/generations/{gid}", headers=Account(api, "eve@example.com").headers),
-                   404, "not_found")  # fmt: skip
+    eve = Account(api, "eve@example.com")
+    assert_problem(api.delete(f"/generations/{gid}", headers=eve.headers), 404, "not_found")
     assert api.delete(f"/generations/{gid}", headers=ada.headers).status_code == 204
     assert list((tmp_path / "media").rglob("*.png")) == []
     assert_problem(api.get(generated["images"][0]["url"], headers=ada.headers), 404, "not_found")
@@ -116,8 +126,13 @@ def test_history_pages_and_filters(api: TestClient, ada: Account) -> None:
     api.post("/generate/image", json={"prompt": "pic", "model": IMAGE_MODEL}, headers=ada.headers)
     first = api.get("/generations?limit=2", headers=ada.headers).json()
     assert [g["prompt"] for g in first["data"]] == ["pic", "prompt 2"]
-    rest = api.get(f"/generations?limit=2&cursor={first['next_cursor']}", headers=ada.headers).json()
-    assert ([g["prompt"] for g in rest["data"]], rest["next_cursor"]) == (["prompt 1", "prompt 0"], None)
+    rest = api.get(
+        f"/generations?limit=2&cursor={first['next_cursor']}", headers=ada.headers
+    ).json()
+    assert ([g["prompt"] for g in rest["data"]], rest["next_cursor"]) == (
+        ["prompt 1", "prompt 0"],
+        None,
+    )
     images = api.get("/generations?kind=image", headers=ada.headers).json()["data"]
     assert [g["kind"] for g in images] == ["image"]
     assert_problem(api.get("/generations?cursor=garbage!", headers=ada.headers), 422,
@@ -149,14 +164,20 @@ def test_upstream_failures_become_the_contracts_codes(
 
 @pytest.mark.parametrize(
     "body",
-    [{"prompt": "hi", "model": "not a model"}, {"prompt": "", "model": TEXT_MODEL},
-     {"prompt": "x" * 32_001, "model": TEXT_MODEL}, {"prompt": "hi", "model": TEXT_MODEL, "x": 1},
-     {"prompt": "hi", "model": TEXT_MODEL, "temperature": 3}],
+    [
+        {"prompt": "hi", "model": "not a model"},
+        {"prompt": "", "model": TEXT_MODEL},
+        {"prompt": "x" * 32_001, "model": TEXT_MODEL},
+        {"prompt": "hi", "model": TEXT_MODEL, "x": 1},
+        {"prompt": "hi", "model": TEXT_MODEL, "temperature": 3},
+    ],
 )
 def test_bad_input_is_refused_and_nothing_goes_upstream(
     api: TestClient, ada: Account, simulator: SimulatorHandle, body: dict[str, Any]
 ) -> None:
-    assert_problem(api.post("/generate/text", json=body, headers=ada.headers), 422, "validation_error")
+    assert_problem(
+        api.post("/generate/text", json=body, headers=ada.headers), 422, "validation_error"
+    )
     assert simulator.requests("/chat/completions") == []
 
 

@@ -9,6 +9,7 @@ from adapters.media.images import PillowImageInspector
 from adapters.security.throttle import InMemoryLoginThrottle
 from adapters.security.tokens import JwtTokenIssuer
 from application.admin.bootstrap_admin import BootstrapAdmin
+from application.admin.manage_users import ChangeRole, DeleteUser
 from application.auth.authenticate import Authenticate
 from application.auth.change_password import ChangePassword
 from application.auth.current_user import CurrentUser
@@ -120,6 +121,12 @@ class World:
 
     def list_models(self) -> ListModels:
         return ListModels(self.gateway, self.clock, self.model_cache)
+
+    def change_role(self) -> ChangeRole:
+        return ChangeRole(self.uow, self.clock, self.ids, self.locks)
+
+    def delete_user(self) -> DeleteUser:
+        return DeleteUser(self.uow, self.media, self.clock, self.ids, self.locks)
 
     async def signed_up(self, email: str, password: str = PASSWORD) -> TokenPair:
         await self.register().execute(email=email, password=password)

@@ -1,0 +1,36 @@
+"""DuckDBAuditLog: audit rows written in the transaction of the action they record."""
+
+from __future__ import annotations
+
+import logging
+
+from adapters.duckdb.database import Worker, to_db
+from application.ports import AuditLog
+from domain.audit import AuditEvent
+
+log = logging.getLogger("allucanget.audit")
+COLUMNS = "id, occurred_at, action, actor_id, target_id, outcome, detail"
+
+
+class DuckDBAuditLog(AuditLog):
+    def __init__(self, worker: Worker, pending: list[AuditEvent]) -> None:
+        self._worker = worker
+        self._pending = pending  # logged as JSON lines once the transaction commits
+
+    async def add(self, event: AuditEvent) -> None:
+        await self._worker.execute(
+            f"INSERT INTO audit_events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [event.id, to_db(event.at), event.action.value, event.actor_id, event.target_id,
+             event.outcome, event.detail],
+        )  # fmt: skip
+        self._pending.append(event)
+
+
+def log_committed(events: list[AuditEvent]) -> None:
+    for event in events:
+        log.info(
+            event.action.value,
+            extra={"event": event.action.value, "at": event.at.isoformat(),
+                   "actor_id": event.actor_id, "target_id": event.target_id,
+                   "outcome": event.outcome},
+        )  # fmt: skip

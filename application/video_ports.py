@@ -1,0 +1,72 @@
+"""Ports of video generation: OpenRouter's video API, image input checks, name lookups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from application.ports import ModelInfo
+from domain.video_jobs import VideoOptions
+
+
+@dataclass(frozen=True, slots=True)
+class VideoRequest:
+    model: str
+    prompt: str
+    options: VideoOptions
+    first_frame_url: str | None = None  # a data: URL or a checked https URL
+
+
+@dataclass(frozen=True, slots=True)
+class SubmittedVideo:
+    upstream_id: str
+    polling_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VideoPoll:
+    """One look at an upstream job: its raw status (pending, in_progress, completed, failed,
+    cancelled, expired, or something new), its error text, where the output is, the cost."""
+
+    status: str
+    error: str | None = None
+    content_urls: tuple[str, ...] = ()
+    cost: float | None = None
+
+
+class VideoGateway(Protocol):
+    """OpenRouter's video API. Failures are the Upstream*/ProviderNotConfigured errors."""
+
+    async def submit_video(self, request: VideoRequest) -> SubmittedVideo:
+        """Sent exactly once: a repeated POST may create (and bill) a second job."""
+        ...
+
+    async def poll_video(self, upstream_id: str, polling_url: str | None) -> VideoPoll: ...
+    async def download_video(self, upstream_id: str, content_urls: tuple[str, ...]) -> bytes:
+        """The finished video's bytes; the key goes only to OpenRouter's own origin."""
+        ...
+
+    async def list_video_models(self) -> list[ModelInfo]:
+        """Video models, each with its `video` capabilities."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CleanImage:
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+class ImageSanitizer(Protocol):
+    async def sanitize(self, data: bytes) -> CleanImage:
+        """security.md #37: type from the bytes (PNG, JPEG, WebP), pixel cap from the header
+        before decoding, re-encoded without metadata. Raises InvalidImageError."""
+        ...
+
+
+class AddressResolver(Protocol):
+    async def resolve(self, host: str) -> list[str]:
+        """Every address the name resolves to (A and AAAA); [] when it does not resolve."""
+        ...

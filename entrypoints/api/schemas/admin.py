@@ -1,0 +1,108 @@
+"""Schemas of the admin routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from application.admin.reading import Breakdown, Stats
+from domain.audit import AuditEvent
+from entrypoints.api.schemas.auth import UserOut
+from entrypoints.api.schemas.common import StrictIn
+
+
+class RoleIn(StrictIn):
+    role: Literal["user", "admin"]
+
+
+class UserPageOut(BaseModel):
+    data: list[UserOut]
+    total: int
+
+
+class UsersStatsOut(BaseModel):
+    total: int
+    admins: int
+
+
+class TokensStatsOut(BaseModel):
+    active: int
+    revoked: int
+    expired: int
+
+
+class GenerationsStatsOut(BaseModel):
+    total: int
+    text: int
+    image: int
+    video: int
+    failed: int
+
+
+class UsageStatsOut(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+
+
+class BreakdownOut(BaseModel):
+    key: str
+    label: str
+    generations: int
+    failed: int
+    total_tokens: int
+    cost: float
+
+    @classmethod
+    def of(cls, row: Breakdown) -> BreakdownOut:
+        return cls(key=row.key, label=row.label, generations=row.generations, failed=row.failed,
+                   total_tokens=row.total_tokens, cost=row.cost)  # fmt: skip
+
+
+class StatsOut(BaseModel):
+    users: UsersStatsOut
+    refresh_tokens: TokensStatsOut
+    generations: GenerationsStatsOut
+    usage: UsageStatsOut
+    since: datetime
+    until: datetime
+    per_day: list[BreakdownOut]
+    per_model: list[BreakdownOut]
+    per_user: list[BreakdownOut]
+
+    @classmethod
+    def of(cls, s: Stats) -> StatsOut:
+        return cls(
+            users=UsersStatsOut(total=s.users_total, admins=s.admins),
+            refresh_tokens=TokensStatsOut(active=s.tokens_active, revoked=s.tokens_revoked,
+                                          expired=s.tokens_expired),
+            generations=GenerationsStatsOut(**s.generations),
+            usage=UsageStatsOut(prompt_tokens=s.prompt_tokens,
+                                completion_tokens=s.completion_tokens, cost=s.cost),
+            since=s.since, until=s.until,
+            per_day=[BreakdownOut.of(r) for r in s.per_day],
+            per_model=[BreakdownOut.of(r) for r in s.per_model],
+            per_user=[BreakdownOut.of(r) for r in s.per_user],
+        )  # fmt: skip
+
+
+class AuditEventOut(BaseModel):
+    id: str
+    at: datetime
+    action: str
+    actor_id: str | None
+    target_id: str | None
+    outcome: str
+    detail: str | None
+
+    @classmethod
+    def of(cls, e: AuditEvent) -> AuditEventOut:
+        return cls(id=e.id, at=e.at, action=e.action.value, actor_id=e.actor_id,
+                   target_id=e.target_id, outcome=e.outcome, detail=e.detail)  # fmt: skip
+
+
+class AuditPageOut(BaseModel):
+    data: list[AuditEventOut]
+    total: int
