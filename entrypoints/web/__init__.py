@@ -47,6 +47,8 @@ def _config(settings: Settings) -> dict[str, Any]:
         "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
+        # Answers come from the OpenRouter simulator (`allucanget demo`): every page says so.
+        views.DEMO_MODE: settings.demo_mode,
     }
 
 

@@ -3,11 +3,28 @@
 from __future__ import annotations
 
 from typing import Any, TypedDict, cast
+from urllib.parse import quote
 
 import httpx
 
+from entrypoints.web.api_errors import ApiProblem, ApiUnavailableError, json_object
+from entrypoints.web.api_types import (
+    Generation,
+    GenerationPage,
+    ImageRequest,
+    ImageResult,
+    Model,
+    TextRequest,
+    TextResult,
+)
+from entrypoints.web.streams import ByteStream, EventStream, open_stream
+
+__all__ = ["ApiClient", "ApiProblem", "ApiUnavailableError", "TokenPair", "User"]
+
 # Hashing a password takes up to a second under load; a dead API must fail fast all the same.
 TIMEOUT = httpx.Timeout(15.0, connect=3.0)
+# A model may think for minutes before its first token, and an image takes a while to draw.
+GENERATION_TIMEOUT = httpx.Timeout(15.0, connect=3.0, read=300.0)
 LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=16)
 
 
@@ -24,45 +41,6 @@ class User(TypedDict):
     email: str
     role: str
     created_at: str
-
-
-class ApiUnavailableError(Exception):
-    """The API could not be reached, timed out, or answered something that is not JSON."""
-
-
-class ApiProblem(Exception):  # noqa: N818 - named by the web contract, not a core error
-    """A 4xx/5xx answer of the API, read from its problem document."""
-
-    def __init__(
-        self,
-        *,
-        status: int,
-        code: str,
-        title: str = "",
-        detail: str = "",
-        errors: list[dict[str, Any]] | None = None,
-        retry_after: int | None = None,
-    ) -> None:
-        super().__init__(f"{status} {code}")
-        self.status = status
-        self.code = code
-        self.title = title
-        self.detail = detail
-        self.errors = errors or []
-        self.retry_after = retry_after
-
-    @classmethod
-    def from_response(cls, response: httpx.Response) -> ApiProblem:
-        body = _json_or_empty(response)
-        errors = body.get("errors")
-        return cls(
-            status=response.status_code,
-            code=str(body.get("code") or f"http_{response.status_code}"),
-            title=str(body.get("title") or ""),
-            detail=str(body.get("detail") or ""),
-            errors=[e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else [],
-            retry_after=_retry_after(response.headers.get("Retry-After")),
-        )
 
 
 class ApiClient:
@@ -101,48 +79,74 @@ class ApiClient:
         body = {"current_password": current_password, "new_password": new_password}
         self._send("PUT", "/auth/password", json=body, headers=_bearer(access_token))
 
+    def models(self, access_token: str, output: str) -> list[Model]:
+        query = {"output": output}
+        page = self._send("GET", "/models", headers=_bearer(access_token), params=query)
+        return cast(list[Model], page.get("data") or [])
+
+    def generate_text(self, access_token: str, body: TextRequest) -> TextResult:
+        answer = self._send("POST", "/generate/text", json=body, headers=_bearer(access_token),
+                            timeout=GENERATION_TIMEOUT)  # fmt: skip
+        return cast(TextResult, answer)
+
+    def stream_text(self, access_token: str, body: TextRequest) -> EventStream:
+        """Open the stream: a failure before the first token raises here, as ApiProblem."""
+        response, stack = open_stream(
+            self._http, "POST", "/generate/text/stream", json_body=body,
+            headers=_bearer(access_token), timeout=GENERATION_TIMEOUT,
+        )  # fmt: skip
+        return EventStream(response, stack)
+
+    def generate_image(self, access_token: str, body: ImageRequest) -> ImageResult:
+        answer = self._send("POST", "/generate/image", json=body, headers=_bearer(access_token),
+                            timeout=GENERATION_TIMEOUT)  # fmt: skip
+        return cast(ImageResult, answer)
+
+    def generations(
+        self, access_token: str, *, kind: str | None, cursor: str | None, limit: int
+    ) -> GenerationPage:
+        params = {"limit": str(limit), "kind": kind, "cursor": cursor}
+        query = {name: value for name, value in params.items() if value}
+        page = self._send("GET", "/generations", headers=_bearer(access_token), params=query)
+        return cast(GenerationPage, page)
+
+    def generation(self, access_token: str, generation_id: str) -> Generation:
+        path = f"/generations/{quote(generation_id, safe='')}"
+        return cast(Generation, self._send("GET", path, headers=_bearer(access_token)))
+
+    def delete_generation(self, access_token: str, generation_id: str) -> None:
+        path = f"/generations/{quote(generation_id, safe='')}"
+        self._send("DELETE", path, headers=_bearer(access_token))
+
+    def media(self, access_token: str, media_id: str) -> ByteStream:
+        response, stack = open_stream(
+            self._http, "GET", f"/media/{quote(media_id, safe='')}",
+            headers=_bearer(access_token), timeout=GENERATION_TIMEOUT,
+        )  # fmt: skip
+        return ByteStream(response, stack)
+
     def _send(
         self,
         method: str,
         path: str,
         *,
-        json: dict[str, Any] | None = None,
+        json: Any = None,
         headers: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+        timeout: httpx.Timeout = TIMEOUT,
     ) -> dict[str, Any]:
         try:
-            response = self._http.request(method, path, json=json, headers=headers)
+            response = self._http.request(
+                method, path, json=json, headers=headers, params=params, timeout=timeout
+            )
         except httpx.TransportError as exc:  # connect errors and timeouts alike
             raise ApiUnavailableError(type(exc).__name__) from exc
         if not response.is_success:
             raise ApiProblem.from_response(response)
         if response.status_code == httpx.codes.NO_CONTENT:
             return {}
-        return _json_object(response)
+        return json_object(response)
 
 
 def _bearer(access_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {access_token}"}
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError as exc:
-        raise ApiUnavailableError("the API answered something that is not JSON") from exc
-    if not isinstance(body, dict):
-        raise ApiUnavailableError("the API answered JSON that is not an object")
-    return body
-
-
-def _json_or_empty(response: httpx.Response) -> dict[str, Any]:
-    try:
-        return _json_object(response)
-    except ApiUnavailableError:
-        return {}
-
-
-def _retry_after(value: str | None) -> int | None:
-    # Our API sends delta-seconds; an HTTP-date is not worth parsing for a hint to a person.
-    if value is None or not value.strip().isdigit():
-        return None
-    return int(value.strip())

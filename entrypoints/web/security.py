@@ -24,6 +24,8 @@ HEADERS = {
     "X-Frame-Options": "DENY",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+# Views that set a private cache policy of their own (the media proxy: bytes that never change).
+OWN_CACHE_POLICY = frozenset({"static", "media.file"})
 
 
 def session_key(platform_secret: str) -> bytes:
@@ -48,7 +50,8 @@ def _has_control_chars(text: str) -> bool:
 
 
 def install_headers(app: Flask, *, hsts: bool) -> None:
-    """Add security.md #41 headers to every response; no-store on everything but static.
+    """Add security.md #41 headers to every response; no-store unless the view chose a policy
+    (static files and the media proxy), error pages and redirects included.
 
     The bland Server header comes from waitress's ident (server.py).
     """
@@ -58,7 +61,7 @@ def install_headers(app: Flask, *, hsts: bool) -> None:
         response.headers.update(HEADERS)
         if hsts:
             response.headers["Strict-Transport-Security"] = HSTS
-        if request.endpoint != "static":
+        if request.endpoint not in OWN_CACHE_POLICY or "Cache-Control" not in response.headers:
             # Signed-in pages and auth forms must not be kept by browsers or proxies.
             response.headers["Cache-Control"] = "no-store"
         return response

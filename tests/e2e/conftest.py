@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.servers import Server, server_env
+from tests.servers import STARTUP_TIMEOUT_S, STOP_TIMEOUT_S, Server, free_port, server_env
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the background-networking flags Chromium tries to reach Google on this closed network.
@@ -24,6 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ACCESS_TTL_S = 3  # short-lived access tokens, so a test can watch one expire
+SIMULATOR_KEY = "sk-or-v1-e2e-simulator"
+# Between streamed words: slow enough that a person (and a test) sees the answer grow.
+CHUNK_DELAY_MS = 150
 
 
 @dataclass
@@ -43,7 +50,9 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     api.stop()
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it
+# is open, which would break the asyncio tests collected after the e2e modules.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: run `make browser` (apt-get install chromium)")
@@ -60,3 +69,72 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@dataclass
+class Simulator:
+    """The OpenRouter simulator (`python -m simulator`) as a child process on loopback."""
+
+    root: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.origin}/api/v1"
+
+    def start(self, *extra: str) -> Simulator:
+        argv = [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(self.port),
+                "--api-key", SIMULATOR_KEY, "--log-level", "warning", *extra]  # fmt: skip
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / f"simulator-{self.port}.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                argv, cwd=self.root, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if httpx.get(f"{self.origin}/__sim/health", timeout=1.0).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the simulator did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(STOP_TIMEOUT_S)
+
+
+@dataclass
+class GenerationPlatform:
+    simulator: Simulator
+    api: Server
+    web: Server
+
+
+@pytest.fixture(scope="module")
+def generation_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenerationPlatform]:
+    """API and web UI against the simulator, streaming one word every CHUNK_DELAY_MS."""
+    root = tmp_path_factory.mktemp("e2e-generation")
+    simulator = Simulator(root).start("--chunk-delay-ms", str(CHUNK_DELAY_MS))
+    env = server_env(
+        OPENROUTER_BASE_URL=simulator.base_url,
+        OPENROUTER_API_KEY=SIMULATOR_KEY,
+        ALLUCANGET_DEMO_MODE="true",
+    )
+    try:
+        api = Server("api", root / "data", env).start()
+        web = Server("web", root / "data", {**env, "ALLUCANGET_API_URL": api.url}).start()
+    except BaseException:
+        simulator.stop()
+        raise
+    yield GenerationPlatform(simulator, api, web)
+    web.stop()
+    api.stop()
+    simulator.stop()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 from flask import Flask
@@ -20,10 +21,11 @@ from werkzeug.test import TestResponse
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from entrypoints.web.api_client import ApiClient
+from tests.web.fake_generation import Answer, FakeGenerations, Streamed
 
-Answer = tuple[int, dict[str, Any] | None, dict[str, str]]
 PASSWORD = "correct horse battery staple"
 COMMON = {"password1234", "12345678"}
+GENERATION_PATHS = ("/models", "/generate/", "/generations", "/media/")
 
 
 def problem(status: int, code: str, detail: str = "", **extra: Any) -> Answer:
@@ -34,7 +36,10 @@ def problem(status: int, code: str, detail: str = "", **extra: Any) -> Answer:
 
 @dataclass
 class FakeApi:
-    """The contract's auth routes over in-memory state; `forced` answers a path once."""
+    """The contract's routes over in-memory state; `forced` answers a path once.
+
+    Auth lives here; generation, history and media in `gen` (fake_generation.py).
+    """
 
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     access: dict[str, str] = field(default_factory=dict)
@@ -44,6 +49,7 @@ class FakeApi:
     forwarded_for: list[str | None] = field(default_factory=list)
     forced: dict[str, Answer] = field(default_factory=dict)
     ids: Iterator[int] = field(default_factory=itertools.count)
+    gen: FakeGenerations = field(default_factory=FakeGenerations)
 
     def add_user(self, email: str, password: str = PASSWORD, role: str = "user") -> None:
         user = {
@@ -60,12 +66,21 @@ class FakeApi:
     def revoke_refresh_tokens(self) -> None:
         self.refresh.clear()
 
-    def handle(self, method: str, path: str, headers: Any, body: dict[str, Any]) -> Answer:
-        self.calls.append(f"{method} {path}")
+    def handle(self, method: str, target: str, headers: Any, body: dict[str, Any]) -> Answer:
+        self.calls.append(f"{method} {target}")
+        path, _, query = target.partition("?")
         if path in self.forced:
             return self.forced.pop(path)
         route = ROUTES.get((method, path))
-        return route(self, headers, body) if route else problem(404, "not_found")
+        if route:
+            return route(self, headers, body)
+        if path.startswith(GENERATION_PATHS):
+            caller = self._bearer(headers)
+            if isinstance(caller, tuple):
+                return caller
+            answer = self.gen.handle(method, path, dict(parse_qsl(query)), body)
+            return answer or problem(404, "not_found", "Not found.")
+        return problem(404, "not_found")
 
     def _pair(self, email: str) -> Answer:
         n = next(self.ids)
@@ -143,16 +158,24 @@ def _handler(fake: list[FakeApi]) -> type[BaseHTTPRequestHandler]:
             status, body, headers = fake[0].handle(
                 self.command, self.path, self.headers, json.loads(raw or b"{}")
             )
-            payload = json.dumps(body).encode() if body is not None else b""
             self.send_response(status)
             kind = "application/problem+json" if status >= 400 else "application/json"
             for name, value in {"Content-Type": kind, **headers}.items():
                 self.send_header(name, value)
+            if isinstance(body, Streamed):  # HTTP/1.0: the body ends when the connection does
+                self.end_headers()
+                for chunk in body:
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
+                return
+            payload = body if isinstance(body, bytes) else b""
+            if body is not None and not isinstance(body, bytes):
+                payload = json.dumps(body).encode()
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = do_PUT = _answer  # noqa: N815 - http.server's naming
+        do_GET = do_POST = do_PUT = do_DELETE = _answer  # noqa: N815 - http.server's naming
 
         def log_message(self, *_args: Any) -> None:
             pass

@@ -17,6 +17,9 @@ CSP = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 TEMPLATES = Path(__file__).parents[2] / "entrypoints" / "web" / "templates"
+STATIC_SCRIPT = re.compile(
+    r"<script src=\"\{\{ url_for\('static', filename='[a-z_-]+\.js'\) \}\}\" defer></script>"
+)
 
 
 def assert_security_headers(headers: dict[str, str] | object) -> None:
@@ -71,10 +74,19 @@ def test_hsts_is_sent_only_when_cookies_are_secure(tmp_path: Path, api_client: A
 def test_templates_hold_no_inline_script_style_or_handlers() -> None:
     for template in TEMPLATES.rglob("*.html"):
         text = template.read_text(encoding="utf-8").lower()
+        # A script only as a static file: `<script src="…static…" defer></script>`, empty.
+        text = STATIC_SCRIPT.sub("", text)
         assert "<script" not in text, template
         assert "<style" not in text, template
         assert "style=" not in text, template
         assert not re.search(r"\son[a-z]+\s*=", text), template
+
+
+def test_pages_load_scripts_only_from_static_files(signed_in: FlaskClient) -> None:
+    page = signed_in.get("/text").text
+
+    assert '<script src="/static/text.js" defer></script>' in page
+    assert len(re.findall(r"<script", page)) == len(re.findall(r'<script src="/static/', page))
 
 
 def test_the_app_never_runs_in_debug_mode(client: FlaskClient) -> None:

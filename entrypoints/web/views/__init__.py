@@ -5,10 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, session
+from flask import Flask, current_app, session
 
+from entrypoints.web import formatting
 from entrypoints.web.session import signed_in
-from entrypoints.web.views import account, auth, dashboard, errors
+from entrypoints.web.views import (
+    account,
+    auth,
+    dashboard,
+    errors,
+    history,
+    images,
+    media,
+    text,
+)
+
+DEMO_MODE = "ALLUCANGET_DEMO_MODE"
+DEMO_MESSAGE = "Demo mode: answers come from a local simulator, not a real AI model."
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,23 +31,30 @@ class NavItem:
     admin_only: bool = False
 
 
-# Later areas (text, images, video, history, admin) add one row each.
+# Later areas (video, admin) add one row each.
 NAV: tuple[NavItem, ...] = (
     NavItem("dashboard.index", "Dashboard"),
+    NavItem("text.index", "Text"),
+    NavItem("images.index", "Images"),
+    NavItem("history.index", "History"),
     NavItem("account.password", "Account"),
 )
 
 
 def register(app: Flask) -> None:
-    for blueprint in (auth.bp, account.bp, dashboard.bp):
+    for blueprint in (auth.bp, account.bp, dashboard.bp, text.bp, images.bp, history.bp, media.bp):
         app.register_blueprint(blueprint)
     errors.install(app)
+    formatting.install(app)
+    app.add_template_filter(media.proxied, "media_src")
     app.context_processor(_template_context)
 
 
 def _template_context() -> dict[str, Any]:
+    demo = DEMO_MESSAGE if current_app.config.get(DEMO_MODE) else ""
     if not signed_in():
-        return {"current_user": None, "nav_items": ()}
+        return {"current_user": None, "nav_items": (), "demo_message": demo}
     user = {"email": session.get("email", ""), "role": session.get("role", "user")}
     is_admin = user["role"] == "admin"
-    return {"current_user": user, "nav_items": [i for i in NAV if is_admin or not i.admin_only]}
+    nav = [i for i in NAV if is_admin or not i.admin_only]
+    return {"current_user": user, "nav_items": nav, "demo_message": demo}

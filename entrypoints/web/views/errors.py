@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request, url_for
+from flask import Flask, current_app, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -21,7 +21,10 @@ PAGES: dict[int, tuple[str, str]] = {
     502: ("Something went wrong", "Something went wrong. Please try again."),
     503: ("Service unavailable", UNAVAILABLE),
 }
-FORM_ENDPOINTS = frozenset({"auth.login", "auth.register", "account.password"})
+FORM_ENDPOINTS = frozenset(
+    {"auth.login", "auth.register", "account.password", "text.index", "images.index"}
+)
+JSON_ENDPOINTS = frozenset({"text.stream"})  # fetched by static/text.js, which reads JSON
 
 
 def error_page(
@@ -41,6 +44,8 @@ def error_page(
 def install(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error: CSRFError) -> ResponseReturnValue:
+        if request.endpoint in JSON_ENDPOINTS:
+            return jsonify(code="csrf_failed", message=FORM_EXPIRED, errors={}), 400
         return error_page(400, FORM_EXPIRED, title="Form expired")
 
     @app.errorhandler(ApiUnavailableError)

@@ -50,7 +50,7 @@ def present(
     """
     text = message_for(problem, messages or {})
     field_name = (fields or {}).get(problem.code)
-    if problem.code == "validation_error" and _attach_validation_errors(problem, form):
+    if problem.code == "validation_error" and attach_validation_errors(problem, form):
         flash(text, "error")
     elif field_name is not None:
         _add_error(form, field_name, text)
@@ -59,7 +59,7 @@ def present(
     return problem.status if problem.status < 500 else 502
 
 
-def _attach_validation_errors(problem: ApiProblem, form: FlaskForm) -> bool:
+def attach_validation_errors(problem: ApiProblem, form: FlaskForm) -> bool:
     attached = False
     for error in problem.errors:
         loc = error.get("loc")
