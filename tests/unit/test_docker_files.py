@@ -1,0 +1,67 @@
+"""The Docker files can't be built here (no registry for base images), so check what they say."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+DOCKER = Path(__file__).resolve().parents[2] / "docker"
+
+
+def compose() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((DOCKER / "compose.yaml").read_text())
+
+
+def dockerfile_stages() -> dict[str, list[str]]:
+    stages: dict[str, list[str]] = {}
+    current = ""
+    for line in (DOCKER / "Dockerfile").read_text().splitlines():
+        found = re.match(r"FROM\s+\S+\s+AS\s+(\w+)", line, re.IGNORECASE)
+        if found:
+            current = found.group(1)
+            stages[current] = []
+        elif current and line.strip() and not line.lstrip().startswith("#"):
+            stages[current].append(line.strip())
+    return stages
+
+
+def test_compose_runs_the_api_and_the_web_ui_on_one_data_volume() -> None:
+    services = compose()["services"]
+    assert set(services) == {"api", "web"}
+    assert services["api"]["command"] == ["allucanget", "api"]
+    assert services["web"]["command"] == ["allucanget", "web"]
+    assert services["web"]["environment"]["ALLUCANGET_API_URL"] == "http://api:8000"
+    assert services["web"]["depends_on"]["api"]["condition"] == "service_healthy"
+    assert "data" in compose()["volumes"]
+    assert services["api"]["volumes"] == ["data:/data"]
+    assert services["web"]["volumes"] == ["data:/data:ro"]  # the web never writes the database
+
+
+def test_compose_publishes_on_loopback_with_healthchecks_and_no_root() -> None:
+    for name, port in [("api", 8000), ("web", 5000)]:
+        service = compose()["services"][name]
+        assert service["ports"] == [f"127.0.0.1:{port}:{port}"]
+        assert f":{port}/healthz" in " ".join(service["healthcheck"]["test"])
+        assert service["user"] not in ("0", "root")
+
+
+def test_the_image_is_multi_stage_slim_non_root_and_healthchecked() -> None:
+    stages = dockerfile_stages()
+    assert list(stages) == ["build", "runtime"]
+    text = (DOCKER / "Dockerfile").read_text()
+    assert re.search(r"FROM python:3\.11-slim AS runtime", text)
+    runtime = "\n".join(stages["runtime"])
+    assert "build-essential" not in runtime and "apt-get" not in runtime
+    assert re.search(r"^USER allucanget$", runtime, re.MULTILINE)
+    assert "HEALTHCHECK" in runtime and "/healthz" in runtime
+
+
+def test_the_env_example_names_only_real_settings() -> None:
+    from entrypoints.settings import Settings
+
+    known = {f"ALLUCANGET_{name.upper()}" for name in Settings.model_fields}
+    known |= {"OPENROUTER_API_KEY", "OPENROUTER_BASE_URL"}
+    names = re.findall(r"^([A-Z_]+)=", (DOCKER / "allucanget.env.example").read_text(), re.MULTILINE)
+    assert names and set(names) <= known
