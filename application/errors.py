@@ -102,3 +102,8 @@ class UnsupportedMediaTypeError(Error):
 class InvalidUrlError(Error):
     code = "invalid_url"
     default_detail = "Only https URLs to public addresses are accepted."
+
+
+class StorageUnavailableError(Error):
+    code = "storage_unavailable"
+    default_detail = "The server cannot store files right now (disk full or read-only); try later."

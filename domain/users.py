@@ -11,7 +11,8 @@ from enum import StrEnum
 from domain.errors import InvalidEmailError, LastAdminError, WeakPasswordError
 
 # A pragmatic shape check; deliverability is the mailbox owner's business.
-_EMAIL = re.compile(r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f.]+(\.[^@\s\x00-\x1f.]+)+$")
+EMAIL_PATTERN = r"^[^@\s\x00-\x1f]{1,64}@[^@\s\x00-\x1f.]+(\.[^@\s\x00-\x1f.]+)+$"
+_EMAIL = re.compile(EMAIL_PATTERN)
 MAX_EMAIL_LENGTH = 254
 
 

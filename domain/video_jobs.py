@@ -160,7 +160,7 @@ class VideoJob:
     prompt: str
     created_at: datetime
     updated_at: datetime
-    next_poll_at: datetime
+    next_poll_at: datetime | None  # None once finished: nothing is scheduled
     deadline: datetime
     options: VideoOptions = field(default_factory=VideoOptions)
     image_source: str | None = None  # "upload" or the image URL, for image-to-video
@@ -168,7 +168,8 @@ class VideoJob:
     upstream_id: str | None = None
     polling_url: str | None = None
     polls: int = 0
-    failures: int = 0  # consecutive failed polls or downloads
+    failures: int = 0  # consecutive failed polls
+    download_failures: int = 0  # failed downloads of a video made upstream
     error: str | None = None
     error_code: str | None = None
     cost: float = 0.0
@@ -181,6 +182,8 @@ class VideoJob:
     def moved(self, status: VideoStatus, now: datetime, **changes: Any) -> VideoJob:
         """The only way the status changes; raises VideoTransitionError when not allowed."""
         check_move(self.status, status)
+        if status.finished:
+            changes["next_poll_at"] = None
         finished_at = now if status.finished else None
         return replace(self, status=status, updated_at=now, finished_at=finished_at, **changes)
 
@@ -202,9 +205,15 @@ class VideoJob:
                           next_poll_at=now + timing.next_poll(polls, 0))  # fmt: skip
 
     def poll_failed(self, now: datetime, timing: VideoTiming) -> VideoJob:
-        """A poll or download that may work later: the job stays as it is, polled later."""
+        """A poll that may work later: the job stays as it is and is polled later, backing off."""
         failures = self.failures + 1
         return self.moved(self.status, now, failures=failures, polls=self.polls + 1,
+                          next_poll_at=now + timing.next_poll(self.polls, failures))  # fmt: skip
+
+    def download_failed(self, now: datetime, timing: VideoTiming) -> VideoJob:
+        """Upstream has the video but we could not fetch it yet: in_progress, retried later."""
+        failures = self.download_failures + 1
+        return self.moved(VideoStatus.IN_PROGRESS, now, download_failures=failures,
                           next_poll_at=now + timing.next_poll(self.polls, failures))  # fmt: skip
 
     def completed(self, video: MediaRef, cost: float | None, now: datetime) -> VideoJob:

@@ -114,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["simulator"]:  # its own flags go straight to the simulator's parser
+        from simulator.cli import main as simulator_main
+
+        return simulator_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command][1](args)

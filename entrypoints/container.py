@@ -17,8 +17,11 @@ from adapters.duckdb.readers import DuckDBHistoryReader
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from adapters.duckdb.users import DuckDBUserLookup
 from adapters.media.images import PillowImageInspector
+from adapters.media.resolver import SystemAddressResolver
 from adapters.media.store import FileMediaStore
+from adapters.media.upload import PillowImageSanitizer
 from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
+from adapters.openrouter.video import OpenRouterVideoGateway
 from adapters.security.passwords import LibpassPasswordHasher, load_common_passwords
 from adapters.security.throttle import InMemoryLoginThrottle
 from adapters.security.tokens import JwtTokenIssuer
@@ -33,13 +36,19 @@ from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register import RegisterUser
+from application.generation.advance_video_jobs import AdvanceVideoJobs
 from application.generation.generate_image import GenerateImage
 from application.generation.generate_text import GenerateText
+from application.generation.get_video import GetVideo
 from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
 from application.generation.list_models import ListModels, ModelCache
+from application.generation.list_video_models import ListVideoModels
 from application.generation.stream_text import StreamText
+from application.generation.submit_video import SubmitVideo
+from application.generation.submit_video_from_image import SubmitVideoFromImage
 from application.locks import KeyedLocks
 from domain.users import PasswordPolicy
+from domain.video_jobs import VideoTiming
 from entrypoints.settings import Settings
 
 
@@ -58,6 +67,14 @@ def _hasher(settings: Settings) -> Iterator[LibpassPasswordHasher]:
     )
     yield hasher
     hasher.close()
+
+
+def _video_timing(settings: Settings) -> VideoTiming:
+    return VideoTiming(
+        poll=timedelta(seconds=settings.video_poll_interval_s),
+        max_poll=timedelta(seconds=settings.video_poll_max_interval_s),
+        deadline=timedelta(seconds=settings.video_job_deadline_s),
+    )
 
 
 def _throttle(settings: Settings) -> InMemoryLoginThrottle:
@@ -149,11 +166,40 @@ class Container(containers.DeclarativeContainer):
         GenerateImage, uow=uow, gateway=gateway, media=media, inspector=inspector, clock=clock,
         ids=ids,
     )  # fmt: skip
-    list_models = providers.Factory(ListModels, gateway=gateway, clock=clock, cache=model_cache)
+    video_gateway = providers.Singleton(
+        OpenRouterVideoGateway, client=http, base_url=settings.provided.openrouter_base_url,
+        api_key=settings.provided.openrouter_api_key.get_secret_value.call(),
+    )  # fmt: skip
+    list_video_models = providers.Factory(
+        ListVideoModels, gateway=video_gateway, clock=clock, cache=model_cache
+    )
+    list_models = providers.Factory(
+        ListModels, gateway=gateway, clock=clock, cache=model_cache, videos=list_video_models
+    )
     list_history = providers.Factory(ListHistory, reader=history_reader)
     get_generation = providers.Factory(GetGeneration, uow=uow)
     delete_generation = providers.Factory(DeleteGeneration, uow=uow, media=media)
     open_media = providers.Factory(OpenMedia, uow=uow, media=media)
+
+    video_timing = providers.Singleton(_video_timing, settings=settings)
+    sanitizer = providers.Singleton(
+        PillowImageSanitizer, max_pixels=settings.provided.upload_max_pixels
+    )
+    resolver = providers.Singleton(SystemAddressResolver)
+    submit_video = providers.Factory(
+        SubmitVideo, uow=uow, gateway=video_gateway, catalogue=list_video_models, clock=clock,
+        ids=ids, timing=video_timing,
+    )  # fmt: skip
+    submit_video_from_image = providers.Factory(
+        SubmitVideoFromImage, uow=uow, gateway=video_gateway, catalogue=list_video_models,
+        sanitizer=sanitizer, resolver=resolver, clock=clock, ids=ids, timing=video_timing,
+        max_upload_bytes=settings.provided.upload_max_bytes,
+    )  # fmt: skip
+    get_video = providers.Factory(GetVideo, uow=uow)
+    advance_video_jobs = providers.Factory(
+        AdvanceVideoJobs, uow=uow, gateway=video_gateway, media=media, clock=clock, ids=ids,
+        timing=video_timing,
+    )  # fmt: skip
 
     user_directory = providers.Singleton(DuckDBUserDirectory, database=database)
     stats_reader = providers.Singleton(DuckDBStatsReader, database=database)

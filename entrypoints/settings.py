@@ -62,6 +62,17 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("OPENROUTER_BASE_URL", "openrouter_base_url"),
     )
 
+    # Video jobs (api-contract.md, openrouter.md §4 and §8.10): the follower's pass interval,
+    # which is also a job's first poll delay; polls back off to the ceiling (the docs poll
+    # about every 30 s); a job still unfinished at the deadline is failed.
+    video_poll_interval_s: float = Field(5.0, ge=0.05, le=300)
+    video_poll_max_interval_s: float = Field(30.0, ge=0.05, le=600)
+    video_job_deadline_s: int = Field(1800, ge=60, le=24 * 3600)
+    # security.md #36-37: image uploads for image-to-video; OpenRouter caps the whole body
+    # at 50 MiB (base64 adds a third); Pillow raises only past 2 x 89.5 MP on its own.
+    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=32 * 1024 * 1024)
+    upload_max_pixels: int = Field(40_000_000, ge=1, le=89_478_485)
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:
@@ -75,6 +86,12 @@ class Settings(BaseSettings):
         if value is not None and len(value.get_secret_value().encode()) < MIN_SECRET_BYTES:
             raise ValueError(f"ALLUCANGET_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes")
         return value
+
+    @model_validator(mode="after")
+    def _video_polls_back_off_upwards(self) -> Settings:
+        if self.video_poll_max_interval_s < self.video_poll_interval_s:
+            raise ValueError("ALLUCANGET_VIDEO_POLL_MAX_INTERVAL_S must be at least the interval")
+        return self
 
     @model_validator(mode="after")
     def _default_api_url(self) -> Settings:

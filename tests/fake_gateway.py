@@ -21,9 +21,17 @@ from application.ports import (
     TextRequest,
     TextResult,
 )
+from application.video_ports import (
+    AddressResolver,
+    SubmittedVideo,
+    VideoGateway,
+    VideoPoll,
+    VideoRequest,
+)
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind, Usage
 from domain.media import MediaRef
+from domain.video_jobs import VideoCapabilities
 from tests.fakes import FakeUnitOfWork
 
 USAGE = Usage(prompt_tokens=5, completion_tokens=7, total_tokens=12, cost=0.0012)
@@ -107,3 +115,65 @@ class FakeHistoryReader(HistoryReader):
         if before is not None:
             rows = [g for g in rows if (g.created_at, g.id) < before]
         return sorted(rows, key=lambda g: (g.created_at, g.id), reverse=True)[:limit]
+
+
+# A tiny MP4 as far as type sniffing goes: an `ftyp` box first (domain.video_jobs).
+MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 32
+VEO, SORA = "google/veo-3.1-lite", "openai/sora-2-pro"
+VIDEO_MODELS = [
+    ModelInfo(VEO, "Veo 3.1 Lite", ("text", "image"), ("video",), video=VideoCapabilities(
+        durations=(8, 4, 6), resolutions=("720p", "1080p"), aspect_ratios=("16:9", "9:16"),
+        frame_images=("first_frame", "last_frame"), generate_audio=True,
+    )),
+    ModelInfo(SORA, "Sora 2 Pro", ("text",), ("video",), video=VideoCapabilities(
+        durations=(4, 8, 12), resolutions=("720p",), aspect_ratios=("16:9",), seed=False,
+    )),
+]  # fmt: skip
+COMPLETED = VideoPoll("completed", content_urls=("https://openrouter.test/c",), cost=0.4)
+
+
+class FakeVideoGateway(VideoGateway):
+    """Scripted answers: `polls` and `downloads` are consumed in order, the last repeats."""
+
+    def __init__(self) -> None:
+        self.models: list[ModelInfo] | Error = list(VIDEO_MODELS)
+        self.submit_error: Error | None = None
+        self.submitted: list[VideoRequest] = []
+        self.polls: list[VideoPoll | Error] = [VideoPoll("in_progress"), COMPLETED]
+        self.downloads: list[bytes | Error] = [MP4]
+
+    async def submit_video(self, request: VideoRequest) -> SubmittedVideo:
+        self.submitted.append(request)
+        if self.submit_error is not None:
+            raise self.submit_error
+        upstream_id = f"up-{len(self.submitted)}"
+        return SubmittedVideo(upstream_id, f"https://openrouter.test/api/v1/videos/{upstream_id}")
+
+    async def poll_video(self, upstream_id: str, polling_url: str | None) -> VideoPoll:
+        answer = self.polls.pop(0) if len(self.polls) > 1 else self.polls[0]
+        if isinstance(answer, Error):
+            raise answer
+        return answer
+
+    async def download_video(self, upstream_id: str, content_urls: tuple[str, ...]) -> bytes:
+        answer = self.downloads.pop(0) if len(self.downloads) > 1 else self.downloads[0]
+        if isinstance(answer, Error):
+            raise answer
+        return answer
+
+    async def list_video_models(self) -> list[ModelInfo]:
+        if isinstance(self.models, Error):
+            raise self.models
+        return self.models
+
+
+class FakeAddressResolver(AddressResolver):
+    """Names resolve only as told; nothing touches real DNS."""
+
+    def __init__(self, names: dict[str, list[str]] | None = None) -> None:
+        self.names = dict(names or {})
+        self.asked: list[str] = []
+
+    async def resolve(self, host: str) -> list[str]:
+        self.asked.append(host)
+        return list(self.names.get(host, []))

@@ -20,12 +20,14 @@ from application.ports import (
     UnitOfWork,
     UserLookup,
     UserRepository,
+    VideoJobRepository,
 )
 from domain.audit import AuditEvent
 from domain.generations import Generation
 from domain.media import MediaRef
 from domain.tokens import RefreshToken
 from domain.users import Role, User
+from domain.video_jobs import VideoJob
 
 
 class FakeClock(Clock):
@@ -171,17 +173,46 @@ class FakeAuditLog(AuditLog):
         self.rows.append(event)
 
 
+class FakeVideoJobRepository(VideoJobRepository):
+    """Like the DuckDB one: a job is also its generation row; a job whose generation was
+    deleted is gone."""
+
+    def __init__(self, generations: FakeGenerationRepository) -> None:
+        self.rows: dict[str, VideoJob] = {}
+        self._generations = generations
+
+    async def add(self, job: VideoJob) -> None:
+        assert job.id not in self.rows, "duplicate video job id"
+        await self._generations.add(job.record())
+        self.rows[job.id] = job
+
+    async def get(self, job_id: str) -> VideoJob | None:
+        return self.rows.get(job_id) if job_id in self._generations.rows else None
+
+    async def save(self, job: VideoJob) -> None:
+        self.rows[job.id] = job
+        if job.id in self._generations.rows:
+            self._generations.rows[job.id] = job.record()
+
+    async def due(self, now: datetime, limit: int) -> list[VideoJob]:
+        live = [j for j in self.rows.values() if j.id in self._generations.rows]
+        due = [j for j in live if j.next_poll_at is not None and j.next_poll_at <= now]
+        return sorted(due, key=lambda j: (j.next_poll_at or now, j.id))[:limit]
+
+
 class FakeUnitOfWork(UnitOfWork):
     users: FakeUserRepository
     refresh_tokens: FakeRefreshTokenRepository
     generations: FakeGenerationRepository
     audit: FakeAuditLog
+    video_jobs: FakeVideoJobRepository
 
     def __init__(self) -> None:
         self.users = FakeUserRepository()
         self.refresh_tokens = FakeRefreshTokenRepository()
         self.generations = FakeGenerationRepository()
         self.audit = FakeAuditLog()
+        self.video_jobs = FakeVideoJobRepository(self.generations)
         self.commits = 0
         self._committed = False
 
@@ -189,6 +220,7 @@ class FakeUnitOfWork(UnitOfWork):
         self._before = copy.deepcopy(
             (self.users.rows, self.refresh_tokens.rows, self.generations.rows, self.audit.rows)
         )
+        self._jobs_before = dict(self.video_jobs.rows)  # jobs are frozen: a shallow copy does
         self._committed = False
         return self
 
@@ -200,6 +232,7 @@ class FakeUnitOfWork(UnitOfWork):
         if not self._committed:
             (self.users.rows, self.refresh_tokens.rows, self.generations.rows,
              self.audit.rows) = self._before  # fmt: skip
+            self.video_jobs.rows = self._jobs_before
         self._committed = False
 
 

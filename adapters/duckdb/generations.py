@@ -14,7 +14,7 @@ GENERATION_COLUMNS = (
     "finish_reason, prompt_tokens, completion_tokens, total_tokens, cost, error_code, "
     "upstream_id, created_at, finished_at"
 )
-USER_OWNED_TABLES: tuple[str, ...] = ()  # per-user tables besides generations and media
+USER_OWNED_TABLES: tuple[str, ...] = ("video_jobs",)  # per-user tables besides these two
 MEDIA_COLUMNS = (
     "id, owner_id, generation_id, content_type, size_bytes, width, height, position, created_at"
 )
@@ -74,6 +74,7 @@ class DuckDBGenerationRepository(GenerationRepository):
         return generation_from(rows[0], tuple(media_from(row) for row in media))
 
     async def delete(self, generation_id: str) -> None:
+        await self._worker.execute("DELETE FROM video_jobs WHERE id = ?", [generation_id])
         await self._worker.execute("DELETE FROM media WHERE generation_id = ?", [generation_id])
         await self._worker.execute("DELETE FROM generations WHERE id = ?", [generation_id])
 

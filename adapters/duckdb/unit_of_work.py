@@ -12,6 +12,7 @@ from adapters.duckdb.database import Database, Worker
 from adapters.duckdb.generations import DuckDBGenerationRepository
 from adapters.duckdb.refresh_tokens import DuckDBRefreshTokenRepository
 from adapters.duckdb.users import DuckDBUserRepository
+from adapters.duckdb.video_jobs import DuckDBVideoJobRepository
 from application.errors import ConflictError
 from application.ports import UnitOfWork
 from domain.audit import AuditEvent
@@ -22,6 +23,7 @@ class DuckDBUnitOfWork(UnitOfWork):
     refresh_tokens: DuckDBRefreshTokenRepository
     generations: DuckDBGenerationRepository
     audit: DuckDBAuditLog
+    video_jobs: DuckDBVideoJobRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -42,6 +44,7 @@ class DuckDBUnitOfWork(UnitOfWork):
         self.users = DuckDBUserRepository(self._worker, self._dirty)
         self.refresh_tokens = DuckDBRefreshTokenRepository(self._worker)
         self.generations = DuckDBGenerationRepository(self._worker)
+        self.video_jobs = DuckDBVideoJobRepository(self._worker)
         self._audited: list[AuditEvent] = []
         self.audit = DuckDBAuditLog(self._worker, self._audited)
         return self

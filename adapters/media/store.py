@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from application.errors import NotFoundError
+from application.errors import NotFoundError, StorageUnavailableError
 from application.ports import MediaStore
 from domain.media import IMAGE_TYPES, VIDEO_TYPES, MediaRef
 
@@ -30,7 +30,10 @@ class FileMediaStore(MediaStore):
         return self._root / ref.id[:2] / f"{ref.id}.{extension}"
 
     async def save(self, ref: MediaRef, data: bytes) -> None:
-        await asyncio.to_thread(self._write, self.path_of(ref), data)
+        try:
+            await asyncio.to_thread(self._write, self.path_of(ref), data)
+        except OSError as exc:  # disk full, read-only mount, permissions: no partial file stays
+            raise StorageUnavailableError() from exc
 
     async def read(self, ref: MediaRef) -> bytes:
         try:
@@ -45,11 +48,15 @@ class FileMediaStore(MediaStore):
     def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(path.suffix + ".part")
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
+        try:
+            with temporary.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            temporary.replace(path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            raise
 
     @staticmethod
     def _remove(paths: list[Path]) -> None:

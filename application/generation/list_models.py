@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from application.errors import UpstreamTimeoutError, UpstreamUnavailableError
 from application.ports import AIGateway, Clock, ModelInfo
+
+if TYPE_CHECKING:
+    from application.generation.list_video_models import ListVideoModels
 
 OUTPUTS = ("text", "image", "video")
 
@@ -21,14 +25,18 @@ class ModelCache:
 @dataclass(frozen=True, slots=True)
 class ListModels:
     """OpenRouter's catalogue is cached for a while; when OpenRouter is down, the last
-    copy is served, however old, rather than an error."""
+    copy is served, however old, rather than an error. Video models come from the video
+    catalogue, with the durations, resolutions, aspect ratios and frames each one takes."""
 
     gateway: AIGateway
     clock: Clock
     cache: ModelCache
     ttl: timedelta = timedelta(minutes=10)
+    videos: ListVideoModels | None = None
 
     async def execute(self, *, output: str) -> list[ModelInfo]:
+        if output == "video" and self.videos is not None:
+            return await self.videos.execute()
         now = self.clock.now()
         cached = self.cache.entries.get(output)
         if cached is not None and now - cached[0] < self.ttl:

@@ -10,8 +10,10 @@ from fastapi import FastAPI
 
 from entrypoints.api import problems
 from entrypoints.api.edge import EdgeMiddleware
-from entrypoints.api.routes import admin, auth, generation, health, history
+from entrypoints.api.routes import admin, auth, generation, health, history, video
 from entrypoints.api.schemas.common import ProblemOut
+from entrypoints.api.video_follower import VideoFollower
+from entrypoints.api.video_input import MULTIPART_OVERHEAD
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 
@@ -26,11 +28,16 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         container.init_resources()
         container.tokens()  # the signing key is read (or generated) now, not at first login
         await _bootstrap_admin(container, settings)
+        follower = VideoFollower(container.advance_video_jobs, settings.video_poll_interval_s)
+        follower.start()  # resumes unfinished video jobs: they are in the database
+        app.state.video_follower = follower
         try:
             yield
         finally:
+            await follower.stop()
             await container.http().aclose()
             container.shutdown_resources()
+            container.reset_singletons()  # a restarted app must not reuse closed clients
 
     app = FastAPI(
         title="allucanget API",
@@ -46,7 +53,9 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(generation.router)
     app.include_router(history.router)
     app.include_router(admin.router)
-    app.add_middleware(EdgeMiddleware)
+    app.include_router(video.router)
+    upload_cap = settings.upload_max_bytes + MULTIPART_OVERHEAD
+    app.add_middleware(EdgeMiddleware, path_caps={"/generate/video/from-image": upload_cap})
     _register_problem_schema(app)
     return app
 

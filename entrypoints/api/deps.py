@@ -18,9 +18,13 @@ from application.auth.register import RegisterUser
 from application.errors import ForbiddenError, NotAuthenticatedError
 from application.generation.generate_image import GenerateImage
 from application.generation.generate_text import GenerateText
+from application.generation.get_video import GetVideo
 from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
 from application.generation.list_models import ListModels
+from application.generation.list_video_models import ListVideoModels
 from application.generation.stream_text import StreamText
+from application.generation.submit_video import SubmitVideo
+from application.generation.submit_video_from_image import SubmitVideoFromImage
 from domain.errors import TokenInvalidError
 from entrypoints.api.client_address import client_address
 from entrypoints.container import Container
@@ -157,6 +161,32 @@ def _list_audit(uc: Annotated[ListAudit, Depends(Provide[Container.list_audit])]
 
 
 @inject
+def _submit_video(
+    uc: Annotated[SubmitVideo, Depends(Provide[Container.submit_video])],
+) -> SubmitVideo:
+    return uc
+
+
+@inject
+def _submit_video_from_image(
+    uc: Annotated[SubmitVideoFromImage, Depends(Provide[Container.submit_video_from_image])],
+) -> SubmitVideoFromImage:
+    return uc
+
+
+@inject
+def _get_video(uc: Annotated[GetVideo, Depends(Provide[Container.get_video])]) -> GetVideo:
+    return uc
+
+
+@inject
+def _list_video_models(
+    uc: Annotated[ListVideoModels, Depends(Provide[Container.list_video_models])],
+) -> ListVideoModels:
+    return uc
+
+
+@inject
 def _settings(settings: Annotated[Settings, Depends(Provide[Container.settings])]) -> Settings:
     return settings
 
@@ -181,6 +211,10 @@ ListHistoryDep = Annotated[ListHistory, Depends(_list_history)]
 GetGenerationDep = Annotated[GetGeneration, Depends(_get_generation)]
 DeleteGenerationDep = Annotated[DeleteGeneration, Depends(_delete_generation)]
 OpenMediaDep = Annotated[OpenMedia, Depends(_open_media)]
+SubmitVideoDep = Annotated[SubmitVideo, Depends(_submit_video)]
+SubmitVideoFromImageDep = Annotated[SubmitVideoFromImage, Depends(_submit_video_from_image)]
+GetVideoDep = Annotated[GetVideo, Depends(_get_video)]
+ListVideoModelsDep = Annotated[ListVideoModels, Depends(_list_video_models)]
 
 
 def bearer_token(request: Request) -> str:

@@ -37,9 +37,15 @@ class BodyTooLargeError(HTTPException):
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int = 1 << 20) -> None:
+    """`path_caps` raises the body cap for exact paths (uploads); every other path gets
+    `max_body_bytes`."""
+
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int = 1 << 20, path_caps: dict[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_body = max_body_bytes
+        self.path_caps = dict(path_caps or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,11 +62,12 @@ class EdgeMiddleware:
                 message["headers"] = _with_headers(message.get("headers", []), request_id, scope)
             await send(message)
 
-        if _declared_length(scope) > self.max_body:
+        cap = self.path_caps.get(str(scope.get("path", "")), self.max_body)
+        if _declared_length(scope) > cap:
             await _problem(send_with_headers, 413, "payload_too_large", request_id)
             return
         try:
-            await self.app(scope, self._capped(receive), send_with_headers)
+            await self.app(scope, self._capped(receive, cap), send_with_headers)
         except BodyTooLargeError:
             if not started:
                 await _problem(send_with_headers, 413, "payload_too_large", request_id)
@@ -69,14 +76,14 @@ class EdgeMiddleware:
             if not started:
                 await _problem(send_with_headers, 500, "internal_error", request_id)
 
-    def _capped(self, receive: Receive) -> Receive:
+    def _capped(self, receive: Receive, cap: int) -> Receive:
         seen = 0
 
         async def capped() -> Message:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_body:  # chunked bodies have no Content-Length (security.md #36)
+            if seen > cap:  # chunked bodies have no Content-Length (security.md #36)
                 raise BodyTooLargeError()
             return message
 

@@ -50,6 +50,7 @@ PROBLEMS: Final[dict[str, Problem]] = {
     "upstream_timeout": Problem(504, "Model provider timed out"),
     "provider_not_configured": Problem(503, "No model provider configured"),
     "stream_cancelled": Problem(400, "Request cancelled"),
+    "storage_unavailable": Problem(503, "Storage unavailable"),
     "internal_error": Problem(500, "Internal error"),
     "service_unavailable": Problem(503, "Service unavailable"),
 }
@@ -82,6 +83,7 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
         statuses.setdefault(PROBLEMS[code].status, []).append(code)
         if code == "upstream_unavailable":
             statuses.setdefault(503, []).append(code)
+            statuses.setdefault(422, []).append(code)
     return {
         status: {
             "description": ", ".join(sorted(set(names))),
@@ -108,11 +110,12 @@ async def _on_error(request: Request, exc: Error) -> JSONResponse:
 
 
 def _upstream_problem(request: Request, exc: UpstreamUnavailableError) -> JSONResponse:
-    """Rate limited upstream is a 503 with Retry-After; other failures a 502 (security.md #34)."""
+    """Rate limited upstream is a 503 with Retry-After; a request OpenRouter refused as
+    invalid (an unknown model, too long a context) is the client's 422; any other failure
+    is a 502 (security.md #34)."""
     busy = exc.reason == "rate_limited"
-    response = problem_response(
-        exc.code, exc.detail, request, status=503 if busy else 502, reason=exc.reason
-    )
+    status = 503 if busy else 422 if exc.reason == "bad_request" else 502
+    response = problem_response(exc.code, exc.detail, request, status=status, reason=exc.reason)
     if busy and exc.retry_after_s:
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response

@@ -63,5 +63,7 @@ def test_the_env_example_names_only_real_settings() -> None:
 
     known = {f"ALLUCANGET_{name.upper()}" for name in Settings.model_fields}
     known |= {"OPENROUTER_API_KEY", "OPENROUTER_BASE_URL"}
-    names = re.findall(r"^([A-Z_]+)=", (DOCKER / "allucanget.env.example").read_text(), re.MULTILINE)
+    names = re.findall(
+        r"^([A-Z_]+)=", (DOCKER / "allucanget.env.example").read_text(), re.MULTILINE
+    )
     assert names and set(names) <= known

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from adapters.media.images import PillowImageInspector
+from adapters.media.upload import PillowImageSanitizer
 from adapters.security.throttle import InMemoryLoginThrottle
 from adapters.security.tokens import JwtTokenIssuer
 from application.admin.bootstrap_admin import BootstrapAdmin
@@ -17,8 +18,10 @@ from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register import RegisterUser
 from application.auth.tokens import TokenPair
+from application.generation.advance_video_jobs import AdvanceVideoJobs
 from application.generation.generate_image import GenerateImage
 from application.generation.generate_text import GenerateText
+from application.generation.get_video import GetVideo
 from application.generation.history import (
     DeleteGeneration,
     GetGeneration,
@@ -26,10 +29,20 @@ from application.generation.history import (
     OpenMedia,
 )
 from application.generation.list_models import ListModels, ModelCache
+from application.generation.list_video_models import ListVideoModels
 from application.generation.stream_text import StreamText
+from application.generation.submit_video import SubmitVideo
+from application.generation.submit_video_from_image import SubmitVideoFromImage
 from application.locks import KeyedLocks
 from domain.users import PasswordPolicy
-from tests.fake_gateway import FakeAIGateway, FakeHistoryReader, FakeMediaStore
+from domain.video_jobs import VideoTiming
+from tests.fake_gateway import (
+    FakeAddressResolver,
+    FakeAIGateway,
+    FakeHistoryReader,
+    FakeMediaStore,
+    FakeVideoGateway,
+)
 from tests.fakes import (
     FakeClock,
     FakeIdGenerator,
@@ -63,6 +76,9 @@ class World:
     gateway: FakeAIGateway = field(default_factory=FakeAIGateway)
     media: FakeMediaStore = field(default_factory=FakeMediaStore)
     model_cache: ModelCache = field(default_factory=ModelCache)
+    video_gateway: FakeVideoGateway = field(default_factory=FakeVideoGateway)
+    resolver: FakeAddressResolver = field(default_factory=FakeAddressResolver)
+    timing: VideoTiming = field(default_factory=VideoTiming)
 
     def register(self) -> RegisterUser:
         return RegisterUser(
@@ -120,7 +136,27 @@ class World:
         return OpenMedia(self.uow, self.media)
 
     def list_models(self) -> ListModels:
-        return ListModels(self.gateway, self.clock, self.model_cache)
+        return ListModels(self.gateway, self.clock, self.model_cache, videos=self.list_videos())
+
+    def list_videos(self) -> ListVideoModels:
+        return ListVideoModels(self.video_gateway, self.clock, self.model_cache)
+
+    def submit_video(self) -> SubmitVideo:
+        args = (self.uow, self.video_gateway, self.list_videos(), self.clock, self.ids)
+        return SubmitVideo(*args, self.timing)
+
+    def submit_video_from_image(self, max_upload_bytes: int = 10 << 20) -> SubmitVideoFromImage:
+        return SubmitVideoFromImage(
+            self.uow, self.video_gateway, self.list_videos(), PillowImageSanitizer(),
+            self.resolver, self.clock, self.ids, self.timing, max_upload_bytes,
+        )  # fmt: skip
+
+    def get_video(self) -> GetVideo:
+        return GetVideo(self.uow)
+
+    def advance_video_jobs(self) -> AdvanceVideoJobs:
+        args = (self.uow, self.video_gateway, self.media, self.clock, self.ids, self.timing)
+        return AdvanceVideoJobs(*args)
 
     def change_role(self) -> ChangeRole:
         return ChangeRole(self.uow, self.clock, self.ids, self.locks)

@@ -28,6 +28,7 @@ from entrypoints.api.schemas.auth import (
     CredentialsIn,
     PasswordChangeIn,
     RefreshIn,
+    RegisterIn,
     TokenPairOut,
     UserOut,
 )
@@ -43,7 +44,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
     responses=problem_responses("email_taken", "forbidden", "weak_password", "invalid_email"),
     description=inspect.getdoc(RegisterUser),
 )
-async def register(body: CredentialsIn, register_user: RegisterUserDep) -> UserOut:
+async def register(body: RegisterIn, register_user: RegisterUserDep) -> UserOut:
     user = await register_user.execute(email=body.email, password=body.password)
     return UserOut.of(user)
 

@@ -8,18 +8,25 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from application.auth.tokens import TokenPair
-from domain.users import User
+from domain.users import EMAIL_PATTERN, User
 from entrypoints.api.schemas.common import StrictIn
 
 # Bounds keep hostile bodies cheap; the password policy (8..1024) answers 422 weak_password.
-Email = Field(min_length=3, max_length=320)
+# The schema says what the domain accepts (domain/users.py), so clients and fuzzers see it.
+Email = Field(min_length=3, max_length=254, pattern=EMAIL_PATTERN)
 Password = Field(min_length=1, max_length=4096)
+NewPassword = Field(min_length=8, max_length=1024)
 Token = Field(min_length=1, max_length=4096)
 
 
 class CredentialsIn(StrictIn):
-    email: str = Email
+    email: str = Field(min_length=1, max_length=320)
     password: str = Password
+
+
+class RegisterIn(StrictIn):
+    email: str = Email
+    password: str = NewPassword
 
 
 class RefreshIn(StrictIn):
@@ -28,7 +35,7 @@ class RefreshIn(StrictIn):
 
 class PasswordChangeIn(StrictIn):
     current_password: str = Password
-    new_password: str = Password
+    new_password: str = NewPassword
 
 
 class UserOut(BaseModel):

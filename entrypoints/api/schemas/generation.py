@@ -119,12 +119,25 @@ class ModelOut(BaseModel):
     output_modalities: list[str]
     context_length: int | None = None
     pricing: dict[str, str] | None = None
+    # video models only (api-contract.md): what each option may be; [] = not offered
+    durations: list[int] | None = None
+    resolutions: list[str] | None = None
+    aspect_ratios: list[str] | None = None
+    frame_images: list[str] | None = None
+    generate_audio: bool | None = None
+    seed: bool | None = None
 
     @classmethod
     def of(cls, m: ModelInfo) -> ModelOut:
-        return cls(id=m.id, name=m.name, input_modalities=list(m.input_modalities),
-                   output_modalities=list(m.output_modalities), context_length=m.context_length,
-                   pricing=m.pricing)  # fmt: skip
+        out = cls(id=m.id, name=m.name, input_modalities=list(m.input_modalities),
+                  output_modalities=list(m.output_modalities), context_length=m.context_length,
+                  pricing=m.pricing)  # fmt: skip
+        if m.video is not None:
+            v = m.video
+            out.durations, out.resolutions = sorted(v.durations), list(v.resolutions)
+            out.aspect_ratios, out.frame_images = list(v.aspect_ratios), list(v.frame_images)
+            out.generate_audio, out.seed = v.generate_audio, v.seed
+        return out
 
 
 class ModelListOut(BaseModel):

@@ -1,0 +1,160 @@
+"""OpenRouterVideoGateway: the VideoGateway port over OpenRouter's video API (§4)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import httpx
+
+from adapters.openrouter.client import RetryPolicy
+from adapters.openrouter.errors import bad_response, transport_error, upstream_error
+from adapters.openrouter.gateway import _attribution, _header_safe
+from adapters.openrouter.payloads import decode_json
+from adapters.openrouter.upstream import MAX_ERROR_BODY, Upstream, read_body
+from adapters.openrouter.video_payloads import (
+    origin_of,
+    poll_of,
+    submit_body,
+    submitted_of,
+    video_models,
+)
+from application.errors import ProviderNotConfiguredError, UpstreamUnavailableError
+from application.ports import ModelInfo
+from application.video_ports import SubmittedVideo, VideoGateway, VideoPoll, VideoRequest
+from domain.errors import Error
+
+log = logging.getLogger("allucanget.openrouter")
+MAX_JSON_BYTES = 4 * 1024 * 1024
+MAX_VIDEO_BYTES = 256 * 1024 * 1024
+MAX_REDIRECTS = 3
+GONE = "OpenRouter no longer knows this video job."
+
+
+class OpenRouterVideoGateway(VideoGateway):
+    """Submits, polls and downloads are each sent once: the submit because a repeat could
+    bill a second job (openrouter.md §8.5), polls and downloads because the follower
+    retries them with backoff. The key goes only to the base URL's origin, never through
+    a redirect to another one (security.md #16, openrouter.md §8.10)."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        base_url: str,
+        api_key: str,
+        *,
+        app_url: str | None = None,
+        app_title: str | None = None,
+        max_retries: int = 2,
+        retry_base_s: float = 0.5,
+        retry_max_wait_s: float = 10,
+        max_video_bytes: int = MAX_VIDEO_BYTES,
+    ) -> None:
+        api_key = _header_safe(api_key.strip(), "The OpenRouter API key")
+        self._client, self._base, self._secret = client, base_url.rstrip("/"), api_key
+        self._origin, self._max_video = origin_of(self._base), max_video_bytes
+        self._headers = {"Authorization": f"Bearer {api_key}"} | _attribution(app_url, app_title)
+        self._once: Upstream | None = None
+        self._retrying: Upstream | None = None
+        if api_key:
+            once, retrying = (
+                RetryPolicy(0),
+                RetryPolicy(max_retries, retry_base_s, retry_max_wait_s),
+            )
+            self._once = Upstream(client, self._base, self._headers, once, api_key)
+            self._retrying = Upstream(client, self._base, self._headers, retrying, api_key)
+
+    def __repr__(self) -> str:
+        configured = self._once is not None
+        return f"OpenRouterVideoGateway(base_url={self._base!r}, configured={configured})"
+
+    async def submit_video(self, request: VideoRequest) -> SubmittedVideo:
+        payload = await self._json(self._configured(self._once), "POST", "/videos",
+                                   submit_body(request))  # fmt: skip
+        return submitted_of(payload, self._base)
+
+    async def poll_video(self, upstream_id: str, polling_url: str | None) -> VideoPoll:
+        """The `polling_url` when it lies under the base URL, else `/videos/{id}`."""
+        path = self._path_under_base(polling_url) or f"/videos/{quote(upstream_id, safe='')}"
+        try:
+            payload = await self._json(self._configured(self._once), "GET", path)
+        except UpstreamUnavailableError as exc:
+            if exc.reason == "bad_request":  # 404 (or another 4xx): the job is not there
+                raise UpstreamUnavailableError(GONE, reason="bad_request") from exc
+            raise
+        return poll_of(payload, self._secret)
+
+    async def download_video(self, upstream_id: str, content_urls: tuple[str, ...]) -> bytes:
+        """The first `unsigned_urls` entry, else the content endpoint. Redirects are followed
+        by hand, at most three, each hop getting the key only if it is OpenRouter's."""
+        self._configured(self._once)
+        url = content_urls[0] if content_urls else (
+            f"{self._base}/videos/{quote(upstream_id, safe='')}/content?index=0"
+        )  # fmt: skip
+        for _ in range(MAX_REDIRECTS + 1):
+            response = await self._get_content(url)
+            if not response.is_redirect:
+                return await read_body(response, self._max_video)
+            location = response.headers.get("location", "")
+            await response.aclose()
+            url = urljoin(url, location)
+        raise bad_response("The video download was redirected too many times.")
+
+    async def list_video_models(self) -> list[ModelInfo]:
+        return video_models(await self._json(self._configured(self._retrying), "GET",
+                                             "/videos/models"))  # fmt: skip
+
+    def _configured(self, upstream: Upstream | None) -> Upstream:
+        if upstream is None:
+            raise ProviderNotConfiguredError()
+        return upstream
+
+    async def _json(
+        self, upstream: Upstream, method: str, path: str, body: Any = None
+    ) -> dict[str, Any]:
+        response = await upstream.open(method, path, body=body)
+        return decode_json(await read_body(response, MAX_JSON_BYTES))
+
+    def _path_under_base(self, url: str | None) -> str | None:
+        if url and url.startswith(self._base + "/"):
+            return url[len(self._base) :]
+        return None
+
+    def _trusted(self, url: str) -> bool:
+        return origin_of(url) == self._origin
+
+    async def _get_content(self, url: str) -> httpx.Response:
+        scheme, host, _ = origin_of(url)
+        if not host or scheme not in ("https", self._origin[0]):  # no downgrade, no file:
+            raise bad_response("OpenRouter pointed to a video location this server refuses.")
+        trusted = self._trusted(url)
+        request = self._client.build_request("GET", url, headers=self._headers if trusted else {})
+        started = time.monotonic()
+        where = urlsplit(url).path if trusted else f"{host}{urlsplit(url).path}"
+        try:
+            response = await self._client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            _log(where, type(exc).__name__, started)
+            raise transport_error(exc) from exc
+        _log(where, str(response.status_code), started)
+        if response.is_success or response.is_redirect:
+            return response
+        status, payload = response.status_code, await _error_payload(response)
+        if not trusted:
+            raise bad_response(f"The video host answered {status}.")
+        raise upstream_error(status, payload, secret=self._secret)
+
+
+async def _error_payload(response: httpx.Response) -> Any:
+    try:
+        return json.loads(await read_body(response, MAX_ERROR_BODY))
+    except (Error, ValueError):
+        return None
+
+
+def _log(where: str, status: str, started: float) -> None:
+    duration_ms = round((time.monotonic() - started) * 1000)
+    log.info("openrouter GET %s status=%s duration_ms=%d", where, status, duration_ms)

@@ -1,0 +1,134 @@
+"""Use case: one pass of the video follower over the jobs that are due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.errors import ConflictError, UpstreamRejectedError, UpstreamUnavailableError
+from application.generation.submit_video import save_forward
+from application.ports import Clock, IdGenerator, MediaStore, UnitOfWork
+from application.video_ports import VideoGateway, VideoPoll
+from domain.errors import Error
+from domain.media import MediaRef
+from domain.video_jobs import VideoJob, VideoStatus, VideoTiming, upstream_status, video_type_of
+
+LOST = "The server stopped before OpenRouter confirmed this job; it was not sent again."
+_POLICY_WORDS = ("policy", "moderation", "safety", "inappropriate")
+
+
+@dataclass(frozen=True, slots=True)
+class AdvanceVideoJobs:
+    """Poll every unfinished job that is due and move it forward: the finished video goes
+    into the media store, then the job completes. Jobs that failed, were cancelled or
+    expired upstream, that OpenRouter no longer knows, or that passed their deadline are
+    failed with a short reason. A poll that fails for a passing cause only postpones the
+    job (with backoff); nothing is ever submitted again."""
+
+    uow: UnitOfWork
+    gateway: VideoGateway
+    media: MediaStore
+    clock: Clock
+    ids: IdGenerator
+    timing: VideoTiming
+    batch: int = 20
+    max_download_failures: int = 5
+
+    async def execute(self) -> int:
+        """The number of jobs looked at."""
+        try:
+            async with self.uow as uow:
+                due = await uow.video_jobs.due(self.clock.now(), self.batch)
+                await uow.commit()  # it may have deleted job rows left without a generation
+        except ConflictError:  # a concurrent deletion won: the next pass will see
+            return 0
+        for job in due:
+            try:
+                await self._advance(job)
+            except Error:  # e.g. a concurrent change won: the job is simply due again
+                continue
+        return len(due)
+
+    async def _advance(self, job: VideoJob) -> None:
+        now = self.clock.now()
+        if job.upstream_id is None:
+            await self._fail(job, LOST, "upstream_unavailable")
+        elif now >= job.deadline:
+            await self._fail(
+                job, f"It did not finish within {self._deadline()}.", "upstream_timeout"
+            )
+        else:
+            await self._poll(job, job.upstream_id)
+
+    async def _poll(self, job: VideoJob, upstream_id: str) -> None:
+        try:
+            poll = await self.gateway.poll_video(upstream_id, job.polling_url)
+        except (UpstreamRejectedError, UpstreamUnavailableError) as error:
+            if isinstance(error, UpstreamRejectedError) or error.reason == "bad_request":
+                await self._fail(job, error.detail, error.code)  # e.g. 404: job unknown
+            else:
+                await save_forward(self.uow, job.poll_failed(self.clock.now(), self.timing))
+            return
+        except Error:  # a timeout, or no key configured (an admin may fix it): later
+            await save_forward(self.uow, job.poll_failed(self.clock.now(), self.timing))
+            return
+        status = upstream_status(poll.status)
+        if status is VideoStatus.FAILED:
+            await self._fail(job, *failure_of(poll))
+        elif status is VideoStatus.COMPLETED:
+            await self._download(job, upstream_id, poll)
+        else:  # an unknown status is no news
+            observed = job.observed(status or job.status, self.clock.now(), self.timing)
+            await save_forward(self.uow, observed)
+
+    async def _download(self, job: VideoJob, upstream_id: str, poll: VideoPoll) -> None:
+        try:
+            data = await self.gateway.download_video(upstream_id, poll.content_urls)
+            content_type = video_type_of(data)
+            if content_type is None:
+                raise UpstreamUnavailableError(
+                    "The download is not a video.", reason="bad_response"
+                )
+        except Error as error:
+            await self._download_failed(job, error)
+            return
+        ref = MediaRef(
+            id=self.ids.new_id(), owner_id=job.user_id, generation_id=job.id,
+            content_type=content_type, size_bytes=len(data), width=None, height=None,
+            created_at=self.clock.now(),
+        )  # fmt: skip
+        await self.media.save(ref, data)
+        try:
+            stored = await save_forward(self.uow, job.completed(ref, poll.cost, self.clock.now()))
+        except BaseException:
+            await self.media.delete([ref])  # no file without its row
+            raise
+        if not stored:  # deleted meanwhile
+            await self.media.delete([ref])
+
+    async def _download_failed(self, job: VideoJob, error: Error) -> None:
+        if job.download_failures + 1 >= self.max_download_failures:
+            reason = f"The video was made but could not be downloaded: {error.detail}"
+            await self._fail(job, reason, error.code)
+        else:
+            await save_forward(self.uow, job.download_failed(self.clock.now(), self.timing))
+
+    def _deadline(self) -> str:
+        seconds = round(self.timing.deadline.total_seconds())
+        return f"{seconds} seconds" if seconds < 120 else f"{round(seconds / 60)} minutes"
+
+    async def _fail(self, job: VideoJob, reason: str, code: str) -> None:
+        await save_forward(self.uow, job.failed(reason, code, self.clock.now()))
+
+
+def failure_of(poll: VideoPoll) -> tuple[str, str]:
+    """(short reason, error code) for a job that ended badly upstream (openrouter.md §4)."""
+    detail = (poll.error or "").strip().rstrip(".")
+    if poll.status == "cancelled":
+        reason, code = "The provider cancelled it", "upstream_unavailable"
+    elif poll.status == "expired":
+        reason, code = "It expired at the provider before it finished", "upstream_timeout"
+    else:
+        policy = any(word in detail.lower() for word in _POLICY_WORDS)
+        reason = "The provider could not make this video"
+        code = "upstream_rejected" if policy else "upstream_unavailable"
+    return (f"{reason}: {detail}." if detail else f"{reason}."), code

@@ -1,0 +1,75 @@
+"""Video routes: text-to-video, image-to-video, and the job's state."""
+
+from __future__ import annotations
+
+import inspect
+
+from fastapi import APIRouter, Request, status
+
+from application.generation.get_video import GetVideo
+from application.generation.submit_video import SubmitVideo
+from application.generation.submit_video_from_image import SubmitVideoFromImage
+from entrypoints.api.deps import (
+    CurrentCaller,
+    GetVideoDep,
+    SettingsDep,
+    SubmitVideoDep,
+    SubmitVideoFromImageDep,
+)
+from entrypoints.api.problems import problem_responses
+from entrypoints.api.schemas.video import VideoIn, VideoOut, from_image_request_body
+from entrypoints.api.video_input import read_from_image
+
+router = APIRouter(tags=["video"])
+AUTHED = ("not_authenticated", "token_invalid", "token_expired")
+UPSTREAM = (
+    "provider_not_configured",
+    "upstream_rejected",
+    "upstream_unavailable",
+    "upstream_timeout",
+)
+UPLOAD = ("payload_too_large", "unsupported_media_type", "invalid_image", "invalid_url")
+
+
+@router.post(
+    "/generate/video",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(*AUTHED, *UPSTREAM, "payload_too_large", "conflict"),
+    description=inspect.getdoc(SubmitVideo),
+)
+async def submit_video(body: VideoIn, caller: CurrentCaller, submit: SubmitVideoDep) -> VideoOut:
+    job = await submit.execute(
+        user_id=caller.user.id, model=body.model, prompt=body.prompt, options=body.options()
+    )
+    return VideoOut.of(job)
+
+
+@router.post(
+    "/generate/video/from-image",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(*AUTHED, *UPSTREAM, *UPLOAD, "conflict"),
+    description=inspect.getdoc(SubmitVideoFromImage),
+    openapi_extra={"requestBody": from_image_request_body()},
+)
+async def submit_video_from_image(
+    request: Request,
+    caller: CurrentCaller,
+    submit: SubmitVideoFromImageDep,
+    settings: SettingsDep,
+) -> VideoOut:
+    given = await read_from_image(request, settings.upload_max_bytes)
+    job = await submit.execute(
+        user_id=caller.user.id, model=given.body.model, prompt=given.body.prompt,
+        options=given.body.options(), image=given.image, image_url=given.body.image_url,
+    )  # fmt: skip
+    return VideoOut.of(job)
+
+
+@router.get(
+    "/generate/video/{job_id}",
+    responses=problem_responses(*AUTHED, "not_found"),
+    description=inspect.getdoc(GetVideo),
+)
+async def get_video(job_id: str, caller: CurrentCaller, get: GetVideoDep) -> VideoOut:
+    job = await get.execute(job_id=job_id, user_id=caller.user.id, is_admin=caller.user.is_admin)
+    return VideoOut.of(job)

@@ -1,0 +1,52 @@
+"""FileMediaStore on a real directory: atomic files, and a clear error when it cannot write."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from adapters.media.store import FileMediaStore
+from application.errors import NotFoundError, StorageUnavailableError
+from domain.media import MediaRef
+
+
+def a_ref(media_id: str = "0123456789abcdef") -> MediaRef:
+    return MediaRef(media_id, "u1", "g1", "image/png", 4, 1, 1, datetime.now(UTC))
+
+
+async def test_a_saved_file_reads_back_and_deletes(tmp_path: Path) -> None:
+    store = FileMediaStore(tmp_path)
+    await store.save(a_ref(), b"\x89PNG")
+    assert await store.read(a_ref()) == b"\x89PNG"
+    assert [p.name for p in tmp_path.rglob("*")] == ["01", "0123456789abcdef.png"]
+    await store.delete([a_ref()])
+    with pytest.raises(NotFoundError):
+        await store.read(a_ref())
+
+
+async def test_ids_that_could_escape_the_folder_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError):
+        await FileMediaStore(tmp_path).read(a_ref("../../etc/passwd"))
+
+
+async def test_an_unwritable_folder_is_storage_unavailable(tmp_path: Path) -> None:
+    blocked = tmp_path / "media"
+    blocked.write_text("a file where the media folder should be")  # fails even for root
+    with pytest.raises(StorageUnavailableError):
+        await FileMediaStore(blocked).save(a_ref(), b"data")
+    assert blocked.read_text().startswith("a file")
+
+
+async def test_a_full_disk_is_storage_unavailable_and_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    with pytest.raises(StorageUnavailableError):
+        await FileMediaStore(tmp_path).save(a_ref(), b"data")
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
