@@ -49,6 +49,7 @@ from application.generation.submit_video_from_image import SubmitVideoFromImage
 from application.locks import KeyedLocks
 from domain.users import PasswordPolicy
 from domain.video_jobs import VideoTiming
+from entrypoints.api.metrics import ApiMetrics, InstrumentedGateway
 from entrypoints.settings import Settings
 
 
@@ -149,12 +150,14 @@ class Container(containers.DeclarativeContainer):
     has_admin = providers.Factory(HasAdmin, uow=uow)
 
     http = providers.Singleton(make_http_client)
-    gateway = providers.Singleton(
+    metrics = providers.Singleton(ApiMetrics)
+    openrouter = providers.Singleton(
         OpenRouterGateway,
         client=http,
         base_url=settings.provided.openrouter_base_url,
         api_key=settings.provided.openrouter_api_key.get_secret_value.call(),
     )
+    gateway = providers.Singleton(InstrumentedGateway, inner=openrouter, metrics=metrics)
     media = providers.Singleton(FileMediaStore, root=settings.provided.media_dir)
     inspector = providers.Singleton(PillowImageInspector)
     history_reader = providers.Singleton(DuckDBHistoryReader, database=database)

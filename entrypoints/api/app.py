@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from entrypoints.api import problems
 from entrypoints.api.edge import EdgeMiddleware
+from entrypoints.api.metrics import MetricsMiddleware
 from entrypoints.api.routes import admin, auth, generation, health, history, video
 from entrypoints.api.schemas.common import ProblemOut
 from entrypoints.api.video_follower import VideoFollower
@@ -55,6 +56,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(admin.router)
     app.include_router(video.router)
     upload_cap = settings.upload_max_bytes + MULTIPART_OVERHEAD
+    app.add_middleware(MetricsMiddleware, metrics=container.metrics())
     app.add_middleware(EdgeMiddleware, path_caps={"/generate/video/from-image": upload_cap})
     _register_problem_schema(app)
     return app

@@ -27,6 +27,7 @@ from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
 from domain.errors import TokenInvalidError
 from entrypoints.api.client_address import client_address
+from entrypoints.api.metrics import ApiMetrics
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 
@@ -258,3 +259,11 @@ def _database(database: Annotated[Database, Depends(Provide[Container.database])
 
 
 DatabaseDep = Annotated[Database, Depends(_database)]
+
+
+@inject
+def _metrics(metrics: Annotated[ApiMetrics, Depends(Provide[Container.metrics])]) -> ApiMetrics:
+    return metrics
+
+
+MetricsDep = Annotated[ApiMetrics, Depends(_metrics)]

@@ -10,6 +10,8 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from entrypoints.logs import request_id as current_request
+
 log = logging.getLogger("allucanget.api")
 
 Scope = MutableMapping[str, Any]
@@ -53,6 +55,7 @@ class EdgeMiddleware:
             return
         request_id = _request_id(scope)
         scope.setdefault("state", {})["request_id"] = request_id
+        current_request.set(request_id)  # every log line of this request carries it
         started = False
 
         async def send_with_headers(message: Message) -> None:

@@ -28,7 +28,7 @@ def wired_container(
         admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD,
     )  # fmt: skip
     container = Container(settings=settings)
-    container.gateway.override(
+    container.openrouter.override(
         providers.Singleton(
             OpenRouterGateway,
             client=container.http,

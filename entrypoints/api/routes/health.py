@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 
-from entrypoints.api.deps import DatabaseDep, SettingsDep
+from entrypoints.api.deps import DatabaseDep, MetricsDep, SettingsDep
 
 router = APIRouter(tags=["operations"])
 
@@ -26,6 +27,19 @@ class ReadyOut(BaseModel):
 async def healthz() -> HealthOut:
     """The process is alive."""
     return HealthOut(status="ok")
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+)
+async def metrics(database: DatabaseDep, registry: MetricsDep) -> Response:
+    """Prometheus metrics: requests and latency by route and status, upstream calls by
+    outcome, generations by kind and status, video jobs by state."""
+    counts = await database.read("SELECT kind, status, count(*) FROM generations GROUP BY ALL")
+    return Response(registry.render([(k, s, int(n)) for k, s, n in counts]),
+                    media_type=CONTENT_TYPE_LATEST)  # fmt: skip
 
 
 @router.get("/readyz")
