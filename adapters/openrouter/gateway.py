@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Any
@@ -38,6 +40,9 @@ CHAT = "/chat/completions"
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
+PROBE_TTL_S, PROBE_TIMEOUT_S = 15.0, 3.0
+
+
 class OpenRouterGateway(AIGateway):
     """Every failure leaves as one of the Upstream* errors or ProviderNotConfiguredError.
     The key is sent only as a Bearer header to `base_url`; it is in no message, log or repr."""
@@ -62,8 +67,11 @@ class OpenRouterGateway(AIGateway):
         self._idle_s = stream_idle_timeout_s
         self._max_bytes = max_response_bytes
         self._upstream: Upstream | None = None
+        self._client = client
+        self._probe: tuple[float, bool] = (-PROBE_TTL_S, False)
         if api_key:  # empty: not configured, and no request is ever built
             headers = {"Authorization": f"Bearer {api_key}"} | _attribution(app_url, app_title)
+            self._auth = {"Authorization": f"Bearer {api_key}"}
             policy = RetryPolicy(max_retries, retry_base_s, retry_max_wait_s)
             self._upstream = Upstream(client, self._base_url, headers, policy, api_key)
 
@@ -101,6 +109,23 @@ class OpenRouterGateway(AIGateway):
         """The server filters by output modality; its default is `text` only (§5)."""
         payload = await self._json("GET", "/models", params={"output_modalities": output})
         return model_infos(payload)
+
+    async def reachable(self) -> bool:
+        """For /readyz: one quick `GET /key` (3 s, no retries), remembered for 15 s."""
+        if self._upstream is None:
+            return False
+        checked_at, answer = self._probe
+        if time.monotonic() - checked_at < PROBE_TTL_S:
+            return answer
+        try:
+            response = await self._client.get(
+                f"{self._base_url}/key", headers=self._auth, timeout=PROBE_TIMEOUT_S
+            )
+            answer = response.status_code == 200
+        except httpx.HTTPError:
+            answer = False
+        self._probe = (time.monotonic(), answer)
+        return answer
 
     def _configured(self) -> Upstream:
         if self._upstream is None:

@@ -6,6 +6,7 @@ from dependency_injector.wiring import Provide, inject
 from fastapi import Depends, Request
 
 from adapters.duckdb.database import Database
+from adapters.openrouter.gateway import OpenRouterGateway
 from application.admin.bootstrap_admin import BootstrapAdmin
 from application.admin.manage_users import ChangeRole, DeleteUser, GetUser, ListUsers
 from application.admin.observe import GetStats, ListAudit
@@ -267,3 +268,13 @@ def _metrics(metrics: Annotated[ApiMetrics, Depends(Provide[Container.metrics])]
 
 
 MetricsDep = Annotated[ApiMetrics, Depends(_metrics)]
+
+
+@inject
+def _openrouter(
+    gateway: Annotated[OpenRouterGateway, Depends(Provide[Container.openrouter])],
+) -> OpenRouterGateway:
+    return gateway
+
+
+OpenRouterDep = Annotated[OpenRouterGateway, Depends(_openrouter)]

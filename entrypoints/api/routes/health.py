@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 
-from entrypoints.api.deps import DatabaseDep, MetricsDep, SettingsDep
+from entrypoints.api.deps import DatabaseDep, MetricsDep, OpenRouterDep, SettingsDep
 
 router = APIRouter(tags=["operations"])
 
@@ -20,7 +20,7 @@ class HealthOut(BaseModel):
 class ReadyOut(BaseModel):
     status: Literal["ok", "degraded"]
     database: Literal["ok", "unavailable"]
-    openrouter: Literal["configured", "not_configured"]
+    openrouter: Literal["configured", "not_configured", "unreachable"]
 
 
 @router.get("/healthz")
@@ -43,15 +43,18 @@ async def metrics(database: DatabaseDep, registry: MetricsDep) -> Response:
 
 
 @router.get("/readyz")
-async def readyz(database: DatabaseDep, settings: SettingsDep) -> ReadyOut:
-    """The database answers; says whether an OpenRouter key is configured (degraded if not)."""
+async def readyz(
+    database: DatabaseDep, settings: SettingsDep, openrouter: OpenRouterDep
+) -> ReadyOut:
+    """The database answers; says whether an OpenRouter key is configured and OpenRouter
+    answers (degraded if not: sign-in and history still work)."""
     try:
         await database.read("SELECT 1")
         db_state: Literal["ok", "unavailable"] = "ok"
     except Exception:  # readiness reports, it never fails
         db_state = "unavailable"
-    upstream: Literal["configured", "not_configured"] = (
-        "configured" if settings.openrouter_configured else "not_configured"
-    )
+    upstream: Literal["configured", "not_configured", "unreachable"] = "not_configured"
+    if settings.openrouter_configured:
+        upstream = "configured" if await openrouter.reachable() else "unreachable"
     healthy = db_state == "ok" and upstream == "configured"
     return ReadyOut(status="ok" if healthy else "degraded", database=db_state, openrouter=upstream)
