@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from typing import Any

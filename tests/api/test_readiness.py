@@ -19,8 +19,10 @@ def closed_port() -> int:
 
 
 def test_an_unreachable_openrouter_degrades_readiness_but_not_sign_in(tmp_path: Path) -> None:
-    settings = make_settings(tmp_path, openrouter_api_key="sk-or-v1-unreachable",
-                             openrouter_base_url=f"http://127.0.0.1:{closed_port()}/api/v1")  # fmt: skip
+    upstream = f"http://127.0.0.1:{closed_port()}/api/v1"
+    settings = make_settings(
+        tmp_path, openrouter_api_key="sk-or-v1-unreachable", openrouter_base_url=upstream
+    )
     container = Container(settings=settings)
     with TestClient(create_app(settings, container), raise_server_exceptions=False) as client:
         ready = client.get("/readyz").json()

@@ -9,8 +9,10 @@ from fastapi.testclient import TestClient
 
 from entrypoints.logs import JsonFormatter
 from tests.api.conftest import Account
-from tests.api.generation_fixtures import TEXT_MODEL
-from tests.api.generation_fixtures import api  # noqa: F401 (fixture)
+from tests.api.generation_fixtures import (
+    TEXT_MODEL,
+    api,  # noqa: F401 (fixture)
+)
 from tests.simulator_fixtures import SimulatorHandle, simulator, simulator_session  # noqa: F401
 
 PASSWORD = "a very secret passphrase 42"
@@ -35,8 +37,8 @@ def test_a_session_of_everything_leaks_no_secret(
         bodies.append(
             api.post("/auth/refresh", json={"refresh_token": user.tokens["access_token"]}).text
         )
-        bodies.append(api.put("/auth/password", headers=user.headers,
-                              json={"current_password": PASSWORD, "new_password": "password1234"}).text)  # fmt: skip
+        change = {"current_password": PASSWORD, "new_password": "password1234"}
+        bodies.append(api.put("/auth/password", headers=user.headers, json=change).text)
     logged = "\n".join(JsonFormatter().format(record) for record in caplog.records)
     assert len(caplog.records) > 5 and len(bodies) == 8
     for secret in secrets_seen:
