@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     db_threads: int = Field(8, ge=1, le=64)
     secure_cookies: bool = False  # set true when the web UI is served over https
     demo_mode: bool = False  # `allucanget demo`: the UI says answers are simulated
+    production: bool = False  # refuse generated keys, weak bootstrap passwords, plain cookies
     log_level: str = "INFO"
 
     openrouter_api_key: SecretStr = Field(
@@ -91,6 +92,25 @@ class Settings(BaseSettings):
     def _video_polls_back_off_upwards(self) -> Settings:
         if self.video_poll_max_interval_s < self.video_poll_interval_s:
             raise ValueError("ALLUCANGET_VIDEO_POLL_MAX_INTERVAL_S must be at least the interval")
+        return self
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> Settings:
+        """security.md #11 and #8: in production the key is configured, not generated, and
+        the first admin's password is not a short one."""
+        if not self.production:
+            return self
+        if self.secret_key is None:
+            raise ValueError("ALLUCANGET_SECRET_KEY must be set (32+ random bytes) in production")
+        password = self.admin_password.get_secret_value() if self.admin_password else None
+        if password is not None and len(password) < 15:
+            raise ValueError(
+                "ALLUCANGET_ADMIN_PASSWORD must be at least 15 characters in production"
+            )
+        if not self.secure_cookies:
+            raise ValueError(
+                "ALLUCANGET_SECURE_COOKIES must be true in production (serve over https)"
+            )
         return self
 
     @model_validator(mode="after")
