@@ -12,8 +12,9 @@ from entrypoints.settings import Settings
 from entrypoints.web import session, views
 from entrypoints.web.api_client import ApiClient
 from entrypoints.web.security import install_headers, session_key
+from entrypoints.web.uploads import UPLOAD_MAX_BYTES
 
-MAX_BODY_BYTES = 1024 * 1024  # forms only; nothing here takes uploads yet
+MAX_BODY_BYTES = 1024 * 1024  # forms; the image-to-video upload has its own cap (uploads.py)
 
 
 def create_app(settings: Settings, api: ApiClient | None = None) -> Flask:
@@ -46,6 +47,7 @@ def _config(settings: Settings) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": timedelta(seconds=settings.refresh_family_ttl_s),
         "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        UPLOAD_MAX_BYTES: settings.upload_max_bytes,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         # Answers come from the OpenRouter simulator (`allucanget demo`): every page says so.
         views.DEMO_MODE: settings.demo_mode,

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import httpx
 
+from entrypoints.web.admin_types import Account, AuditPage, Stats, UserPage
 from entrypoints.web.api_errors import ApiProblem, ApiUnavailableError, json_object
 from entrypoints.web.api_types import (
     Generation,
@@ -18,6 +19,7 @@ from entrypoints.web.api_types import (
     TextResult,
 )
 from entrypoints.web.streams import ByteStream, EventStream, open_stream
+from entrypoints.web.video_types import Upload, VideoJob, VideoRequest
 
 __all__ = ["ApiClient", "ApiProblem", "ApiUnavailableError", "TokenPair", "User"]
 
@@ -125,6 +127,58 @@ class ApiClient:
         )  # fmt: skip
         return ByteStream(response, stack)
 
+    # Video routes: a submit answers 202 with the job at once; video_job() follows it.
+    def submit_video(self, access_token: str, body: VideoRequest) -> VideoJob:
+        answer = self._send("POST", "/generate/video", json=body, headers=_bearer(access_token),
+                            timeout=GENERATION_TIMEOUT)  # fmt: skip
+        return cast(VideoJob, answer)
+
+    def submit_video_from_image(
+        self, access_token: str, body: VideoRequest, image: Upload | None
+    ) -> VideoJob:
+        """With a file: multipart, the file read from its stream as it is sent. Without: JSON."""
+        path, headers = "/generate/video/from-image", _bearer(access_token)
+        if image is None:
+            answer = self._send("POST", path, json=body, headers=headers,
+                                timeout=GENERATION_TIMEOUT)  # fmt: skip
+        else:
+            fields = {name: _form_value(value) for name, value in body.items()}
+            answer = self._send("POST", path, data=fields, files={"image": image},
+                                headers=headers, timeout=GENERATION_TIMEOUT)  # fmt: skip
+        return cast(VideoJob, answer)
+
+    def video_job(self, access_token: str, job_id: str) -> VideoJob:
+        path = f"/generate/video/{quote(job_id, safe='')}"
+        return cast(VideoJob, self._send("GET", path, headers=_bearer(access_token)))
+
+    # Admin routes (role `admin`; a user gets 403 `forbidden`).
+    def admin_stats(self, access_token: str, since: str, until: str) -> Stats:
+        query = {"since": since, "until": until}
+        answer = self._send("GET", "/admin/stats", headers=_bearer(access_token), params=query)
+        return cast(Stats, answer)
+
+    def users(self, access_token: str, *, query: str, limit: int, offset: int) -> UserPage:
+        params = {"limit": str(limit), "offset": str(offset), **({"q": query} if query else {})}
+        page = self._send("GET", "/users", headers=_bearer(access_token), params=params)
+        return cast(UserPage, page)
+
+    def user(self, access_token: str, user_id: str) -> Account:
+        path = f"/users/{quote(user_id, safe='')}"
+        return cast(Account, self._send("GET", path, headers=_bearer(access_token)))
+
+    def set_role(self, access_token: str, user_id: str, role: str) -> Account:
+        path = f"/users/{quote(user_id, safe='')}/role"
+        answer = self._send("PUT", path, json={"role": role}, headers=_bearer(access_token))
+        return cast(Account, answer)
+
+    def delete_user(self, access_token: str, user_id: str) -> None:
+        self._send("DELETE", f"/users/{quote(user_id, safe='')}", headers=_bearer(access_token))
+
+    def audit(self, access_token: str, *, limit: int, offset: int) -> AuditPage:
+        params = {"limit": str(limit), "offset": str(offset)}
+        page = self._send("GET", "/admin/audit", headers=_bearer(access_token), params=params)
+        return cast(AuditPage, page)
+
     def _send(
         self,
         method: str,
@@ -134,11 +188,14 @@ class ApiClient:
         headers: dict[str, str] | None = None,
         params: dict[str, str] | None = None,
         timeout: httpx.Timeout = TIMEOUT,
+        data: dict[str, str] | None = None,
+        files: dict[str, Upload] | None = None,
     ) -> dict[str, Any]:
         try:
             response = self._http.request(
-                method, path, json=json, headers=headers, params=params, timeout=timeout
-            )
+                method, path, json=json, headers=headers, params=params, timeout=timeout,
+                data=data, files=files,
+            )  # fmt: skip
         except httpx.TransportError as exc:  # connect errors and timeouts alike
             raise ApiUnavailableError(type(exc).__name__) from exc
         if not response.is_success:
@@ -150,3 +207,8 @@ class ApiClient:
 
 def _bearer(access_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {access_token}"}
+
+
+def _form_value(value: object) -> str:
+    """A multipart text field: booleans as the API's pydantic reads them."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)

@@ -23,6 +23,8 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+# The image-to-video form previews the chosen file from a blob: URL; no other page may.
+PAGE_CSP = {"video.from_image": f"{CSP}; img-src 'self' blob:"}
 HSTS = "max-age=31536000; includeSubDomains"
 # Views that set a private cache policy of their own (the media proxy: bytes that never change).
 OWN_CACHE_POLICY = frozenset({"static", "media.file"})
@@ -59,6 +61,8 @@ def install_headers(app: Flask, *, hsts: bool) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.update(HEADERS)
+        if request.endpoint in PAGE_CSP:
+            response.headers["Content-Security-Policy"] = PAGE_CSP[request.endpoint]
         if hsts:
             response.headers["Strict-Transport-Security"] = HSTS
         if request.endpoint not in OWN_CACHE_POLICY or "Cache-Control" not in response.headers:

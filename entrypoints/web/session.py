@@ -14,6 +14,8 @@ from entrypoints.web.api_client import ApiClient, ApiProblem, TokenPair, User
 T = TypeVar("T")
 API_EXTENSION = "allucanget_api"
 EXPIRED_MESSAGE = "Your session has expired. Please sign in again."
+# The refresh token is unknown to the API: the account was deleted, or its sessions removed.
+ENDED_MESSAGE = "Your session has ended. Please sign in again."
 # An access token the API no longer accepts: worth one refresh before giving up.
 REFRESHABLE = frozenset({"token_expired", "token_invalid"})
 # Answers that mean the session as a whole is over.
@@ -22,6 +24,10 @@ SESSION_OVER = REFRESHABLE | {"token_revoked", "token_reused", "not_authenticate
 
 class SessionExpiredError(Exception):
     """The tokens in the cookie are gone or no longer accepted; the user must sign in again."""
+
+    def __init__(self, message: str = EXPIRED_MESSAGE) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def api() -> ApiClient:
@@ -72,7 +78,8 @@ def _refresh() -> TokenPair:
         return api().refresh(session["refresh_token"])
     except ApiProblem as problem:
         if problem.status == 401:  # expired, revoked or reused family: sign in again
-            raise SessionExpiredError from problem
+            ended = problem.code == "token_invalid"
+            raise SessionExpiredError(ENDED_MESSAGE if ended else EXPIRED_MESSAGE) from problem
         raise
 
 
@@ -104,7 +111,7 @@ def current_path() -> str:
 
 def install(app: Flask) -> None:
     @app.errorhandler(SessionExpiredError)
-    def _expired(_error: SessionExpiredError) -> ResponseReturnValue:
+    def _expired(error: SessionExpiredError) -> ResponseReturnValue:
         forget()
-        flash(EXPIRED_MESSAGE, "warning")
+        flash(error.message, "warning")
         return redirect(url_for("auth.login", next=current_path()))

@@ -21,7 +21,9 @@ from werkzeug.test import TestResponse
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from entrypoints.web.api_client import ApiClient
+from tests.web.fake_admin import ADMIN_PATHS, FakeAdmin
 from tests.web.fake_generation import Answer, FakeGenerations, Streamed
+from tests.web.fake_video import VIDEO_PATHS, FakeVideos, read_body
 
 PASSWORD = "correct horse battery staple"
 COMMON = {"password1234", "12345678"}
@@ -38,7 +40,8 @@ def problem(status: int, code: str, detail: str = "", **extra: Any) -> Answer:
 class FakeApi:
     """The contract's routes over in-memory state; `forced` answers a path once.
 
-    Auth lives here; generation, history and media in `gen` (fake_generation.py).
+    Auth lives here; generation, history and media in `gen` (fake_generation.py), the admin
+    routes in `admin` (fake_admin.py).
     """
 
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -50,6 +53,9 @@ class FakeApi:
     forced: dict[str, Answer] = field(default_factory=dict)
     ids: Iterator[int] = field(default_factory=itertools.count)
     gen: FakeGenerations = field(default_factory=FakeGenerations)
+    video: FakeVideos = field(default_factory=FakeVideos)  # video jobs (fake_video.py)
+    admin: FakeAdmin = field(default_factory=FakeAdmin)
+    gone: dict[str, str] = field(default_factory=dict)  # refresh token -> the code it now gets
 
     def add_user(self, email: str, password: str = PASSWORD, role: str = "user") -> None:
         user = {
@@ -66,6 +72,19 @@ class FakeApi:
     def revoke_refresh_tokens(self) -> None:
         self.refresh.clear()
 
+    def end_sessions(self, email: str, *, revoke_only: bool = False) -> None:
+        """Like the API: a role change revokes the user's refresh tokens; a deletion removes
+        every token, so the access token is refused and the refresh token unknown."""
+        for token in [t for t, owner in self.refresh.items() if owner == email]:
+            del self.refresh[token]
+            self.gone[token] = "token_revoked" if revoke_only else "token_invalid"
+        if not revoke_only:
+            for token in [t for t, owner in self.access.items() if owner == email]:
+                del self.access[token]
+
+    def user_id(self, email: str) -> str:
+        return str(self.users[email]["user"]["id"])
+
     def handle(self, method: str, target: str, headers: Any, body: dict[str, Any]) -> Answer:
         self.calls.append(f"{method} {target}")
         path, _, query = target.partition("?")
@@ -74,13 +93,29 @@ class FakeApi:
         route = ROUTES.get((method, path))
         if route:
             return route(self, headers, body)
+        if path.startswith(VIDEO_PATHS):  # before the other /generate/ routes
+            caller = self._bearer(headers)
+            if isinstance(caller, tuple):
+                return caller
+            return self.video.handle(caller, method, path, body) or problem(404, "not_found")
         if path.startswith(GENERATION_PATHS):
             caller = self._bearer(headers)
             if isinstance(caller, tuple):
                 return caller
             answer = self.gen.handle(method, path, dict(parse_qsl(query)), body)
             return answer or problem(404, "not_found", "Not found.")
+        if path.startswith(ADMIN_PATHS):
+            return self._admin(method, path, query, headers, body)
         return problem(404, "not_found")
+
+    def _admin(self, method: str, path: str, query: str, headers: Any, body: Any) -> Answer:
+        caller = self._bearer(headers)
+        if isinstance(caller, tuple):
+            return caller
+        if self.users[caller]["user"]["role"] != "admin":  # the stored role decides
+            return problem(403, "forbidden", "This needs the admin role.")
+        answer = self.admin.handle(self, method, path, dict(parse_qsl(query)), body)
+        return answer or problem(404, "not_found")
 
     def _pair(self, email: str) -> Answer:
         n = next(self.ids)
@@ -119,6 +154,8 @@ class FakeApi:
 
     def refresh_pair(self, _headers: Any, body: dict[str, Any]) -> Answer:
         email = self.refresh.pop(body["refresh_token"], None)
+        if email is None and body["refresh_token"] in self.gone:
+            return problem(401, self.gone[body["refresh_token"]])
         return self._pair(email) if email else problem(401, "token_reused")
 
     def logout(self, _headers: Any, body: dict[str, Any]) -> Answer:
@@ -156,7 +193,7 @@ def _handler(fake: list[FakeApi]) -> type[BaseHTTPRequestHandler]:
         def _answer(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             status, body, headers = fake[0].handle(
-                self.command, self.path, self.headers, json.loads(raw or b"{}")
+                self.command, self.path, self.headers, read_body(self.headers, raw)
             )
             self.send_response(status)
             kind = "application/problem+json" if status >= 400 else "application/json"
@@ -242,4 +279,11 @@ def sign_in(
 @pytest.fixture
 def signed_in(client: FlaskClient, fake_api: FakeApi) -> FlaskClient:
     assert sign_in(client, fake_api).status_code == 302
+    return client
+
+
+@pytest.fixture
+def as_admin(client: FlaskClient, fake_api: FakeApi) -> FlaskClient:
+    fake_api.add_user("root@example.com", role="admin")
+    assert sign_in(client, fake_api, "root@example.com").status_code == 302
     return client

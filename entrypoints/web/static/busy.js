@@ -6,9 +6,12 @@
     const button = form.querySelector("button[type=submit]");
     const note = document.getElementById("busy-note");
     const label = button.textContent;
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
       // After this event the browser still submits the form: only the button is disabled.
       window.setTimeout(() => {
+        if (event.defaultPrevented) {
+          return; // another script stopped the submit (e.g. video.js: the file is too large)
+        }
         button.disabled = true;
         button.textContent = form.dataset.busyLabel;
         if (note) {

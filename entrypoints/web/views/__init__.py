@@ -11,6 +11,9 @@ from entrypoints.web import formatting
 from entrypoints.web.session import signed_in
 from entrypoints.web.views import (
     account,
+    admin,
+    admin_audit,
+    admin_users,
     auth,
     dashboard,
     errors,
@@ -18,6 +21,8 @@ from entrypoints.web.views import (
     images,
     media,
     text,
+    video,
+    video_job,
 )
 
 DEMO_MODE = "ALLUCANGET_DEMO_MODE"
@@ -36,13 +41,19 @@ NAV: tuple[NavItem, ...] = (
     NavItem("dashboard.index", "Dashboard"),
     NavItem("text.index", "Text"),
     NavItem("images.index", "Images"),
+    NavItem("video.index", "Video"),
     NavItem("history.index", "History"),
     NavItem("account.password", "Account"),
+    NavItem("admin.index", "Admin", admin_only=True),
 )
 
 
 def register(app: Flask) -> None:
     for blueprint in (auth.bp, account.bp, dashboard.bp, text.bp, images.bp, history.bp, media.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (admin.bp, admin_users.bp, admin_audit.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (video.bp, video_job.bp):
         app.register_blueprint(blueprint)
     errors.install(app)
     formatting.install(app)

@@ -23,6 +23,7 @@ PAGES: dict[int, tuple[str, str]] = {
 }
 FORM_ENDPOINTS = frozenset(
     {"auth.login", "auth.register", "account.password", "text.index", "images.index"}
+    | {"video.index", "video.from_image"}
 )
 JSON_ENDPOINTS = frozenset({"text.stream"})  # fetched by static/text.js, which reads JSON
 
