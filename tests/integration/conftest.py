@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,16 +16,10 @@ import pytest
 from adapters.duckdb.database import Database, open_database
 from domain.tokens import RefreshToken
 from domain.users import Role, User
+from tests.servers import Server, server_env
 
 SECRET = "integration-tests-signing-key-0123456789abcdef"
 PASSWORD = "correct horse battery staple"
-CHEAP_HASHING = {  # the OWASP floor (security.md #1): valid settings, fast enough for tests
-    "ALLUCANGET_ARGON2_MEMORY_KIB": "19456",
-    "ALLUCANGET_ARGON2_TIME_COST": "2",
-    "ALLUCANGET_ARGON2_PARALLELISM": "1",
-}
-STARTUP_TIMEOUT_S = 20.0
-STOP_TIMEOUT_S = 15.0
 NOW = datetime(2030, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 
 
@@ -71,97 +59,19 @@ def database(tmp_path: Path) -> Iterator[Database]:
     db.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def api_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALLUCANGET_", "OPENROUTER"))}
-    env.update(CHEAP_HASHING, ALLUCANGET_SECRET_KEY=SECRET, ALLUCANGET_LOG_LEVEL="WARNING")
-    env.update(overrides)
-    return env
+    return server_env(ALLUCANGET_SECRET_KEY=SECRET, **overrides)
 
 
-@dataclass
-class ApiServer:
-    """`allucanget api` in a child process; only ever bound to 127.0.0.1."""
+class ApiServer(Server):
+    """`allucanget api` in a child process (tests/servers.py), plus where its database is."""
 
-    data_dir: Path
-    env: dict[str, str]
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def __init__(self, data_dir: Path, env: dict[str, str]) -> None:
+        super().__init__("api", data_dir, env)
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "allucanget.duckdb"
-
-    @property
-    def log_path(self) -> Path:
-        return self.data_dir.parent / "api.log"
-
-    def start(self) -> ApiServer:
-        command = [
-            sys.executable,
-            "-m",
-            "entrypoints.cli",
-            "api",
-            "--data-dir",
-            str(self.data_dir),
-            "--api-port",
-            str(self.port),
-            "--host",
-            "127.0.0.1",
-        ]
-        with self.log_path.open("ab") as log:  # cwd outside the repo: no stray .env is read
-            self.process = subprocess.Popen(
-                command,
-                env=self.env,
-                cwd=self.data_dir.parent,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self._wait_until_healthy()
-        return self
-
-    def _wait_until_healthy(self) -> None:
-        assert self.process is not None
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"API exited with {self.process.returncode}:\n{self.log()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"API not healthy after {STARTUP_TIMEOUT_S} s:\n{self.log()}")
-
-    def stop(self) -> int | None:
-        """SIGTERM and wait: uvicorn shuts down, the database checkpoints and closes."""
-        if self.process is None or self.process.poll() is not None:
-            return None if self.process is None else self.process.returncode
-        self.process.terminate()
-        try:
-            return self.process.wait(STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise
-
-    def kill(self) -> None:
-        """SIGKILL (`kill -9`): no shutdown, no checkpoint; only the WAL remains."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(STOP_TIMEOUT_S)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
 
 
 @pytest.fixture

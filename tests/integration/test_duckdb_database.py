@@ -15,7 +15,8 @@ import duckdb
 from adapters.duckdb.database import Database, open_database
 from adapters.duckdb.migrate import available, migrate
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
-from tests.integration.conftest import a_token, a_user, api_env, free_port, query
+from tests.integration.conftest import a_token, a_user, api_env, query
+from tests.servers import free_port
 
 TRY_TO_OPEN = """
 import sys
