@@ -6,7 +6,8 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,23 +119,31 @@ class GenerationPlatform:
     web: Server
 
 
+@contextmanager
+def simulated_platform(
+    root: Path, simulator_args: Sequence[str] = (), **env: str
+) -> Iterator[GenerationPlatform]:
+    """The simulator, the API pointed at it and the web UI, as processes; all stopped after."""
+    simulator = Simulator(root).start(*simulator_args)
+    environment = server_env(
+        OPENROUTER_BASE_URL=simulator.base_url, OPENROUTER_API_KEY=SIMULATOR_KEY, **env
+    )
+    servers: list[Server] = []
+    try:
+        servers.append(Server("api", root / "data", environment).start())
+        web_env = {**environment, "ALLUCANGET_API_URL": servers[0].url}
+        servers.append(Server("web", root / "data", web_env).start())
+        yield GenerationPlatform(simulator, servers[0], servers[1])
+    finally:
+        for server in reversed(servers):
+            server.stop()
+        simulator.stop()
+
+
 @pytest.fixture(scope="module")
 def generation_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenerationPlatform]:
     """API and web UI against the simulator, streaming one word every CHUNK_DELAY_MS."""
     root = tmp_path_factory.mktemp("e2e-generation")
-    simulator = Simulator(root).start("--chunk-delay-ms", str(CHUNK_DELAY_MS))
-    env = server_env(
-        OPENROUTER_BASE_URL=simulator.base_url,
-        OPENROUTER_API_KEY=SIMULATOR_KEY,
-        ALLUCANGET_DEMO_MODE="true",
-    )
-    try:
-        api = Server("api", root / "data", env).start()
-        web = Server("web", root / "data", {**env, "ALLUCANGET_API_URL": api.url}).start()
-    except BaseException:
-        simulator.stop()
-        raise
-    yield GenerationPlatform(simulator, api, web)
-    web.stop()
-    api.stop()
-    simulator.stop()
+    args = ("--chunk-delay-ms", str(CHUNK_DELAY_MS))
+    with simulated_platform(root, args, ALLUCANGET_DEMO_MODE="true") as platform:
+        yield platform

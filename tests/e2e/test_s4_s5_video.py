@@ -16,8 +16,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import SIMULATOR_KEY, GenerationPlatform, Simulator
-from tests.servers import Server, server_env
+from tests.e2e.conftest import GenerationPlatform, simulated_platform
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -43,24 +42,10 @@ VIDEO_LOADED = "() => { const v = document.querySelector('video'); return v && v
 @pytest.fixture(scope="module")
 def video_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenerationPlatform]:
     root = tmp_path_factory.mktemp("e2e-video")
-    simulator = Simulator(root).start("--video-polls", str(VIDEO_POLLS))
-    env = server_env(
-        OPENROUTER_BASE_URL=simulator.base_url,
-        OPENROUTER_API_KEY=SIMULATOR_KEY,
-        ALLUCANGET_DEMO_MODE="true",
-        ALLUCANGET_VIDEO_POLL_INTERVAL_S="0.3",
-        ALLUCANGET_VIDEO_POLL_MAX_INTERVAL_S="1",
-    )
-    try:
-        api = Server("api", root / "data", env).start()
-        web = Server("web", root / "data", {**env, "ALLUCANGET_API_URL": api.url}).start()
-    except BaseException:
-        simulator.stop()
-        raise
-    yield GenerationPlatform(simulator, api, web)
-    web.stop()
-    api.stop()
-    simulator.stop()
+    env = {"ALLUCANGET_DEMO_MODE": "true", "ALLUCANGET_VIDEO_POLL_INTERVAL_S": "0.3",
+           "ALLUCANGET_VIDEO_POLL_MAX_INTERVAL_S": "1"}  # fmt: skip
+    with simulated_platform(root, ("--video-polls", str(VIDEO_POLLS)), **env) as platform:
+        yield platform
 
 
 def register(page: Page, platform: GenerationPlatform, email: str) -> None:

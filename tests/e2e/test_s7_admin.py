@@ -16,8 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.e2e.conftest import SIMULATOR_KEY, Simulator
-from tests.servers import Server, server_env
+from tests.e2e.conftest import Simulator, simulated_platform
+from tests.servers import Server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -43,23 +43,9 @@ class AdminPlatform:
 @pytest.fixture(scope="module")
 def admin_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AdminPlatform]:
     root = tmp_path_factory.mktemp("e2e-admin")
-    simulator = Simulator(root).start()
-    env = server_env(
-        ALLUCANGET_ADMIN_EMAIL=ADMIN_EMAIL,
-        ALLUCANGET_ADMIN_PASSWORD=ADMIN_PASSWORD,
-        OPENROUTER_BASE_URL=simulator.base_url,
-        OPENROUTER_API_KEY=SIMULATOR_KEY,
-    )
-    try:
-        api = Server("api", root / "data", env).start()
-        web = Server("web", root / "data", {**env, "ALLUCANGET_API_URL": api.url}).start()
-    except BaseException:
-        simulator.stop()
-        raise
-    yield AdminPlatform(simulator, api, web)
-    web.stop()
-    api.stop()
-    simulator.stop()
+    env = {"ALLUCANGET_ADMIN_EMAIL": ADMIN_EMAIL, "ALLUCANGET_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    with simulated_platform(root, **env) as platform:
+        yield AdminPlatform(platform.simulator, platform.api, platform.web)
 
 
 @pytest.fixture
