@@ -33,9 +33,14 @@ def cmd_api(args: argparse.Namespace) -> int:
 
 
 def cmd_web(args: argparse.Namespace) -> int:
+    from entrypoints.settings import load_web_settings
     from entrypoints.web.server import serve
 
-    serve(_settings(args))
+    serve(
+        load_web_settings(
+            host=args.host, api_port=args.api_port, web_port=args.web_port, data_dir=args.data_dir
+        )
+    )
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -18,7 +18,9 @@ class ConfigurationError(Exception):
     """Start-up refused: the configuration is unusable (message is for the operator)."""
 
 
-class Settings(BaseSettings):
+class WebSettings(BaseSettings):
+    """What the web UI process reads: where it listens, where the API is, its cookie."""
+
     model_config = SettingsConfigDict(
         env_prefix="ALLUCANGET_", env_file=".env", extra="ignore", populate_by_name=True
     )
@@ -29,12 +31,57 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     api_url: str | None = None
     secret_key: SecretStr | None = None
+    refresh_family_ttl_s: int = Field(14 * 24 * 3600, ge=60, le=30 * 24 * 3600)
+    secure_cookies: bool = False  # set true when the web UI is served over https
+    demo_mode: bool = False  # `allucanget demo`: the UI says answers are simulated
+    production: bool = False  # refuse generated keys, weak bootstrap passwords, plain cookies
+    log_level: str = "INFO"
+    # security.md #36-37: image uploads for image-to-video; OpenRouter caps the whole body
+    # at 50 MiB (base64 adds a third); Pillow raises only past 2 x 89.5 MP on its own.
+    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=32 * 1024 * 1024)
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"ALLUCANGET_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> Self:
+        """security.md #11: in production the key is configured, not generated, and the
+        session cookie only travels over https."""
+        if not self.production:
+            return self
+        if self.secret_key is None:
+            raise ValueError("ALLUCANGET_SECRET_KEY must be set (32+ random bytes) in production")
+        if not self.secure_cookies:
+            raise ValueError(
+                "ALLUCANGET_SECURE_COOKIES must be true in production (serve over https)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _default_api_url(self) -> Self:
+        if self.api_url is None:
+            self.api_url = f"http://{self.host}:{self.api_port}"
+        return self
+
+    def resolved_secret(self) -> str:
+        """The configured key, or the one generated into the data directory (mode 0600)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        return _load_or_create_secret(self.data_dir / SECRET_FILE)
+
+
+class Settings(WebSettings):
+    """What the API process (and the CLI) reads: all of the above, and the rest."""
+
     admin_email: str | None = None
     admin_password: SecretStr | None = None
 
     allow_registration: bool = True
     access_token_ttl_s: int = Field(900, ge=1, le=900)  # api-contract: 15 minutes
-    refresh_family_ttl_s: int = Field(14 * 24 * 3600, ge=60, le=30 * 24 * 3600)
     refresh_grace_s: float = Field(10.0, ge=0, le=60)  # api-contract: 0 = strict reuse
 
     # security.md #1: never below the OWASP floor m=19456 KiB, t=2, p=1
@@ -50,10 +97,6 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
 
     db_threads: int = Field(8, ge=1, le=64)
-    secure_cookies: bool = False  # set true when the web UI is served over https
-    demo_mode: bool = False  # `allucanget demo`: the UI says answers are simulated
-    production: bool = False  # refuse generated keys, weak bootstrap passwords, plain cookies
-    log_level: str = "INFO"
 
     openrouter_api_key: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("OPENROUTER_API_KEY", "openrouter_api_key")
@@ -69,9 +112,6 @@ class Settings(BaseSettings):
     video_poll_interval_s: float = Field(5.0, ge=0.05, le=300)
     video_poll_max_interval_s: float = Field(30.0, ge=0.05, le=600)
     video_job_deadline_s: int = Field(1800, ge=60, le=24 * 3600)
-    # security.md #36-37: image uploads for image-to-video; OpenRouter caps the whole body
-    # at 50 MiB (base64 adds a third); Pillow raises only past 2 x 89.5 MP on its own.
-    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=32 * 1024 * 1024)
     upload_max_pixels: int = Field(40_000_000, ge=1, le=89_478_485)
 
     @field_validator("trusted_proxies", mode="before")
@@ -81,13 +121,6 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("secret_key")
-    @classmethod
-    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value().encode()) < MIN_SECRET_BYTES:
-            raise ValueError(f"ALLUCANGET_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes")
-        return value
-
     @model_validator(mode="after")
     def _video_polls_back_off_upwards(self) -> Settings:
         if self.video_poll_max_interval_s < self.video_poll_interval_s:
@@ -95,28 +128,13 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _production_needs_real_secrets(self) -> Settings:
-        """security.md #11 and #8: in production the key is configured, not generated, and
-        the first admin's password is not a short one."""
-        if not self.production:
-            return self
-        if self.secret_key is None:
-            raise ValueError("ALLUCANGET_SECRET_KEY must be set (32+ random bytes) in production")
+    def _production_bootstrap_password(self) -> Settings:
+        """security.md #8: in production the first admin's password is not a short one."""
         password = self.admin_password.get_secret_value() if self.admin_password else None
-        if password is not None and len(password) < 15:
+        if self.production and password is not None and len(password) < 15:
             raise ValueError(
                 "ALLUCANGET_ADMIN_PASSWORD must be at least 15 characters in production"
             )
-        if not self.secure_cookies:
-            raise ValueError(
-                "ALLUCANGET_SECURE_COOKIES must be true in production (serve over https)"
-            )
-        return self
-
-    @model_validator(mode="after")
-    def _default_api_url(self) -> Settings:
-        if self.api_url is None:
-            self.api_url = f"http://{self.host}:{self.api_port}"
         return self
 
     @property
@@ -130,12 +148,6 @@ class Settings(BaseSettings):
     @property
     def openrouter_configured(self) -> bool:
         return bool(self.openrouter_api_key.get_secret_value())
-
-    def resolved_secret(self) -> str:
-        """The configured key, or the one generated into the data directory (mode 0600)."""
-        if self.secret_key is not None:
-            return self.secret_key.get_secret_value()
-        return _load_or_create_secret(self.data_dir / SECRET_FILE)
 
 
 def _load_or_create_secret(path: Path) -> str:
@@ -151,6 +163,15 @@ def _load_or_create_secret(path: Path) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(secret)
     return secret
+
+
+def load_web_settings(**overrides: object) -> WebSettings:
+    """The web UI's settings: it reads nothing of the API's (no OpenRouter key, no admin)."""
+    clean = {key: value for key, value in overrides.items() if value is not None}
+    try:
+        return WebSettings(**clean)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from entrypoints.settings import Settings
+from entrypoints.settings import WebSettings
 from entrypoints.web import session, views
 from entrypoints.web.api_client import ApiClient
 from entrypoints.web.security import install_headers, session_key
@@ -17,7 +17,7 @@ from entrypoints.web.uploads import UPLOAD_MAX_BYTES
 MAX_BODY_BYTES = 1024 * 1024  # forms; the image-to-video upload has its own cap (uploads.py)
 
 
-def create_app(settings: Settings, api: ApiClient | None = None) -> Flask:
+def create_app(settings: WebSettings, api: ApiClient | None = None) -> Flask:
     """Build the web app; `api` lets tests hand in a client of their own."""
     app = Flask(__name__)
     app.config.update(_config(settings))
@@ -30,7 +30,7 @@ def create_app(settings: Settings, api: ApiClient | None = None) -> Flask:
     return app
 
 
-def _config(settings: Settings) -> dict[str, Any]:
+def _config(settings: WebSettings) -> dict[str, Any]:
     secure = settings.secure_cookies
     return {
         "DEBUG": False,
@@ -54,5 +54,5 @@ def _config(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _api_url(settings: Settings) -> str:
+def _api_url(settings: WebSettings) -> str:
     return settings.api_url or f"http://{settings.host}:{settings.api_port}"

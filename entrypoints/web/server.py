@@ -8,7 +8,7 @@ from typing import Any
 import waitress
 from flask import Flask
 
-from entrypoints.settings import Settings
+from entrypoints.settings import WebSettings
 from entrypoints.web import create_app
 from entrypoints.web.session import API_EXTENSION
 
@@ -21,7 +21,7 @@ def build_server(app: Flask, host: str, port: int) -> Any:
     return waitress.create_server(app, host=host, port=port, threads=THREADS, ident=IDENT)
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: WebSettings) -> None:
     """Run the web UI on settings.host:settings.web_port until interrupted."""
     logging.basicConfig(level=settings.log_level)
     app = create_app(settings)

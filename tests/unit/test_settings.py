@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from entrypoints.settings import ConfigurationError, Settings, load_settings
+from entrypoints.settings import (
+    ConfigurationError,
+    Settings,
+    WebSettings,
+    load_settings,
+    load_web_settings,
+)
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 KEY = "k" * 40
@@ -38,7 +44,7 @@ def test_the_environment_fills_settings_and_flags_win(monkeypatch: pytest.Monkey
     ("overrides", "message"),
     [
         ({}, "ALLUCANGET_SECRET_KEY must be set"),
-        ({"secret_key": KEY, "admin_password": "short pass"}, "at least 15 characters"),
+        ({"secret_key": KEY, "secure_cookies": True, "admin_password": "short"}, "15 characters"),
         ({"secret_key": KEY}, "SECURE_COOKIES must be true"),
     ],
 )
@@ -60,3 +66,17 @@ def test_a_generated_key_is_private_and_stable(tmp_path: Path) -> None:
     assert load_settings(data_dir=tmp_path).resolved_secret() == first
     assert len(first) >= 32
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_web_ui_reads_only_its_own_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-v1-not-for-the-web")
+    monkeypatch.setenv("ALLUCANGET_ADMIN_PASSWORD", "not for the web either")
+    web = load_web_settings(web_port=5055)
+    assert web.web_port == 5055
+    assert not hasattr(web, "openrouter_api_key") and not hasattr(web, "admin_password")
+    assert set(WebSettings.model_fields) < set(Settings.model_fields)
+
+
+def test_the_web_ui_in_production_refuses_a_generated_key() -> None:
+    with pytest.raises(ConfigurationError, match="ALLUCANGET_SECRET_KEY must be set"):
+        load_web_settings(production=True)
