@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -147,3 +148,12 @@ def generation_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ge
     args = ("--chunk-delay-ms", str(CHUNK_DELAY_MS))
     with simulated_platform(root, args, ALLUCANGET_DEMO_MODE="true") as platform:
         yield platform
+
+
+@pytest.fixture
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where pages are photographed: ALLUCANGET_E2E_SCREENSHOTS (e.g. docs/) or a temp dir."""
+    folder = os.environ.get("ALLUCANGET_E2E_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

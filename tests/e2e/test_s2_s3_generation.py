@@ -7,6 +7,8 @@ marker sets the answer's length and `[[sim:fault=402]]` makes OpenRouter refuse 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -46,7 +48,7 @@ def generate_text(page: Page, platform: GenerationPlatform, prompt: str) -> None
 
 
 def test_text_streams_in_and_an_image_is_drawn_and_both_are_in_the_history(
-    page: Page, generation_platform: GenerationPlatform
+    page: Page, generation_platform: GenerationPlatform, screenshots: Path
 ) -> None:
     platform = generation_platform
     register(page, platform, "streamer@example.com")
@@ -67,6 +69,7 @@ def test_text_streams_in_and_an_image_is_drawn_and_both_are_in_the_history(
     assert len(page.locator("#answer-body").inner_text().split()) == STREAM_WORDS
     expect(page.get_by_test_id("answer-meta")).to_contain_text(f"+ {STREAM_WORDS} completion")
     expect(page.get_by_test_id("answer-meta")).to_contain_text("Served by openai/")
+    page.screenshot(path=screenshots / "text.png", full_page=True)  # the README picture
     # The copy button copies the raw text, markdown and all.
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=platform.web.url)
     page.get_by_role("button", name="Copy").click()

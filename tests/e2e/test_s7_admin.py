@@ -7,7 +7,6 @@ Set ALLUCANGET_E2E_SCREENSHOTS to a folder to keep the screenshots of the admin 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -55,14 +54,6 @@ def other(browser: Browser) -> Iterator[BrowserContext]:
     context.set_default_timeout(10_000)
     yield context
     context.close()
-
-
-@pytest.fixture
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = os.environ.get("ALLUCANGET_E2E_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("screenshots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def sign_in(page: Page, platform: AdminPlatform, email: str, password: str) -> None:
