@@ -111,3 +111,46 @@ class Server:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:] if self.log_path.exists() else ""
+
+
+SIMULATOR_KEY = "sk-or-v1-test-simulator"
+
+
+@dataclass
+class Simulator:
+    """The OpenRouter simulator (`python -m simulator`) as a child process on loopback."""
+
+    root: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.origin}/api/v1"
+
+    def start(self, *extra: str) -> Simulator:
+        argv = [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(self.port),
+                "--api-key", SIMULATOR_KEY, "--log-level", "warning", *extra]  # fmt: skip
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / f"simulator-{self.port}.log").open("ab") as log:
+            self.process = subprocess.Popen(
+                argv, cwd=self.root, stdout=log, stderr=subprocess.STDOUT
+            )
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if httpx.get(f"{self.origin}/__sim/health", timeout=1.0).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"the simulator did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(STOP_TIMEOUT_S)

@@ -17,7 +17,7 @@ import duckdb
 
 from adapters.duckdb.cache import UserCache
 from adapters.duckdb.migrate import migrate
-from application.errors import ConflictError
+from application.errors import ConflictError, StorageUnavailableError
 
 T = TypeVar("T")
 Row = tuple[Any, ...]
@@ -42,7 +42,7 @@ class Worker:
     async def execute(self, sql: str, params: list[Any] | None = None) -> list[Row]:
         try:
             return await self.run(_fetch, self.cursor, sql, params or [])
-        except (duckdb.Error, ConflictError):
+        except (duckdb.Error, ConflictError, StorageUnavailableError):
             # DuckDB aborts the transaction, and a later COMMIT silently rolls back: remember
             # it so that the unit of work refuses to report that commit as a success.
             self.failed = True
@@ -63,6 +63,8 @@ def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> li
         return cursor.fetchall() if cursor.description else []
     except duckdb.TransactionException as exc:  # "Conflict on update!" and friends
         raise ConflictError() from exc
+    except duckdb.IOException as exc:  # disk full, read-only file: a 503, reads may still work
+        raise StorageUnavailableError("The database cannot be written right now.") from exc
 
 
 class Database:

@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.servers import STARTUP_TIMEOUT_S, STOP_TIMEOUT_S, Server, free_port, server_env
+from tests.servers import SIMULATOR_KEY, Server, Simulator, server_env
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without the background-networking flags Chromium tries to reach Google on this closed network.
@@ -30,7 +26,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ACCESS_TTL_S = 3  # short-lived access tokens, so a test can watch one expire
-SIMULATOR_KEY = "sk-or-v1-e2e-simulator"
 # Between streamed words: slow enough that a person (and a test) sees the answer grow.
 CHUNK_DELAY_MS = 150
 
@@ -71,46 +66,6 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-@dataclass
-class Simulator:
-    """The OpenRouter simulator (`python -m simulator`) as a child process on loopback."""
-
-    root: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.origin}/api/v1"
-
-    def start(self, *extra: str) -> Simulator:
-        argv = [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(self.port),
-                "--api-key", SIMULATOR_KEY, "--log-level", "warning", *extra]  # fmt: skip
-        self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / f"simulator-{self.port}.log").open("ab") as log:
-            self.process = subprocess.Popen(
-                argv, cwd=self.root, stdout=log, stderr=subprocess.STDOUT
-            )
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if httpx.get(f"{self.origin}/__sim/health", timeout=1.0).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"the simulator did not start on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(STOP_TIMEOUT_S)
 
 
 @dataclass

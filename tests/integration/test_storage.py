@@ -1,4 +1,4 @@
-"""FileMediaStore on a real directory: atomic files, and a clear error when it cannot write."""
+"""Storage on real folders: atomic media files, a clear 503 when disk or database is full."""
 
 from __future__ import annotations
 
@@ -50,3 +50,16 @@ async def test_a_full_disk_is_storage_unavailable_and_leaves_no_partial_file(
     with pytest.raises(StorageUnavailableError):
         await FileMediaStore(tmp_path).save(a_ref(), b"data")
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+
+def test_a_database_that_cannot_write_is_storage_unavailable_not_a_crash() -> None:
+    import duckdb
+
+    from adapters.duckdb.database import _fetch
+
+    class FullDisk:
+        def execute(self, sql: str, params: list[object]) -> None:
+            raise duckdb.IOException("Could not write file: No space left on device")
+
+    with pytest.raises(StorageUnavailableError):
+        _fetch(FullDisk(), "INSERT INTO users VALUES (?)", [1])  # type: ignore[arg-type]

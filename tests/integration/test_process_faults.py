@@ -1,0 +1,89 @@
+"""The API as a real process under faults: a second API refused while the first serves on,
+and kill -9 in the middle of generations (every acknowledged generation survives whole)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+from PIL import Image
+
+from tests.integration.conftest import ApiServer, api_env, sign_up
+from tests.servers import SIMULATOR_KEY, Simulator, free_port
+
+TEXT, IMAGE = "openai/gpt-4o-mini", "google/gemini-2.5-flash-image"
+
+
+@pytest.fixture
+def simulator(tmp_path: Path) -> Iterator[Simulator]:
+    process = Simulator(tmp_path / "sim").start("--latency-ms", "20")
+    yield process
+    process.stop()
+
+
+def test_a_second_api_is_refused_and_the_first_keeps_serving(
+    start_api: Callable[..., ApiServer], tmp_path: Path
+) -> None:
+    first = start_api()
+    second = subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", "api", "--host", "127.0.0.1",
+         "--data-dir", str(first.data_dir), "--api-port", str(free_port())],
+        env=api_env(), cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert second.returncode == 1
+    assert "only one API process may use a data directory" in second.stderr
+    body = {"email": "still@example.com", "password": "correct horse battery staple"}
+    assert httpx.post(f"{first.url}/auth/register", json=body, timeout=10).status_code == 201
+    assert httpx.post(f"{first.url}/auth/login", json=body, timeout=10).status_code == 200
+
+
+async def generate_until(http: httpx.AsyncClient, url: str, token: str, stop: float) -> list[str]:
+    """Text and image generations in a loop; the ids the API acknowledged."""
+    acknowledged = []
+    headers = {"Authorization": f"Bearer {token}"}
+    for round_ in range(500):  # bounded in count as well as in time
+        if time.monotonic() > stop:
+            break
+        path, model = ("/generate/image", IMAGE) if round_ % 3 == 0 else ("/generate/text", TEXT)
+        try:
+            body = {"prompt": f"crash {round_}", "model": model}
+            answer = await http.post(f"{url}{path}", headers=headers, json=body)
+        except httpx.TransportError:
+            break  # the API was killed under us
+        if answer.status_code == 200:
+            acknowledged.append(answer.json()["id"])
+    return acknowledged
+
+
+async def test_a_killed_api_keeps_every_acknowledged_generation_whole(
+    start_api: Callable[..., ApiServer], simulator: Simulator
+) -> None:
+    api = start_api(OPENROUTER_BASE_URL=simulator.base_url, OPENROUTER_API_KEY=SIMULATOR_KEY)
+    async with httpx.AsyncClient(timeout=10) as http:
+        sessions = [await sign_up(http, api.url, f"g{i}@example.com") for i in range(6)]
+        stop = time.monotonic() + 8
+        loops = [asyncio.create_task(generate_until(http, api.url, s["access_token"], stop))
+                 for s in sessions]  # fmt: skip
+        await asyncio.sleep(1.5)
+        api.kill()  # kill -9 in the middle of the load
+        acknowledged = [gid for ids in await asyncio.gather(*loops) for gid in ids]
+    assert len(acknowledged) >= 6, "the load should have produced generations before the kill"
+    with duckdb.connect(str(api.database_path), read_only=True) as db:  # the WAL is replayed
+        stored = dict(db.execute("SELECT id, status FROM generations").fetchall())
+        media = db.execute("SELECT id, content_type FROM media").fetchall()
+    assert {gid: stored.get(gid) for gid in acknowledged} == dict.fromkeys(
+        acknowledged, "succeeded"
+    )
+    files = {p.name.split(".")[0]: p for p in (api.data_dir / "media").rglob("*.png")}
+    for media_id, _ in media:  # every stored row points at a whole, decodable picture
+        with Image.open(files[media_id]) as picture:
+            picture.load()
+    restarted = start_api(api.data_dir)
+    assert httpx.get(f"{restarted.url}/readyz", timeout=10).json()["database"] == "ok"
