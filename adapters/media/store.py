@@ -61,5 +61,5 @@ class FileMediaStore(MediaStore):
     @staticmethod
     def _remove(paths: list[Path]) -> None:
         for path in paths:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # nothing to remove
                 path.unlink()

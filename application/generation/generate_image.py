@@ -61,9 +61,13 @@ class GenerateImage:
         except Error as error:
             await record(self.uow, failed(generation, error, self.clock.now()))
             raise
-        saved = [(ref, image.data) for ref, image in zip(refs, result.images, strict=True)]
-        for ref, data in saved:
-            await self.media.save(ref, data)
+        try:
+            for ref, image in zip(refs, result.images, strict=True):
+                await self.media.save(ref, image.data)
+        except Error as error:  # the disk is full or read-only: keep no file, say so
+            await self.media.delete(refs)
+            await record(self.uow, failed(generation, error, self.clock.now()))
+            raise
         done = succeeded(generation, result.served, self.clock.now(), text=result.text,
                          media=tuple(refs))  # fmt: skip
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -78,3 +79,57 @@ def fuzz(app: Any, token: str) -> list[str]:
 def test_the_api_keeps_its_contract(platform: tuple[Any, dict[str, str]], role: str) -> None:
     failures = fuzz(platform[0], platform[1][role])
     assert failures == [], "\n\n".join(failures)
+
+
+class SwappableApp:
+    """An ASGI app that forwards to whichever platform the current call sequence runs on."""
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+def fresh_platform(root: Path, simulator: SimulatorHandle, role: str) -> tuple[Any, str]:
+    container = wired_container(root, simulator)
+    app = create_app(container.settings(), container)
+    with TestClient(app) as client:
+        if role == "user":
+            client.post("/auth/register", json={"email": "user@example.com", "password": PASSWORD})
+            return app, _login(client, "user@example.com", PASSWORD)
+        return app, _login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+
+
+@pytest.mark.parametrize("role", ["user", "admin"])
+def test_call_sequences_keep_the_contract(
+    tmp_path_factory: pytest.TempPathFactory, simulator_session: SimulatorHandle, role: str
+) -> None:
+    """Stateful mode: sequences follow the links Schemathesis infers (an id from one answer
+    used by the next call), so `use_after_free` and `ensure_resource_availability` run too.
+    Each sequence gets a fresh platform, so replaying one (to shrink it) sees the same world."""
+    proxy = SwappableApp()
+    proxy.app, _ = fresh_platform(tmp_path_factory.mktemp("seq"), simulator_session, role)
+    machine = schemathesis.openapi.from_asgi("/openapi.json", proxy).as_state_machine()
+
+    class Sequences(machine):  # type: ignore[misc, valid-type]
+        def setup(self) -> None:
+            root = tmp_path_factory.mktemp("seq")
+            proxy.app, self.token = fresh_platform(root, simulator_session, role)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {"Authorization": f"Bearer {self.token}"}}
+
+        def validate_response(
+            self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            case.validate_response(
+                response, additional_checks=additional_checks, excluded_checks=EXCLUDED,
+                transport_kwargs=kwargs,
+            )  # fmt: skip
+
+    Sequences.TestCase.settings = settings(
+        max_examples=30, stateful_step_count=8, deadline=None,
+        suppress_health_check=list(HealthCheck), database=None,
+    )  # fmt: skip
+    Sequences.TestCase().runTest()
