@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo test lint unit integration api e2e bench clean browser
+.PHONY: run demo test lint unit integration api e2e bench bench-stats clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(STAMP) browser lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	bash bench/setup.sh
+	$(BIN)/python -m bench.run
+
+bench-stats: $(STAMP)
 	$(BIN)/python bench/stats_bench.py
 
 demo: $(STAMP)

@@ -20,6 +20,7 @@ from adapters.openrouter.errors import (
     transport_error,
     upstream_error,
 )
+from adapters.openrouter.timing import upstream_wait
 from application.errors import UpstreamTimeoutError
 from domain.errors import Error
 
@@ -69,14 +70,16 @@ class Upstream:
             wait = self._policy.wait_s(attempt, outcome.retry_after) if outcome.retryable else None
             if wait is None:
                 raise outcome.error
-            await asyncio.sleep(wait)
+            with upstream_wait():
+                await asyncio.sleep(wait)
 
     async def _attempt(
         self, request: httpx.Request, path: str, attempt: int
     ) -> httpx.Response | _Failed:
         started = time.monotonic()
         try:
-            response = await self._client.send(request, stream=True)
+            with upstream_wait():
+                response = await self._client.send(request, stream=True)
         except httpx.HTTPError as exc:
             self._log(request.method, path, type(exc).__name__, attempt, started)
             return _Failed(transport_error(exc), isinstance(exc, _RETRYABLE_TRANSPORT))
@@ -113,10 +116,11 @@ async def read_body(response: httpx.Response, limit: int) -> bytes:
     """The whole body, refused past `limit` bytes; always closes the response."""
     data = bytearray()
     try:
-        async for chunk in response.aiter_bytes():
-            data += chunk
-            if len(data) > limit:
-                raise bad_response("OpenRouter sent a larger answer than this server accepts.")
+        with upstream_wait():
+            async for chunk in response.aiter_bytes():
+                data += chunk
+                if len(data) > limit:
+                    raise bad_response("OpenRouter sent a larger answer than this server accepts.")
     except httpx.HTTPError as exc:
         log.warning("openrouter body read failed: %s", type(exc).__name__)
         raise transport_error(exc, answering=True) from exc
@@ -129,8 +133,9 @@ async def next_chunk(reader: AsyncIterator[bytes], idle_s: float) -> bytes | Non
     """The next bytes of a stream, or None at its end. Any bytes, keep-alive comments too,
     reset the idle timer (openrouter.md §8.4)."""
     try:
-        async with asyncio.timeout(idle_s):
-            return await anext(reader, None)
+        with upstream_wait():
+            async with asyncio.timeout(idle_s):
+                return await anext(reader, None)
     except TimeoutError as exc:
         log.warning("openrouter stream idle for more than %.1f s", idle_s)
         raise UpstreamTimeoutError(

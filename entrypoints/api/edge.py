@@ -1,15 +1,18 @@
-"""EdgeMiddleware: request ids, security headers, a body-size cap and the last-resort 500."""
+"""EdgeMiddleware: request ids, security headers, X-Gateway-Overhead-Ms, a body-size cap and
+the last-resort 500."""
 
 from __future__ import annotations
 
 import json
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from adapters.openrouter.timing import track_upstream
 from entrypoints.logs import request_id as current_request
 
 log = logging.getLogger("allucanget.api")
@@ -57,12 +60,18 @@ class EdgeMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         current_request.set(request_id)  # every log line of this request carries it
         started = False
+        began, upstream = time.perf_counter(), track_upstream()
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = _with_headers(message.get("headers", []), request_id, scope)
+                # time so far minus the time spent waiting on OpenRouter (headers, body,
+                # stream chunks, retry pauses): what this server itself added
+                overhead_ms = (time.perf_counter() - began - upstream[0]) * 1000
+                headers = _with_headers(message.get("headers", []), request_id, scope)
+                headers.append((b"x-gateway-overhead-ms", b"%.2f" % max(overhead_ms, 0.0)))
+                message["headers"] = headers
             await send(message)
 
         cap = self.path_caps.get(str(scope.get("path", "")), self.max_body)

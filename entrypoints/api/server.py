@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from adapters.duckdb.database import DatabaseLockedError
 from entrypoints.api.app import create_app
@@ -22,15 +23,19 @@ def serve_api(settings: Settings) -> int:
         print(f"allucanget api: {exc}", file=sys.stderr)
         return 1
     app = create_app(settings, container)
-    config = uvicorn.Config(
+    uvicorn.Server(uvicorn_config(app, settings.host, settings.api_port)).run()
+    return 0
+
+
+def uvicorn_config(app: ASGIApp, host: str, port: int) -> uvicorn.Config:
+    """The server settings of the API; bench/ runs its baselines with the same ones."""
+    return uvicorn.Config(
         app,
-        host=settings.host,
-        port=settings.api_port,
+        host=host,
+        port=port,
         workers=1,
         log_config=None,
         server_header=False,
         proxy_headers=False,  # client_address() decides whom to trust (security.md #7)
         timeout_graceful_shutdown=10,
     )
-    uvicorn.Server(config).run()
-    return 0

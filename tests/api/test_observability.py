@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from entrypoints.logs import JsonFormatter, RequestIdFilter
 from tests.api.conftest import Account
 from tests.api.generation_fixtures import TEXT_MODEL, ada, api  # noqa: F401 (fixtures)
-from tests.simulator_fixtures import simulator, simulator_session  # noqa: F401
+from tests.simulator_fixtures import (  # noqa: F401 (fixtures)
+    SimulatorHandle,
+    simulator,
+    simulator_session,
+)
 
 
 def metric(text: str, name: str, **labels: str) -> float:
@@ -55,3 +61,27 @@ def test_log_lines_carry_the_request_id_of_the_request(
     assert answer.headers["x-request-id"] == "trace-42"
     lines = [json.loads(formatter.format(record)) for record in caplog.records]
     assert any(line.get("request_id") == "trace-42" for line in lines), lines
+
+
+def overhead_ms(response: httpx.Response) -> float:
+    return float(response.headers["x-gateway-overhead-ms"])
+
+
+def test_gateway_overhead_header_leaves_out_the_time_spent_waiting_on_openrouter(
+    api: TestClient, ada: Account, simulator: SimulatorHandle
+) -> None:
+    simulator.set_scenario(latency_ms=400, chunk_delay_ms=100)
+    body = {"prompt": "hi [[sim:tokens=3]]", "model": TEXT_MODEL}
+    started = time.perf_counter()
+    answered = api.post("/generate/text", json=body, headers=ada.headers)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    assert answered.status_code == 200
+    assert elapsed_ms >= 400  # the simulator held the answer that long
+    assert 0 <= overhead_ms(answered) < 200  # and none of it is counted as ours
+    with api.stream("POST", "/generate/text/stream", json=body, headers=ada.headers) as stream:
+        assert stream.status_code == 200
+        assert 0 <= overhead_ms(stream) < 200  # headers wait for the first event (400 ms)
+    me = api.get("/auth/me", headers=ada.headers)  # no upstream at all: everything is ours
+    assert 0 < overhead_ms(me) < 1000
+    refused = api.get("/auth/me")
+    assert refused.status_code == 401 and "x-gateway-overhead-ms" in refused.headers

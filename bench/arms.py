@@ -1,0 +1,137 @@
+"""The arms of a bench run, started once and shared by the scenarios: the simulator, our API
+(DuckDB), our API with in-memory recording, the bare FastAPI baseline and the LiteLLM proxy."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import tempfile
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bench.procs import CorePlan, Proc, free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = "openai/gpt-4o-mini"
+SIM_KEY = "sk-or-v1-simulator"
+LITELLM_KEY = "sk-bench-litellm-" + secrets.token_hex(8)
+PASSWORD = "bench passphrase " + secrets.token_hex(4)
+ADMIN_EMAIL = "bench-admin@example.com"
+LITELLM_CONFIG = """model_list:
+  - model_name: {model}
+    litellm_params:
+      model: openrouter/{model}
+      api_base: {upstream}
+      api_key: {key}
+"""
+
+
+@dataclass
+class Platform:
+    cores: CorePlan
+    work: Path
+    simulator: Proc
+    ours: Proc
+    memory: Proc
+    bare: Proc
+    litellm: Proc | None
+    litellm_skipped: str | None
+
+    @property
+    def upstream(self) -> str:
+        return self.simulator.url + "/api/v1"
+
+    def set_simulator(self, **scenario: object) -> None:
+        httpx.post(self.simulator.url + "/__sim/scenario", json=scenario).raise_for_status()
+
+
+def _api_env(data_dir: Path, upstream: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ALLUCANGET_", "OPENROUTER"))}
+    env.update(
+        ALLUCANGET_DATA_DIR=str(data_dir), ALLUCANGET_SECRET_KEY=secrets.token_hex(32),
+        OPENROUTER_API_KEY=SIM_KEY, OPENROUTER_BASE_URL=upstream,
+        ALLUCANGET_ADMIN_EMAIL=ADMIN_EMAIL, ALLUCANGET_ADMIN_PASSWORD=PASSWORD,
+    )  # fmt: skip
+    return env
+
+
+def litellm_binary() -> tuple[Path | None, str | None]:
+    venv = Path(os.environ.get("BENCH_LITELLM_VENV", ROOT / "bench" / ".venv-litellm"))
+    binary = venv / "bin" / "litellm"
+    if binary.exists():
+        return binary, None
+    reason = (venv / "SKIPPED").read_text().strip() if (venv / "SKIPPED").exists() else ""
+    return None, reason or f"LiteLLM is not installed in {venv} (run bench/setup.sh)"
+
+
+def start_platform(stack: ExitStack, with_litellm: bool = True) -> Platform:
+    cores = CorePlan.for_machine()
+    work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="allucanget-bench-")))
+    python = sys.executable
+    port = free_port()
+    simulator = Proc(
+        "simulator", [python, "-m", "simulator", "--port", str(port), "--log-level", "warning"],
+        port, "/api/v1/models", work, cores.load,
+    )  # fmt: skip
+    procs = [simulator]
+    upstream = simulator.url + "/api/v1"
+    port = free_port()
+    ours = Proc(
+        "ours", [python, "-m", "entrypoints.cli", "api", "--host", "127.0.0.1", "--api-port",
+                 str(port), "--data-dir", str(work / "ours")],
+        port, "/healthz", work, cores.sut, _api_env(work / "ours", upstream),
+    )  # fmt: skip
+    port = free_port()
+    memory = Proc(
+        "ours-memory", [python, str(ROOT / "bench" / "variant.py"), "--port", str(port)],
+        port, "/healthz", work, cores.sut, _api_env(work / "memory", upstream),
+    )  # fmt: skip
+    port = free_port()
+    bare = Proc(
+        "bare", [python, str(ROOT / "bench" / "bare.py"), "--port", str(port), "--upstream",
+                 upstream],
+        port, "/hello", work, cores.sut,
+    )  # fmt: skip
+    procs += [ours, memory, bare]
+    for proc in procs:
+        proc.env.setdefault("PYTHONPATH", str(ROOT))
+    litellm, skipped = None, None
+    binary, skipped = litellm_binary() if with_litellm else (None, "not asked for")
+    if binary is not None:
+        config = work / "litellm.yaml"
+        config.write_text(LITELLM_CONFIG.format(model=MODEL, upstream=upstream, key=SIM_KEY))
+        port = free_port()
+        env = dict(os.environ, LITELLM_MASTER_KEY=LITELLM_KEY, LITELLM_TELEMETRY="False",
+                   LITELLM_LOCAL_MODEL_COST_MAP="True")  # fmt: skip
+        litellm = Proc(
+            "litellm", [str(binary), "--config", str(config), "--host", "127.0.0.1", "--port",
+                        str(port), "--num_workers", "1"],
+            port, "/health/liveliness", work, cores.sut, env,
+        )  # fmt: skip
+        procs.append(litellm)
+    for proc in procs:
+        stack.callback(proc.stop)
+        proc.start()
+    return Platform(cores, work, simulator, ours, memory, bare, litellm, skipped)
+
+
+def sign_in(base_url: str, email: str, password: str = PASSWORD, register: bool = True) -> str:
+    """An access token for `email` (registered first when asked); 15 minutes of life."""
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        if register:
+            client.post("/auth/register", json={"email": email, "password": password})
+        answer = client.post("/auth/login", json={"email": email, "password": password})
+        answer.raise_for_status()
+        return str(answer.json()["access_token"])
+
+
+def generations_total(base_url: str, admin_token: str) -> int:
+    answer = httpx.get(
+        base_url + "/admin/stats", headers={"Authorization": f"Bearer {admin_token}"}, timeout=30
+    )
+    answer.raise_for_status()
+    return int(answer.json()["generations"]["total"])
