@@ -60,6 +60,13 @@ class GenerationRepository(Protocol):
         ...
 
 
+class GenerationRecorder(Protocol):
+    """Writes a generation (succeeded or failed) with its media rows; when `record` returns,
+    they are committed. May write several callers' generations in one transaction."""
+
+    async def record(self, generation: Generation) -> None: ...
+
+
 class AuditLog(Protocol):
     async def add(self, event: AuditEvent) -> None: ...
 

@@ -14,6 +14,7 @@ from adapters.duckdb.admin_readers import (
 )
 from adapters.duckdb.database import Database, open_database
 from adapters.duckdb.readers import DuckDBHistoryReader
+from adapters.duckdb.recorder import DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from adapters.duckdb.users import DuckDBUserLookup
 from adapters.media.images import PillowImageInspector
@@ -107,6 +108,7 @@ class Container(containers.DeclarativeContainer):
     policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
     user_lookup = providers.Singleton(DuckDBUserLookup, database=database)
     uow = providers.Factory(DuckDBUnitOfWork, database=database)
+    recorder = providers.Singleton(DuckDBGroupRecorder, database=database)
 
     register_user = providers.Factory(
         RegisterUser,
@@ -163,11 +165,15 @@ class Container(containers.DeclarativeContainer):
     history_reader = providers.Singleton(DuckDBHistoryReader, database=database)
     model_cache = providers.Singleton(ModelCache)
 
-    generate_text = providers.Factory(GenerateText, uow=uow, gateway=gateway, clock=clock, ids=ids)
-    stream_text = providers.Factory(StreamText, uow=uow, gateway=gateway, clock=clock, ids=ids)
+    generate_text = providers.Factory(
+        GenerateText, recorder=recorder, gateway=gateway, clock=clock, ids=ids
+    )
+    stream_text = providers.Factory(
+        StreamText, recorder=recorder, gateway=gateway, clock=clock, ids=ids
+    )
     generate_image = providers.Factory(
-        GenerateImage, uow=uow, gateway=gateway, media=media, inspector=inspector, clock=clock,
-        ids=ids,
+        GenerateImage, recorder=recorder, gateway=gateway, media=media, inspector=inspector,
+        clock=clock, ids=ids,
     )  # fmt: skip
     video_gateway = providers.Singleton(
         OpenRouterVideoGateway, client=http, base_url=settings.provided.openrouter_base_url,

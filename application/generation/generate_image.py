@@ -10,11 +10,11 @@ from application.ports import (
     AIGateway,
     Clock,
     GeneratedImage,
+    GenerationRecorder,
     IdGenerator,
     ImageInspector,
     ImageRequest,
     MediaStore,
-    UnitOfWork,
 )
 from domain.errors import Error
 from domain.generations import (
@@ -33,7 +33,7 @@ class GenerateImage:
     """Ask an image model for pictures; store each as a media file of the user's (checked
     to really be an image) and keep the generation in the history, failed ones included."""
 
-    uow: UnitOfWork
+    recorder: GenerationRecorder
     gateway: AIGateway
     media: MediaStore
     inspector: ImageInspector
@@ -59,19 +59,19 @@ class GenerateImage:
                     "The model returned no image.", reason="bad_response"
                 )
         except Error as error:
-            await record(self.uow, failed(generation, error, self.clock.now()))
+            await record(self.recorder, failed(generation, error, self.clock.now()))
             raise
         try:
             for ref, image in zip(refs, result.images, strict=True):
                 await self.media.save(ref, image.data)
         except Error as error:  # the disk is full or read-only: keep no file, say so
             await self.media.delete(refs)
-            await record(self.uow, failed(generation, error, self.clock.now()))
+            await record(self.recorder, failed(generation, error, self.clock.now()))
             raise
         done = succeeded(generation, result.served, self.clock.now(), text=result.text,
                          media=tuple(refs))  # fmt: skip
         try:
-            await record(self.uow, done)
+            await record(self.recorder, done)
         except BaseException:
             await self.media.delete(refs)  # no file without its row
             raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.generation.recording import failed, record, started, succeeded
-from application.ports import AIGateway, Clock, IdGenerator, TextRequest, UnitOfWork
+from application.ports import AIGateway, Clock, GenerationRecorder, IdGenerator, TextRequest
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind, check_model_id, check_prompt
 
@@ -17,7 +17,7 @@ class GenerateText:
     """Send the prompt to the chosen model and keep the generation in the user's history,
     failed ones included. Bad input is refused before anything goes upstream."""
 
-    uow: UnitOfWork
+    recorder: GenerationRecorder
     gateway: AIGateway
     clock: Clock
     ids: IdGenerator
@@ -38,11 +38,11 @@ class GenerateText:
         try:
             result = await self.gateway.complete_text(request)
         except Error as error:
-            await record(self.uow, failed(generation, error, self.clock.now()))
+            await record(self.recorder, failed(generation, error, self.clock.now()))
             raise
         done = succeeded(
             generation, result.served, self.clock.now(), text=result.text,
             finish_reason=result.finish_reason,
         )  # fmt: skip
-        await record(self.uow, done)
+        await record(self.recorder, done)
         return done

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from application.ports import Served, UnitOfWork
+from application.ports import GenerationRecorder, Served, UnitOfWork
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind, GenerationStatus
 from domain.media import MediaRef
@@ -47,7 +47,17 @@ def failed(
     )
 
 
-async def record(uow: UnitOfWork, generation: Generation) -> None:
-    async with uow:
-        await uow.generations.add(generation)
-        await uow.commit()
+async def record(recorder: GenerationRecorder, generation: Generation) -> None:
+    await recorder.record(generation)
+
+
+class UnitOfWorkRecorder(GenerationRecorder):
+    """One transaction per generation, through any unit of work (the fakes use it)."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    async def record(self, generation: Generation) -> None:
+        async with self.uow:
+            await self.uow.generations.add(generation)
+            await self.uow.commit()

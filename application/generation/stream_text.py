@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from application.generation.generate_text import DEFAULT_MAX_TOKENS
 from application.generation.recording import failed, record, started, succeeded
-from application.ports import AIGateway, Clock, IdGenerator, TextDelta, TextRequest, UnitOfWork
+from application.ports import (
+    AIGateway,
+    Clock,
+    GenerationRecorder,
+    IdGenerator,
+    TextDelta,
+    TextRequest,
+)
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind, check_model_id, check_prompt
 
@@ -24,7 +31,7 @@ class StreamText:
     generation is recorded when the stream ends, however it ends (a client that leaves
     early leaves a failed, partial record)."""
 
-    uow: UnitOfWork
+    recorder: GenerationRecorder
     gateway: AIGateway
     clock: Clock
     ids: IdGenerator
@@ -66,5 +73,5 @@ class StreamText:
                 outcome = failed(generation, StreamCancelledError(), self.clock.now(),
                                  "".join(parts) or None)  # fmt: skip
             # shielded: a cancelled request must still leave its record behind
-            await asyncio.shield(record(self.uow, outcome))
+            await asyncio.shield(record(self.recorder, outcome))
         yield outcome

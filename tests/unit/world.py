@@ -30,6 +30,7 @@ from application.generation.history import (
 )
 from application.generation.list_models import ListModels, ModelCache
 from application.generation.list_video_models import ListVideoModels
+from application.generation.recording import UnitOfWorkRecorder
 from application.generation.stream_text import StreamText
 from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
@@ -113,15 +114,16 @@ class World:
         return BootstrapAdmin(self.uow, self.hasher, self.clock, self.ids, self.policy, self.locks)
 
     def generate_text(self) -> GenerateText:
-        return GenerateText(self.uow, self.gateway, self.clock, self.ids)
+        return GenerateText(UnitOfWorkRecorder(self.uow), self.gateway, self.clock, self.ids)
 
     def stream_text(self) -> StreamText:
-        return StreamText(self.uow, self.gateway, self.clock, self.ids)
+        return StreamText(UnitOfWorkRecorder(self.uow), self.gateway, self.clock, self.ids)
 
     def generate_image(self) -> GenerateImage:
         return GenerateImage(
-            self.uow, self.gateway, self.media, PillowImageInspector(), self.clock, self.ids
-        )
+            UnitOfWorkRecorder(self.uow), self.gateway, self.media, PillowImageInspector(),
+            self.clock, self.ids,
+        )  # fmt: skip
 
     def list_history(self) -> ListHistory:
         return ListHistory(FakeHistoryReader(self.uow))
