@@ -47,7 +47,6 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         lifespan=lifespan,
     )
     app.state.container = container
-    container.wire(modules=["entrypoints.api.deps"])
     problems.install(app)
     app.include_router(health.router)
     app.include_router(auth.router)
