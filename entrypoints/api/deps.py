@@ -11,7 +11,7 @@ from application.admin.manage_users import ChangeRole, DeleteUser, GetUser, List
 from application.admin.observe import GetStats, ListAudit
 from application.auth.authenticate import Authenticate
 from application.auth.change_password import ChangePassword
-from application.auth.current_user import Caller, CurrentUser
+from application.auth.current_user import Caller
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register import RegisterUser
@@ -60,10 +60,6 @@ async def _logout(request: Request) -> Logout:
 
 async def _change_password(request: Request) -> ChangePassword:
     return _container(request).change_password()
-
-
-async def _current_user(request: Request) -> CurrentUser:
-    return _container(request).current_user()
 
 
 async def _bootstrap(request: Request) -> BootstrapAdmin:
@@ -183,10 +179,8 @@ def bearer_token(request: Request) -> str:
     return token
 
 
-async def _caller(
-    request: Request,
-    current_user: Annotated[CurrentUser, Depends(_current_user)],
-) -> Caller:
+async def _caller(request: Request) -> Caller:
+    current_user = _container(request).current_user()  # not a sub-dependency: one less level
     caller = await current_user.execute(access_token=bearer_token(request))
     request.state.user_id = caller.user.id
     return caller
