@@ -5,13 +5,13 @@ latency counted from the scheduled send time so a slow server cannot hide its qu
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
 class Outcome:
     scheduled: float
+    sent: float = 0.0
     finished: float = 0.0
     status: int = 0  # 0: no answer (connection error or still pending at the end)
 
@@ -38,8 +38,10 @@ class OpenLoopResult:
         done = [o for o in self.ok if settle_s <= o.finished <= self.seconds]
         return len(done) / window if window > 0 else 0.0
 
-    def latency_s(self, percentile: float) -> float:
-        latencies = sorted(o.finished - o.scheduled for o in self.ok)
+    def latency_s(self, percentile: float, *, from_send: bool = False) -> float:
+        """From the scheduled time (a queue counts), or from the actual send (`from_send`,
+        for a probe whose own timer jitter should not count)."""
+        latencies = sorted(o.finished - (o.sent if from_send else o.scheduled) for o in self.ok)
         if not latencies:
             return float("inf")
         index = min(len(latencies) - 1, round(percentile / 100 * (len(latencies) - 1)))
@@ -85,15 +87,18 @@ async def _exchange(pool: _Pool, request: bytes) -> int:
     return status
 
 
-def build_request(host: str, port: int, path: str, body: bytes, headers: dict[str, str]) -> bytes:
-    lines = [f"POST {path} HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}",
-             "Content-Type: application/json"]  # fmt: skip
+def build_request(
+    host: str, port: int, path: str, body: bytes, headers: dict[str, str], method: str = "POST"
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}"]
+    if body:
+        lines.append("Content-Type: application/json")
     lines += [f"{name}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
 async def open_loop(
-    host: str, port: int, request: bytes, *, rps: float, seconds: float, drain_s: float = 15
+    host: str, port: int, request: bytes, *, rps: float, seconds: float, drain_s: float = 3
 ) -> OpenLoopResult:
     """Send `rps` requests a second for `seconds`, then wait up to `drain_s` for the rest.
     Unanswered requests count as failures. Times are relative to the first send."""
@@ -105,6 +110,7 @@ async def open_loop(
     tasks = []
 
     async def one(outcome: Outcome) -> None:
+        outcome.sent = loop.time() - start
         try:
             outcome.status = await _exchange(pool, request)
         except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
@@ -133,7 +139,3 @@ def run_open_loop(
     host: str, port: int, request: bytes, *, rps: float, seconds: float
 ) -> OpenLoopResult:
     return asyncio.run(open_loop(host, port, request, rps=rps, seconds=seconds))
-
-
-def now() -> float:
-    return time.perf_counter()

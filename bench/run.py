@@ -66,7 +66,7 @@ def run_scenario(bench: Bench, name: str, rounds: int, extra: list[Any]) -> list
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--seconds", type=float, default=3.0, help="per arm per round")
+    parser.add_argument("--seconds", type=float, default=2.0, help="per arm per round")
     parser.add_argument("--inflight-seconds", type=float, default=30.0)
     parser.add_argument("--only", nargs="*", choices=list(SCENARIOS), default=list(SCENARIOS))
     parser.add_argument("--no-litellm", action="store_true")
@@ -92,7 +92,7 @@ def main() -> int:
                 context["single_hash_s"] = single_hash_s(platform.cores.sut)
                 print(f"  single argon2id verification: {context['single_hash_s'] * 1000:.0f} ms",
                       flush=True)  # fmt: skip
-                extra = [storm_accounts(bench)]
+                extra = [storm_accounts(bench), context["single_hash_s"]]
             print(f"{name}:", flush=True)
             results[name] = run_scenario(bench, name, args.rounds, extra)
     header = {

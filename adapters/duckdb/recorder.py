@@ -37,15 +37,27 @@ def _media_params(generation: Generation) -> list[list[Any]]:
     ]  # fmt: skip
 
 
+# Column types for the UNNEST form, in GENERATION_COLUMNS order.
+_TYPES = ["VARCHAR"] * 11 + ["INTEGER"] * 3 + ["DOUBLE"] + ["VARCHAR"] * 2 + ["TIMESTAMP"] * 2
+_UNNEST = ", ".join(f"UNNEST(?::{kind}[])" for kind in _TYPES)
+UNNEST_FROM = 16  # rows: below, one VALUES tuple per row plans faster; above, 19 lists do
+
+
+def _insert_generations(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> None:
+    rows = [generation_params(g) for g in batch]
+    if len(rows) < UNNEST_FROM:
+        sql = f"INSERT INTO generations ({GENERATION_COLUMNS}) VALUES {_values(len(rows), 19)}"
+        _fetch(cursor, sql, [value for row in rows for value in row])
+    else:  # 608 scalar parameters take DuckDB ~10 ms to bind; 19 list parameters ~6 ms
+        sql = f"INSERT INTO generations ({GENERATION_COLUMNS}) SELECT {_UNNEST}"
+        _fetch(cursor, sql, [list(column) for column in zip(*rows, strict=True)])
+
+
 def _write(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> None:
     """One transaction for the whole batch, on the worker's own thread."""
     _fetch(cursor, "BEGIN TRANSACTION", [])
     try:
-        _fetch(
-            cursor,
-            f"INSERT INTO generations ({GENERATION_COLUMNS}) VALUES {_values(len(batch), 19)}",
-            [value for g in batch for value in generation_params(g)],
-        )
+        _insert_generations(cursor, batch)
         media = [row for g in batch for row in _media_params(g)]
         if media:
             _fetch(

@@ -12,7 +12,8 @@ import pytest
 
 import adapters.duckdb.recorder as recorder_module
 from adapters.duckdb.database import Database, open_database
-from adapters.duckdb.recorder import DuckDBGroupRecorder
+from adapters.duckdb.recorder import UNNEST_FROM, DuckDBGroupRecorder
+from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from domain.generations import Generation, GenerationKind, GenerationStatus, Usage
 from domain.media import MediaRef
 from tests.integration.conftest import database  # noqa: F401 (fixture)
@@ -59,6 +60,10 @@ async def test_concurrent_records_share_commits_and_every_row_is_durable(
     assert await rows(reopened, "media") == 40
     stored = await reopened.read("SELECT text, total_tokens FROM generations WHERE id = 'gen-0007'")
     assert stored == [("answer 7", 3)]
+    async with DuckDBUnitOfWork(reopened) as uow:  # rows of a large (UNNEST) batch read back whole
+        assert await uow.generations.get("gen-0150") == a_generation(150, media=True)
+        assert await uow.generations.get("gen-0151") == a_generation(151)
+    assert max(batches) >= UNNEST_FROM
     reopened.close()
 
 
