@@ -46,7 +46,8 @@ class Platform:
         return self.simulator.url + "/api/v1"
 
     def set_simulator(self, **scenario: object) -> None:
-        httpx.post(self.simulator.url + "/__sim/scenario", json=scenario).raise_for_status()
+        answer = httpx.post(self.simulator.url + "/__sim/scenario", json=scenario, timeout=60)
+        answer.raise_for_status()
 
 
 def _api_env(data_dir: Path, upstream: str) -> dict[str, str]:
@@ -121,7 +122,7 @@ def start_platform(stack: ExitStack, with_litellm: bool = True) -> Platform:
 
 def sign_in(base_url: str, email: str, password: str = PASSWORD, register: bool = True) -> str:
     """An access token for `email` (registered first when asked); 15 minutes of life."""
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    with httpx.Client(base_url=base_url, timeout=120) as client:
         if register:
             client.post("/auth/register", json={"email": email, "password": password})
         answer = client.post("/auth/login", json={"email": email, "password": password})
@@ -131,7 +132,7 @@ def sign_in(base_url: str, email: str, password: str = PASSWORD, register: bool 
 
 def generations_total(base_url: str, admin_token: str) -> int:
     answer = httpx.get(
-        base_url + "/admin/stats", headers={"Authorization": f"Bearer {admin_token}"}, timeout=30
+        base_url + "/admin/stats", headers={"Authorization": f"Bearer {admin_token}"}, timeout=120
     )
     answer.raise_for_status()
     return int(answer.json()["generations"]["total"])

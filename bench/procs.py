@@ -98,6 +98,31 @@ class Proc:
             os.killpg(self.process.pid, 9)
             self.process.wait(timeout=5)
 
+    def cpu_ticks(self) -> int:
+        """User + system clock ticks of the process and its children so far."""
+        if self.process is None:
+            return 0
+        total = 0
+        for pid in _tree(self.process.pid):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+            except (OSError, IndexError, ValueError):
+                continue
+        return total
+
+    def wait_idle(self, max_s: float = 6.0, busy_share: float = 0.1) -> float:
+        """Wait until the server has worked off what it still holds (under 10 % of a core
+        for half a second), so one arm's backlog does not weigh on the next; seconds waited."""
+        started = time.monotonic()
+        tick = os.sysconf("SC_CLK_TCK")
+        while time.monotonic() - started < max_s:
+            before = self.cpu_ticks()
+            time.sleep(0.5)
+            if (self.cpu_ticks() - before) / tick < busy_share * 0.5:
+                break
+        return time.monotonic() - started
+
     def rss_kib(self) -> int:
         """Resident memory of the process and its children (LiteLLM may fork workers)."""
         if self.process is None:

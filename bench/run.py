@@ -55,7 +55,11 @@ def run_scenario(bench: Bench, name: str, rounds: int, extra: list[Any]) -> list
     found = []
     for number in range(rounds):
         started = time.monotonic()
-        figures = function(bench, number, *extra)
+        try:
+            figures = function(bench, number, *extra)
+        except Exception as exc:  # one broken round must not lose the whole run
+            print(f"  {name} round {number + 1}/{rounds} failed: {exc!r}", flush=True)
+            continue
         found.append(figures)
         shown = ", ".join(f"{k}={v:.3g}" for k, v in figures.items() if not k.endswith("errors"))
         print(f"  {name} round {number + 1}/{rounds} ({time.monotonic() - started:.0f} s): {shown}",

@@ -34,7 +34,7 @@ class Settings:
     inflight_seconds: float = 30.0
     inflight_rps: float = 300.0
     inflight_latency_ms: int = 1500
-    streams: int = 10
+    streams: int = 6
     storm_accounts: int = 16
 
 
@@ -150,8 +150,10 @@ def round_inflight(bench: Bench, n: int) -> dict[str, float]:
             with PeakRss(proc) as rss:
                 result = run_open_loop("127.0.0.1", proc.port, request, rps=s.inflight_rps,
                                        seconds=s.inflight_seconds)  # fmt: skip
+            waited = proc.wait_idle()  # the next arm must not inherit this one's backlog
             settle = s.inflight_latency_ms / 1000
             figures |= {
+                f"{arm}_backlog_s": waited,
                 f"{arm}_achieved_ratio": result.achieved_rps(settle) / s.inflight_rps,
                 f"{arm}_success": result.success_rate,
                 f"{arm}_p99_ratio": result.latency_s(99) / settle,
