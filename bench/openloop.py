@@ -98,7 +98,7 @@ def build_request(
 
 
 async def open_loop(
-    host: str, port: int, request: bytes, *, rps: float, seconds: float, drain_s: float = 2
+    host: str, port: int, request: bytes, *, rps: float, seconds: float, drain_s: float = 1.5
 ) -> OpenLoopResult:
     """Send `rps` requests a second for `seconds`, then wait up to `drain_s` for the rest.
     Unanswered requests count as failures. Times are relative to the first send."""

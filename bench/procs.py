@@ -111,7 +111,7 @@ class Proc:
                 continue
         return total
 
-    def wait_idle(self, max_s: float = 6.0, busy_share: float = 0.1) -> float:
+    def wait_idle(self, max_s: float = 3.0, busy_share: float = 0.1) -> float:
         """Wait until the server has worked off what it still holds (under 10 % of a core
         for half a second), so one arm's backlog does not weigh on the next; seconds waited."""
         started = time.monotonic()

@@ -61,7 +61,9 @@ def _added(arm: str, q: str) -> Callable[[Round, dict[str, float]], float | None
 def _added_ratio(q: str) -> Callable[[Round, dict[str, float]], float | None]:
     def compute(r: Round, c: dict[str, float]) -> float | None:
         ours, theirs = _added("ours", q)(r, c), _added("litellm", q)(r, c)
-        return ours / theirs if ours is not None and theirs else None
+        if ours is None or theirs is None or ours < 0 or theirs <= 0:
+            return None  # a noisy direct arm made a difference negative: no ratio this round
+        return ours / theirs
 
     return compute
 

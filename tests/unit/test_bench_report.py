@@ -30,6 +30,10 @@ def test_added_latency_subtracts_the_direct_arm_and_a_ceiling_target_is_met_belo
     assert ratio["median"] == 0.3 and ratio["met"] is True  # <= 0.5
     worse = [{"direct_p50_ms": 1, "ours_p50_ms": 8, "litellm_p50_ms": 11}] * 3
     assert figure("1c", {"latency": worse})["met"] is False
+    # a direct arm noisier than ours makes a difference negative: that round has no ratio
+    noisy = [{"direct_p99_ms": 30, "ours_p99_ms": 14, "litellm_p99_ms": 40},
+             {"direct_p99_ms": 2, "ours_p99_ms": 6, "litellm_p99_ms": 12}]  # fmt: skip
+    assert figure("1f", {"latency": noisy})["rounds"] == [0.4]
 
 
 def test_login_storm_is_measured_against_cores_over_the_hash_time() -> None:
