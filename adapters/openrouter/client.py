@@ -30,7 +30,7 @@ def make_http_client(
     return httpx.AsyncClient(
         timeout=httpx.Timeout(connect=connect_s, read=read_s, write=write_s, pool=pool_s),
         limits=limits,
-        transport=AiohttpPoolTransport(limits=limits, trust_env=False),
+        transport=AiohttpPoolTransport(limits=limits, trust_env=True),
         follow_redirects=False,
     )
 

@@ -54,6 +54,15 @@ class _Stream(httpx.AsyncByteStream):
 
 
 class AiohttpPoolTransport(AiohttpTransport):
+    def get_client(self) -> aiohttp.ClientSession:
+        """As httpx did: HTTPS_PROXY / NO_PROXY from the environment are honoured."""
+        connector = aiohttp.TCPConnector(
+            limit=self.limits.max_connections or 0,
+            keepalive_timeout=self.limits.keepalive_expiry,
+            ssl=self.ssl_context,
+        )
+        return aiohttp.ClientSession(connector=connector, trust_env=True)
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
             response = await super().handle_async_request(request)
