@@ -173,18 +173,35 @@ class TokenIssuer(Protocol):
     def read_refresh(self, token: str, now: datetime) -> RefreshClaims: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ThrottleSlot:
+    """One password check reserved under a LoginThrottle: it counts from `reserve` on."""
+
+    id: int
+    keys: tuple[str, ...]
+    account: str | None
+    client: str
+
+
 class LoginThrottle(Protocol):
-    """Counts failed sign-ins per key (account, client address) in a sliding window."""
+    """Password checks counted per account and per client address in a sliding window
+    (security.md #7). A check is reserved before the hash, so parallel attempts cannot get
+    more checks than the limit; a reservation left behind ages out with the window."""
 
-    def retry_after(self, keys: list[str], now: datetime) -> int:
-        """Seconds until these keys may try again; 0 when they may now."""
+    def reserve(self, *, account: str | None, client: str, now: datetime) -> ThrottleSlot | int:
+        """A slot under the account's key (if any) and the client's, or the seconds to wait.
+        The account's key is its own for a client that signed in to it before (familiar)."""
         ...
 
-    def record_failure(self, keys: list[str], now: datetime) -> list[str]:
-        """Count a failure; return the keys that this failure locked."""
+    def fail(self, slot: ThrottleSlot) -> list[str]:
+        """The check failed: the slot stays a failure. The kinds ("account", "client") that
+        this failure locked."""
         ...
 
-    def reset(self, key: str) -> None: ...
+    def succeed(self, slot: ThrottleSlot, now: datetime) -> None:
+        """The password was right: the slot is freed, the account key's failures are cleared
+        and the client becomes familiar to the account. The client's failures stay."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         policy=policy,
+        throttle=throttle,
         open=settings.provided.allow_registration,
     )
     authenticate = providers.Factory(
@@ -143,8 +144,9 @@ class Container(containers.DeclarativeContainer):
     )
     logout = providers.Factory(Logout, uow=uow, tokens=tokens, clock=clock, locks=locks)
     change_password = providers.Factory(
-        ChangePassword, uow=uow, hasher=hasher, clock=clock, policy=policy, locks=locks
-    )
+        ChangePassword, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy,
+        locks=locks, throttle=throttle,
+    )  # fmt: skip
     current_user = providers.Factory(CurrentUser, users=user_lookup, tokens=tokens, clock=clock)
     bootstrap_admin = providers.Factory(
         BootstrapAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy, locks=locks

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from application.auth.throttling import Guard
 from application.auth.tokens import TokenPair, pair_for
-from application.errors import InvalidCredentialsError, RateLimitedError
+from application.errors import InvalidCredentialsError
 from application.locks import KeyedLocks
 from application.ports import (
     Clock,
@@ -16,7 +17,6 @@ from application.ports import (
     TokenIssuer,
     UnitOfWork,
 )
-from domain.audit import AuditAction, AuditEvent
 from domain.errors import InvalidEmailError
 from domain.tokens import start_family
 from domain.users import User, normalize_email
@@ -25,8 +25,9 @@ from domain.users import User, normalize_email
 @dataclass(frozen=True, slots=True)
 class Authenticate:
     """Check the password and open a new refresh-token family. Unknown email and wrong
-    password get the same answer after the same single hash (security.md #6); failures are
-    throttled per account and per client address (#7); a due re-hash is saved (#2)."""
+    password get the same answer after the same single hash (security.md #6); checks are
+    reserved under the per-account and per-address limits before the hash, so parallel
+    attempts cannot overshoot them (#7); a due re-hash is saved (#2)."""
 
     uow: UnitOfWork
     hasher: PasswordHasher
@@ -39,20 +40,20 @@ class Authenticate:
 
     async def execute(self, *, email: str, password: str, client: str) -> TokenPair:
         account = _account_key(email)
-        keys = [f"account:{account}", f"client:{client}"]
-        wait = self.throttle.retry_after(keys, self.clock.now())
-        if wait:
-            raise RateLimitedError(wait)
-        user = await self._find(account)
-        ok, new_hash = await self.hasher.verify_and_update(
-            password, user.password_hash if user else None
-        )
+        guard = Guard(self.throttle, self.uow, self.clock, self.ids)
+        slot = guard.reserve(account=account, client=client)
+        try:
+            user = await self._find(account)
+            ok, new_hash = await self.hasher.verify_and_update(
+                password, user.password_hash if user else None
+            )
+        except BaseException:
+            guard.errored(slot)
+            raise
         if user is None or not ok:
-            locked = self.throttle.record_failure(keys, self.clock.now())
-            if locked:
-                await self._audit_lock(user, locked)
+            await guard.failed(slot, user.id if user else None)
             raise InvalidCredentialsError()
-        self.throttle.reset(keys[0])
+        guard.succeeded(slot)
         return await self._open_family(user, new_hash)
 
     async def _find(self, account: str) -> User | None:
@@ -76,15 +77,6 @@ class Authenticate:
             await uow.refresh_tokens.add(family)
             await uow.commit()
         return pair_for(user, family, self.tokens, now)
-
-    async def _audit_lock(self, user: User | None, keys: list[str]) -> None:
-        """Locks are security events of note (security.md #44); addresses are not stored."""
-        kinds = ",".join(sorted(key.split(":", 1)[0] for key in keys))
-        event = AuditEvent(self.ids.new_id(), self.clock.now(), AuditAction.LOGIN_LOCK, None,
-                           user.id if user else None, "locked", kinds)  # fmt: skip
-        async with self.uow as uow:
-            await uow.audit.add(event)
-            await uow.commit()
 
 
 def _account_key(email: str) -> str:

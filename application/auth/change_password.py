@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.auth.throttling import Guard
 from application.errors import InvalidCredentialsError
 from application.locks import KeyedLocks
-from application.ports import Clock, PasswordHasher, UnitOfWork
+from application.ports import Clock, IdGenerator, LoginThrottle, PasswordHasher, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.errors import TokenInvalidError
 from domain.users import PasswordPolicy
@@ -15,25 +16,43 @@ from domain.users import PasswordPolicy
 @dataclass(frozen=True, slots=True)
 class ChangePassword:
     """The current password is required; the new one must meet the policy. Every other
-    session (refresh-token family) of the user is revoked (security.md #5)."""
+    session (refresh-token family) of the user is revoked (security.md #5). The check of the
+    current password counts against the sign-in limits of the account and of the client
+    address (429 past them), so a stolen session cannot guess it freely (#7)."""
 
     uow: UnitOfWork
     hasher: PasswordHasher
     clock: Clock
+    ids: IdGenerator
     policy: PasswordPolicy
     locks: KeyedLocks
+    throttle: LoginThrottle
 
     async def execute(
-        self, *, user_id: str, current_password: str, new_password: str, session: str | None
+        self,
+        *,
+        user_id: str,
+        current_password: str,
+        new_password: str,
+        session: str | None,
+        client: str,
     ) -> None:
         self.policy.check(new_password)
         async with self.uow as uow:
             user = await uow.users.get(user_id)
         if user is None:
             raise TokenInvalidError()
-        ok, _ = await self.hasher.verify_and_update(current_password, user.password_hash)
+        guard = Guard(self.throttle, self.uow, self.clock, self.ids)
+        slot = guard.reserve(account=user.email, client=client)
+        try:
+            ok, _ = await self.hasher.verify_and_update(current_password, user.password_hash)
+        except BaseException:
+            guard.errored(slot)
+            raise
         if not ok:
+            await guard.failed(slot, user.id)
             raise InvalidCredentialsError("The current password is not correct.")
+        guard.succeeded(slot)
         new_hash = await self.hasher.hash(new_password)
 
         async def save() -> None:

@@ -4,28 +4,47 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.auth.throttling import Guard
 from application.errors import ConflictError, EmailTakenError, RegistrationDisabledError
-from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork
+from application.ports import Clock, IdGenerator, LoginThrottle, PasswordHasher, UnitOfWork
 from domain.users import PasswordPolicy, Role, User, normalize_email
 
 
 @dataclass(frozen=True, slots=True)
 class RegisterUser:
     """Create a normal user (never an admin) with a unique email and a policy-compliant
-    password. Registration can be switched off by configuration."""
+    password. Registration can be switched off by configuration. Whether an email is taken
+    is asked under the client address's sign-in limit, and `email_taken` counts as a failure
+    of that address (429 past it), so emails cannot be enumerated in bulk. It does not count
+    against the account: a stranger registering someone's email must not lock them out."""
 
     uow: UnitOfWork
     hasher: PasswordHasher
     clock: Clock
     ids: IdGenerator
     policy: PasswordPolicy
+    throttle: LoginThrottle
     open: bool = True
 
-    async def execute(self, *, email: str, password: str) -> User:
+    async def execute(self, *, email: str, password: str, client: str) -> User:
         if not self.open:
             raise RegistrationDisabledError()
         address = normalize_email(email)
         self.policy.check(password)
+        guard = Guard(self.throttle, self.uow, self.clock, self.ids)
+        slot = guard.reserve(account=None, client=client)
+        try:
+            user = await self._create(address, password)
+        except EmailTakenError:
+            await guard.failed(slot, None)
+            raise
+        except BaseException:
+            guard.errored(slot)
+            raise
+        guard.succeeded(slot)
+        return user
+
+    async def _create(self, address: str, password: str) -> User:
         async with self.uow as uow:
             if await uow.users.get_by_email(address) is not None:
                 raise EmailTakenError()

@@ -83,8 +83,9 @@ class World:
 
     def register(self) -> RegisterUser:
         return RegisterUser(
-            self.uow, self.hasher, self.clock, self.ids, self.policy, self.registration_open
-        )
+            self.uow, self.hasher, self.clock, self.ids, self.policy, self.throttle,
+            self.registration_open,
+        )  # fmt: skip
 
     def authenticate(self) -> Authenticate:
         return Authenticate(
@@ -105,7 +106,9 @@ class World:
         return Logout(self.uow, self.tokens, self.clock, self.locks)
 
     def change_password(self) -> ChangePassword:
-        return ChangePassword(self.uow, self.hasher, self.clock, self.policy, self.locks)
+        return ChangePassword(
+            self.uow, self.hasher, self.clock, self.ids, self.policy, self.locks, self.throttle
+        )
 
     def current_user(self) -> CurrentUser:
         return CurrentUser(FakeUserLookup(self.uow), self.tokens, self.clock)
@@ -167,7 +170,7 @@ class World:
         return DeleteUser(self.uow, self.media, self.clock, self.ids, self.locks)
 
     async def signed_up(self, email: str, password: str = PASSWORD) -> TokenPair:
-        await self.register().execute(email=email, password=password)
+        await self.register().execute(email=email, password=password, client="10.0.0.1")
         return await self.login(email, password)
 
     async def login(

@@ -44,8 +44,10 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
     responses=problem_responses("email_taken", "forbidden", "weak_password", "invalid_email"),
     description=inspect.getdoc(RegisterUser),
 )
-async def register(body: RegisterIn, register_user: RegisterUserDep) -> UserOut:
-    user = await register_user.execute(email=body.email, password=body.password)
+async def register(
+    body: RegisterIn, register_user: RegisterUserDep, client: ClientAddress
+) -> UserOut:
+    user = await register_user.execute(email=body.email, password=body.password, client=client)
     return UserOut.of(user)
 
 
@@ -106,12 +108,13 @@ async def me(caller: CurrentCaller) -> UserOut:
     description=inspect.getdoc(ChangePassword),
 )
 async def change_password(
-    body: PasswordChangeIn, caller: CurrentCaller, change: ChangePasswordDep
+    body: PasswordChangeIn, caller: CurrentCaller, change: ChangePasswordDep, client: ClientAddress
 ) -> Response:
     await change.execute(
         user_id=caller.user.id,
         current_password=body.current_password,
         new_password=body.new_password,
         session=caller.claims.family_id,
+        client=client,
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

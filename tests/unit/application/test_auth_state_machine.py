@@ -39,6 +39,7 @@ class AuthMachine(RuleBasedStateMachine):
         self.handed_out: dict[str, list[str]] = defaultdict(list)
         self.issued_at: dict[str, list[datetime]] = defaultdict(list)
         self.started: dict[str, datetime] = {}
+        self.registrations = 0
 
     def run(self, coro):  # type: ignore[no-untyped-def]
         return self.loop.run_until_complete(coro)
@@ -46,8 +47,10 @@ class AuthMachine(RuleBasedStateMachine):
     @rule(target=emails, name=st.sampled_from(["ada", "bob", "cy"]))
     def register(self, name: str) -> str:
         email = f"{name}@example.com"
+        self.registrations += 1  # each from its own address: email_taken counts per address
+        client = f"10.2.{self.registrations // 250}.{self.registrations % 250}"
         with contextlib.suppress(EmailTakenError):
-            self.run(self.world.register().execute(email=email, password=PASSWORD))
+            self.run(self.world.register().execute(email=email, password=PASSWORD, client=client))
         return email
 
     @rule(target=tokens, email=emails)

@@ -17,33 +17,41 @@ from tests.unit.world import PASSWORD, World
 
 
 async def test_registration_creates_a_normal_user_with_a_hashed_password(world: World) -> None:
-    user = await world.register().execute(email="Ada@Example.com", password=PASSWORD)
+    user = await world.register().execute(
+        email="Ada@Example.com", password=PASSWORD, client="10.0.0.1"
+    )
     stored = world.uow.users.rows[user.id]
     assert (stored.email, stored.role) == ("ada@example.com", Role.USER)
     assert PASSWORD not in stored.password_hash
 
 
 async def test_registering_an_email_twice_is_refused(world: World) -> None:
-    await world.register().execute(email="ada@example.com", password=PASSWORD)
+    await world.register().execute(email="ada@example.com", password=PASSWORD, client="10.0.0.1")
     with pytest.raises(EmailTakenError):
-        await world.register().execute(email="ADA@example.com", password=PASSWORD)
+        await world.register().execute(
+            email="ADA@example.com", password=PASSWORD, client="10.0.0.1"
+        )
     assert len(world.uow.users.rows) == 1
 
 
 async def test_a_common_password_is_refused_and_nothing_is_stored(world: World) -> None:
     with pytest.raises(WeakPasswordError):
-        await world.register().execute(email="ada@example.com", password="password1234")
+        await world.register().execute(
+            email="ada@example.com", password="password1234", client="10.0.0.1"
+        )
     assert world.uow.users.rows == {}
 
 
 async def test_registration_can_be_closed(world: World) -> None:
     world.registration_open = False
     with pytest.raises(RegistrationDisabledError):
-        await world.register().execute(email="ada@example.com", password=PASSWORD)
+        await world.register().execute(
+            email="ada@example.com", password=PASSWORD, client="10.0.0.1"
+        )
 
 
 async def test_unknown_email_and_wrong_password_cost_one_hash_each(world: World) -> None:
-    await world.register().execute(email="ada@example.com", password=PASSWORD)
+    await world.register().execute(email="ada@example.com", password=PASSWORD, client="10.0.0.1")
     for email, password in [("nobody@example.com", PASSWORD), ("ada@example.com", "wrong pw!")]:
         before = world.hasher.calls
         with pytest.raises(InvalidCredentialsError):
@@ -60,7 +68,7 @@ async def test_a_login_opens_a_family_with_one_live_token(world: World) -> None:
 
 
 async def test_a_due_rehash_is_saved_and_a_failed_login_changes_nothing(world: World) -> None:
-    await world.register().execute(email="ada@example.com", password=PASSWORD)
+    await world.register().execute(email="ada@example.com", password=PASSWORD, client="10.0.0.1")
     user = next(iter(world.uow.users.rows.values()))
     world.uow.users.rows[user.id] = user.__class__(
         user.id, user.email, user.role, "old$" + user.password_hash.split("$")[1], user.created_at
@@ -74,7 +82,7 @@ async def test_a_due_rehash_is_saved_and_a_failed_login_changes_nothing(world: W
 
 
 async def test_failed_logins_are_throttled_per_account_then_released(world: World) -> None:
-    await world.register().execute(email="ada@example.com", password=PASSWORD)
+    await world.register().execute(email="ada@example.com", password=PASSWORD, client="10.0.0.1")
     for attempt in range(5):
         with pytest.raises(InvalidCredentialsError):
             await world.login("ada@example.com", f"wrong {attempt}", client=f"10.0.0.{attempt}")
@@ -86,7 +94,7 @@ async def test_failed_logins_are_throttled_per_account_then_released(world: Worl
 
 
 async def test_failed_logins_are_throttled_per_client_address(world: World) -> None:
-    await world.register().execute(email="bob@example.com", password=PASSWORD)
+    await world.register().execute(email="bob@example.com", password=PASSWORD, client="10.0.0.1")
     for attempt in range(20):
         with pytest.raises(InvalidCredentialsError):
             await world.login(f"user{attempt}@example.com", "wrong pw!", client="10.6.6.6")
@@ -126,6 +134,7 @@ async def test_changing_the_password_revokes_every_other_session(world: World) -
         current_password=PASSWORD,
         new_password="a brand new passphrase",
         session=here.family_id,
+        client="10.0.0.1",
     )
     assert world.live_tokens(elsewhere.family_id) == []
     assert len(world.live_tokens(here.family_id)) == 1
@@ -143,6 +152,7 @@ async def test_changing_the_password_needs_the_current_one(world: World) -> None
             current_password="guess guess",
             new_password="another passphrase",
             session=pair.family_id,
+            client="10.0.0.1",
         )
     await world.login("ada@example.com")
 
