@@ -56,15 +56,14 @@ class ApiClient:
     def close(self) -> None:
         self._http.close()
 
-    def register(self, email: str, password: str) -> User:
+    def register(self, email: str, password: str, client_ip: str | None) -> User:
         body = {"email": email, "password": password}
-        return cast(User, self._send("POST", "/auth/register", json=body))
+        headers = _forwarded(client_ip)  # email_taken counts against the address
+        return cast(User, self._send("POST", "/auth/register", json=body, headers=headers))
 
     def login(self, email: str, password: str, client_ip: str | None) -> TokenPair:
-        # The API trusts X-Forwarded-For from loopback only, so its per-address throttle
-        # (security.md #7) sees the browser's address, not ours.
-        headers = {"X-Forwarded-For": client_ip} if client_ip else {}
         body = {"email": email, "password": password}
+        headers = _forwarded(client_ip)
         return cast(TokenPair, self._send("POST", "/auth/login", json=body, headers=headers))
 
     def refresh(self, refresh_token: str) -> TokenPair:
@@ -77,9 +76,12 @@ class ApiClient:
     def me(self, access_token: str) -> User:
         return cast(User, self._send("GET", "/auth/me", headers=_bearer(access_token)))
 
-    def change_password(self, access_token: str, current_password: str, new_password: str) -> None:
+    def change_password(
+        self, access_token: str, current_password: str, new_password: str, client_ip: str | None
+    ) -> None:
         body = {"current_password": current_password, "new_password": new_password}
-        self._send("PUT", "/auth/password", json=body, headers=_bearer(access_token))
+        headers = {**_bearer(access_token), **_forwarded(client_ip)}  # a throttled check
+        self._send("PUT", "/auth/password", json=body, headers=headers)
 
     def models(self, access_token: str, output: str) -> list[Model]:
         query = {"output": output}
@@ -207,6 +209,12 @@ class ApiClient:
 
 def _bearer(access_token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {access_token}"}
+
+
+def _forwarded(client_ip: str | None) -> dict[str, str]:
+    """The API trusts X-Forwarded-For from its configured proxies only, so its per-address
+    throttle (security.md #7) sees the browser's address, not ours."""
+    return {"X-Forwarded-For": client_ip} if client_ip else {}
 
 
 def _form_value(value: object) -> str:

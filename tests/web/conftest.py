@@ -137,7 +137,8 @@ class FakeApi:
             return problem(401, "token_expired", "Sign in again or refresh the token.")
         return self.access.get(token) or problem(401, "token_invalid")
 
-    def register(self, _headers: Any, body: dict[str, Any]) -> Answer:
+    def register(self, headers: Any, body: dict[str, Any]) -> Answer:
+        self.forwarded_for.append(headers.get("X-Forwarded-For"))
         if body["email"] in self.users:
             return problem(409, "email_taken", "Email already registered.")
         if body["password"] in COMMON:
@@ -167,6 +168,7 @@ class FakeApi:
         return email if isinstance(email, tuple) else (200, self.users[email]["user"], {})
 
     def password(self, headers: Any, body: dict[str, Any]) -> Answer:
+        self.forwarded_for.append(headers.get("X-Forwarded-For"))
         email = self._bearer(headers)
         if isinstance(email, tuple):
             return email

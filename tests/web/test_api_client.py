@@ -63,8 +63,18 @@ def test_logout_and_change_password_return_nothing(
     fake_api.add_user("ada@example.com")
     pair = api_client.login("ada@example.com", PASSWORD, None)
 
-    api_client.change_password(pair["access_token"], PASSWORD, "a new passphrase")
+    api_client.change_password(pair["access_token"], PASSWORD, "a new passphrase", None)
     api_client.logout(pair["refresh_token"])
 
     assert fake_api.users["ada@example.com"]["password"] == "a new passphrase"
     assert pair["refresh_token"] not in fake_api.refresh
+
+
+def test_register_and_change_password_forward_the_browser_address(
+    api_client: ApiClient, fake_api: FakeApi
+) -> None:
+    api_client.register("ada@example.com", PASSWORD, "203.0.113.7")
+    pair = api_client.login("ada@example.com", PASSWORD, "203.0.113.7")
+    api_client.change_password(pair["access_token"], PASSWORD, "a new passphrase", "203.0.113.7")
+
+    assert fake_api.forwarded_for == ["203.0.113.7"] * 3

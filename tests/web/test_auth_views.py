@@ -76,6 +76,7 @@ def test_register_signs_the_new_user_in(client: FlaskClient, fake_api: FakeApi) 
     page = client.get("/").text
     assert "Welcome to allucanget! Your account is ready." in page
     assert 'data-testid="user-email">new@example.com<' in page
+    assert fake_api.forwarded_for == ["127.0.0.1", "127.0.0.1"]  # register, then sign in
 
 
 def test_register_with_a_taken_email_says_so(client: FlaskClient, fake_api: FakeApi) -> None:
@@ -140,6 +141,7 @@ def test_change_password(signed_in: FlaskClient, fake_api: FakeApi) -> None:
     assert response.location == "/"
     assert "Your password has been changed." in signed_in.get("/").text
     assert fake_api.users["ada@example.com"]["password"] == NEW
+    assert fake_api.forwarded_for[-1] == "127.0.0.1"  # a throttled check (security.md #7)
 
 
 def test_change_password_with_a_wrong_current_password(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem
@@ -22,9 +22,9 @@ def password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if not form.validate_on_submit():
         return _page(form, 400 if form.is_submitted() else 200)
-    current, new = form.current_password.data, form.new_password.data
+    current, new, address = form.current_password.data, form.new_password.data, request.remote_addr
     try:
-        call_api(lambda token: api().change_password(token, current, new))
+        call_api(lambda token: api().change_password(token, current, new, address))
     except ApiProblem as problem:
         # invalid_credentials here is the current password, not the session (session.py).
         fields = {"invalid_credentials": "current_password", "weak_password": "new_password"}

@@ -50,7 +50,7 @@ def register() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _register_page(form, 400 if form.is_submitted() else 200)
     try:
-        user = api().register(form.email.data, form.password.data)
+        user = api().register(form.email.data, form.password.data, request.remote_addr)
     except ApiProblem as problem:
         fields = {"email_taken": "email", "weak_password": "password"}
         status = present(problem, form, fields=fields, messages={"forbidden": REGISTRATION_CLOSED})
