@@ -9,7 +9,8 @@ from fastapi import Request
 
 def client_address(request: Request, trusted_proxies: list[str]) -> str:
     """security.md #7: a forged X-Forwarded-For from an untrusted client is ignored. From a
-    trusted proxy, the right-most address that is not itself a trusted proxy is the client."""
+    trusted proxy, the right-most address that is not itself a trusted proxy is the client,
+    in its canonical spelling (one IPv6 address is one throttle key however it is written)."""
     peer = request.client.host if request.client else "unknown"
     if peer not in trusted_proxies:
         return peer
@@ -18,13 +19,15 @@ def client_address(request: Request, trusted_proxies: list[str]) -> str:
     for hop in reversed(hops):
         if hop in trusted_proxies:
             continue
-        return hop if _is_address(hop) else peer
+        return _canonical(hop) or peer
     return peer
 
 
-def _is_address(value: str) -> bool:
+def _canonical(value: str) -> str | None:
     try:
-        ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value)
     except ValueError:
-        return False
-    return True
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
