@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.arms import ROOT, litellm_binary, start_platform
-from bench.report import markdown, summarise, write
+from bench.report import Runs, markdown, summarise, write
 from bench.scenarios import SCENARIOS, Bench, Settings, single_hash_s, storm_accounts
 
 
@@ -46,22 +46,24 @@ def litellm_version() -> str:
     return f"litellm[proxy] {found.stdout.strip() or '?'}"
 
 
-def run_scenario(bench: Bench, name: str, rounds: int, extra: list[Any]) -> list[dict[str, float]]:
+def run_scenario(bench: Bench, name: str, rounds: int, extra: list[Any]) -> Runs:
     function = SCENARIOS[name]
     quick = Bench.__new__(Bench)
     quick.__dict__.update(bench.__dict__)
     quick.s = replace(bench.s, seconds=1, inflight_seconds=3, streams=2)
     function(quick, 0, *extra)  # warm-up, thrown away
-    found = []
+    found = Runs()
     for number in range(rounds):
         started = time.monotonic()
         try:
             figures = function(bench, number, *extra)
-        except Exception as exc:  # one broken round must not lose the whole run
+        except Exception as exc:  # one broken round must not lose the run; the report says so
             print(f"  {name} round {number + 1}/{rounds} failed: {exc!r}", flush=True)
+            found.failed.append((number + 1, repr(exc)))
             continue
-        found.append(figures)
-        shown = ", ".join(f"{k}={v:.3g}" for k, v in figures.items() if not k.endswith("errors"))
+        found.rounds.append((number + 1, figures))
+        shown = ", ".join(f"{k}={v:.3g}" for k, v in figures.items()
+                          if not k.endswith("errors") or v)  # fmt: skip
         print(f"  {name} round {number + 1}/{rounds} ({time.monotonic() - started:.0f} s): {shown}",
               flush=True)  # fmt: skip
     return found
@@ -78,7 +80,7 @@ def main() -> int:
     args = parser.parse_args()
     began = time.monotonic()
     settings = Settings(seconds=args.seconds, inflight_seconds=args.inflight_seconds)
-    results: dict[str, list[dict[str, float]]] = {}
+    results: dict[str, Runs] = {}
     context: dict[str, float] = {}
     with ExitStack() as stack:
         platform = start_platform(stack, with_litellm=not args.no_litellm)

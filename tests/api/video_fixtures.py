@@ -70,9 +70,10 @@ def submit(api: TestClient, who: Account, prompt: str = "a fox in snow", **body:
 
 
 def follow(
-    api: TestClient, who: Account, job_id: str, until: set[str] | None = None, timeout: float = 8
+    api: TestClient, who: Account, job_id: str, until: set[str] | None = None, timeout: float = 60
 ) -> list[dict[str, Any]]:
-    """GET the job until its status is in `until` (default: finished); every answer seen."""
+    """GET the job until its status is in `until` (default: finished); every answer seen.
+    The background poller moves the job: this observes it; `timeout` only ends a hang."""
     until = until or {"completed", "failed"}
     seen: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
@@ -86,7 +87,8 @@ def follow(
     raise AssertionError(f"job {job_id} never reached {until}: {seen[-1]}")
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 5) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> None:
+    """Until `condition()` holds; `timeout` only ends a hang, it bounds no figure."""
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"

@@ -90,5 +90,7 @@ async def test_a_caller_that_goes_away_does_not_lose_the_others_rows(
     await asyncio.sleep(0)
     first.cancel()
     await asyncio.gather(*others)
-    await asyncio.sleep(0.2)
-    assert await rows(database, "generations") == 5  # the cancelled caller's row too
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    await recorder.record(a_generation(6))  # written after everything queued before it
+    assert await rows(database, "generations") == 6  # the cancelled caller's row too

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -44,36 +43,45 @@ def test_a_second_api_is_refused_and_the_first_keeps_serving(
     assert httpx.post(f"{first.url}/auth/login", json=body, timeout=10).status_code == 200
 
 
-async def generate_until(http: httpx.AsyncClient, url: str, token: str, stop: float) -> list[str]:
-    """Text and image generations in a loop; the ids the API acknowledged."""
-    acknowledged = []
+ENOUGH = 6  # acknowledged generations before the kill
+
+
+async def generate(
+    http: httpx.AsyncClient, url: str, token: str, acknowledged: list[str], enough: asyncio.Event
+) -> None:
+    """Text and image generations in a loop until the API goes away; every id the API
+    acknowledged goes into `acknowledged`, and `enough` is set once there are ENOUGH."""
     headers = {"Authorization": f"Bearer {token}"}
-    for round_ in range(500):  # bounded in count as well as in time
-        if time.monotonic() > stop:
-            break
+    for round_ in range(500):  # bounded, in case the kill never comes
         path, model = ("/generate/image", IMAGE) if round_ % 3 == 0 else ("/generate/text", TEXT)
         try:
             body = {"prompt": f"crash {round_}", "model": model}
             answer = await http.post(f"{url}{path}", headers=headers, json=body)
         except httpx.TransportError:
-            break  # the API was killed under us
+            return  # the API was killed under us
         if answer.status_code == 200:
             acknowledged.append(answer.json()["id"])
-    return acknowledged
+            if len(acknowledged) >= ENOUGH:
+                enough.set()
 
 
 async def test_a_killed_api_keeps_every_acknowledged_generation_whole(
     start_api: Callable[..., ApiServer], simulator: Simulator
 ) -> None:
     api = start_api(OPENROUTER_BASE_URL=simulator.base_url, OPENROUTER_API_KEY=SIMULATOR_KEY)
+    acknowledged: list[str] = []
+    enough = asyncio.Event()
     async with httpx.AsyncClient(timeout=10) as http:
         sessions = [await sign_up(http, api.url, f"g{i}@example.com") for i in range(6)]
-        stop = time.monotonic() + 8
-        loops = [asyncio.create_task(generate_until(http, api.url, s["access_token"], stop))
-                 for s in sessions]  # fmt: skip
-        await asyncio.sleep(1.5)
+        loops = asyncio.gather(
+            *(generate(http, api.url, s["access_token"], acknowledged, enough) for s in sessions)
+        )
+        waiting = asyncio.create_task(enough.wait())
+        await asyncio.wait([waiting, loops], return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        assert not loops.done(), "the load should still be running when the API is killed"
         api.kill()  # kill -9 in the middle of the load
-        acknowledged = [gid for ids in await asyncio.gather(*loops) for gid in ids]
+        await loops
     assert len(acknowledged) >= 6, "the load should have produced generations before the kill"
     with duckdb.connect(str(api.database_path), read_only=True) as db:  # the WAL is replayed
         stored = dict(db.execute("SELECT id, status FROM generations").fetchall())

@@ -27,9 +27,23 @@ async def test_a_saved_file_reads_back_and_deletes(tmp_path: Path) -> None:
         await store.read(a_ref())
 
 
-async def test_ids_that_could_escape_the_folder_are_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
+async def test_ids_that_could_escape_the_folder_are_refused(tmp_path: Path, absolute: bool) -> None:
+    """The file each id would point at exists outside the store's folder: it is neither read,
+    overwritten by a save, nor deleted (without the id check, all three would reach it)."""
+    root = tmp_path / "data" / "media"
+    victim = tmp_path / "victim.png"  # where root / id[:2] / f"{id}.png" lands for both ids
+    victim.write_bytes(b"not yours")
+    media_id = str(tmp_path / "victim") if absolute else "../victim"
+    store = FileMediaStore(root)
     with pytest.raises(NotFoundError):
-        await FileMediaStore(tmp_path).read(a_ref("../../etc/passwd"))
+        await store.read(a_ref(media_id))
+    with pytest.raises(NotFoundError):
+        await store.save(a_ref(media_id), b"overwritten")
+    with pytest.raises(NotFoundError):
+        await store.delete([a_ref(media_id)])
+    assert victim.read_bytes() == b"not yours"
+    assert not root.exists() or list(root.rglob("*")) == []
 
 
 async def test_an_unwritable_folder_is_storage_unavailable(tmp_path: Path) -> None:

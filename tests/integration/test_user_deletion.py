@@ -21,19 +21,21 @@ ORPHANS = {
 }
 
 
-async def refresh_forever(
-    http: httpx.AsyncClient, url: str, token: str, stop: asyncio.Event
-) -> list[int]:
-    statuses = []
-    for _ in range(2000):  # bounded: at most 2000 refreshes
-        if stop.is_set():
-            break
+async def refresh_until_refused(
+    http: httpx.AsyncClient, url: str, token: str, refreshed: asyncio.Event, deleted: asyncio.Event
+) -> list[tuple[int, bool]]:
+    """Refresh in a loop; each answer is kept with whether its request was sent after the
+    deletion had been answered. Ends at the first refusal or after that first later request."""
+    answers: list[tuple[int, bool]] = []
+    for _ in range(2000):  # bounded, in case the deletion never comes
+        after = deleted.is_set()
         answer = await http.post(f"{url}/auth/refresh", json={"refresh_token": token})
-        statuses.append(answer.status_code)
-        if answer.status_code != 200:
+        answers.append((answer.status_code, after))
+        if answer.status_code != 200 or after:
             break
+        refreshed.set()
         token = answer.json()["refresh_token"]
-    return statuses
+    return answers
 
 
 async def test_a_user_refreshing_while_deleted_keeps_nothing(tmp_path: Path) -> None:
@@ -49,21 +51,26 @@ async def test_a_user_refreshing_while_deleted_keeps_nothing(tmp_path: Path) -> 
             sessions = [
                 (await http.post(f"{api.url}/auth/login", json=victim)).json() for _ in range(4)
             ]
-            stop = asyncio.Event()
-            loops = [asyncio.create_task(refresh_forever(http, api.url, s["refresh_token"], stop))
-                     for s in sessions]  # fmt: skip
-            await asyncio.sleep(0.5)
-            deleted = await http.delete(
+            refreshed = [asyncio.Event() for _ in sessions]
+            deleted = asyncio.Event()
+            loops = [asyncio.create_task(refresh_until_refused(http, api.url, s["refresh_token"],
+                                                               event, deleted))
+                     for s, event in zip(sessions, refreshed, strict=True)]  # fmt: skip
+            # every loop has refreshed at least once before the deletion (a guard, not a pause)
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in refreshed)), timeout=60)
+            answer = await http.delete(
                 f"{api.url}/users/{user_id}",
                 headers={"Authorization": f"Bearer {admin['access_token']}"},
             )
-            await asyncio.sleep(0.3)
-            stop.set()
+            deleted.set()
             results = await asyncio.gather(*loops)
-        assert deleted.status_code == 204
-        assert all(len(r) > 1 for r in results), "each loop refreshed before the deletion"
-        assert all(set(r) <= {200, 401} for r in results), results  # never a 5xx or a conflict
-        assert all(r[-1] == 401 for r in results), "after the deletion every loop was refused"
+        assert answer.status_code == 204
+        statuses = [[status for status, _ in r] for r in results]
+        assert all(s[0] == 200 for s in statuses), statuses  # each refreshed before the deletion
+        assert all(set(s) <= {200, 401} for s in statuses), statuses  # never a 5xx or a conflict
+        assert all(s[-1] == 401 for s in statuses), "after the deletion every loop was refused"
+        later = [status for r in results for status, after in r if after]
+        assert set(later) <= {401}, results  # no request sent after the deletion was answered
     finally:
         api.stop()
     with duckdb.connect(str(tmp_path / "data" / "allucanget.duckdb"), read_only=True) as db:
