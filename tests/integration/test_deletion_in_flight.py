@@ -64,8 +64,10 @@ class HeldVideoGateway(FakeVideoGateway):
 
 
 class Platform:
-    def __init__(self, container: Container, ai: HeldAIGateway, video: HeldVideoGateway) -> None:
-        self.container, self.ai, self.video = container, ai, video
+    def __init__(
+        self, container: Container, ai: HeldAIGateway, video: HeldVideoGateway, clock: FakeClock
+    ) -> None:
+        self.container, self.ai, self.video, self.clock = container, ai, video, clock
         self.database = container.database()
 
     async def add_user(self, user_id: str, role: Role = Role.USER) -> str:
@@ -104,10 +106,11 @@ async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
     ai, video = HeldAIGateway(), HeldVideoGateway()
     container.gateway.override(providers.Object(ai))
     container.video_gateway.override(providers.Object(video))
-    container.clock.override(providers.Object(FakeClock(datetime.now(UTC))))
+    clock = FakeClock(datetime.now(UTC))
+    container.clock.override(providers.Object(clock))
     container.init_resources()
     try:
-        platform = Platform(container, ai, video)
+        platform = Platform(container, ai, video, clock)
         await platform.add_user("root", Role.ADMIN)
         yield platform
     finally:
@@ -182,7 +185,7 @@ async def test_a_video_downloading_when_its_user_is_deleted_leaves_nothing(
         user_id=victim, model=VEO, prompt=PROMPT, options=VideoOptions()
     )
     assert job.status is VideoStatus.QUEUED
-    platform.container.clock().advance(seconds=60)
+    platform.clock.advance(seconds=60)
     follower = asyncio.create_task(platform.container.advance_video_jobs().execute())
     await platform.video.entered.wait()
     await platform.delete(victim)
