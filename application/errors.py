@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.errors import Error
+from domain.errors import Error, TokenInvalidError
 
 
 class InvalidCredentialsError(Error):
@@ -107,3 +107,9 @@ class InvalidUrlError(Error):
 class StorageUnavailableError(Error):
     code = "storage_unavailable"
     default_detail = "The server cannot store files right now (disk full or read-only); try later."
+
+
+class OwnerDeletedError(TokenInvalidError):
+    """The user was deleted while their request ran: nothing of it is written."""
+
+    default_detail = "The account behind this token no longer exists; nothing was kept."

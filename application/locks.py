@@ -32,3 +32,10 @@ class KeyedLocks:
 
     def __len__(self) -> int:
         return len(self._locks)
+
+
+def owner_key(user_id: str) -> str:
+    """Held while a user is deleted and while anything of theirs (a generation, a video
+    job, its media) is written, so that a write either commits before the deletion, which
+    then takes it along, or after it, and then finds the user gone and writes nothing."""
+    return f"owner:{user_id}"

@@ -62,7 +62,9 @@ class GenerationRepository(Protocol):
 
 class GenerationRecorder(Protocol):
     """Writes a generation (succeeded or failed) with its media rows; when `record` returns,
-    they are committed. May write several callers' generations in one transaction."""
+    they are committed. May write several callers' generations in one transaction. The
+    database adapter refuses (OwnerDeletedError) a generation whose user no longer exists;
+    the caller then removes any media file it wrote."""
 
     async def record(self, generation: Generation) -> None: ...
 
@@ -75,7 +77,11 @@ class VideoJobRepository(Protocol):
     """Video jobs. Each is also the `generations` row with its id (kind video): both rows,
     and the finished video's media row, change together."""
 
-    async def add(self, job: VideoJob) -> None: ...
+    async def add(self, job: VideoJob) -> None:
+        """The database adapter refuses (OwnerDeletedError) a job whose user no longer
+        exists; the caller holds the user's owner lock (application.locks.owner_key)."""
+        ...
+
     async def get(self, job_id: str) -> VideoJob | None: ...
     async def save(self, job: VideoJob) -> None: ...
     async def due(self, now: datetime, limit: int) -> list[VideoJob]:

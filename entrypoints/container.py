@@ -108,7 +108,7 @@ class Container(containers.DeclarativeContainer):
     policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
     user_lookup = providers.Singleton(DuckDBUserLookup, database=database)
     uow = providers.Factory(DuckDBUnitOfWork, database=database)
-    recorder = providers.Singleton(DuckDBGroupRecorder, database=database)
+    recorder = providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks)
 
     register_user = providers.Factory(
         RegisterUser,
@@ -199,17 +199,17 @@ class Container(containers.DeclarativeContainer):
     resolver = providers.Singleton(SystemAddressResolver)
     submit_video = providers.Factory(
         SubmitVideo, uow=uow, gateway=video_gateway, catalogue=list_video_models, clock=clock,
-        ids=ids, timing=video_timing,
+        ids=ids, timing=video_timing, locks=locks,
     )  # fmt: skip
     submit_video_from_image = providers.Factory(
         SubmitVideoFromImage, uow=uow, gateway=video_gateway, catalogue=list_video_models,
         sanitizer=sanitizer, resolver=resolver, clock=clock, ids=ids, timing=video_timing,
-        max_upload_bytes=settings.provided.upload_max_bytes,
+        locks=locks, max_upload_bytes=settings.provided.upload_max_bytes,
     )  # fmt: skip
     get_video = providers.Factory(GetVideo, uow=uow)
     advance_video_jobs = providers.Factory(
         AdvanceVideoJobs, uow=uow, gateway=video_gateway, media=media, clock=clock, ids=ids,
-        timing=video_timing,
+        timing=video_timing, locks=locks,
     )  # fmt: skip
 
     user_directory = providers.Singleton(DuckDBUserDirectory, database=database)

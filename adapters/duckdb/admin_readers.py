@@ -25,8 +25,10 @@ TOTALS = """SELECT count(*), count(*) FILTER (kind = 'text'), count(*) FILTER (k
     count(*) FILTER (kind = 'video'), count(*) FILTER (status = 'failed'),
     coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(cost), 0)
     FROM generations"""
+# Three buckets that add up to every row: a token retired by rotation (`replaced_by` set)
+# can no longer be used, so it counts as revoked, like one revoked by logout or reuse.
 TOKENS = """SELECT count(*) FILTER (revoked_at IS NULL AND replaced_by IS NULL AND expires_at > ?),
-    count(*) FILTER (revoked_at IS NOT NULL),
+    count(*) FILTER (revoked_at IS NOT NULL OR replaced_by IS NOT NULL),
     count(*) FILTER (revoked_at IS NULL AND replaced_by IS NULL AND expires_at <= ?)
     FROM refresh_tokens"""
 BREAKDOWN = """SELECT {key}, count(*), count(*) FILTER (status = 'failed'),

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from adapters.duckdb.cache import UserCache
+from adapters.duckdb.counts import COUNT_SQL, GenerationCounts
 from adapters.duckdb.migrate import migrate
 from application.errors import ConflictError, StorageUnavailableError
 
@@ -69,8 +70,14 @@ def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> li
 
 
 class Database:
-    def __init__(self, connection: duckdb.DuckDBPyConnection, threads: int) -> None:
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        threads: int,
+        counts: GenerationCounts | None = None,
+    ) -> None:
         self._connection = connection
+        self.generation_counts = counts or GenerationCounts()
         self._free: deque[Worker] = deque(Worker(connection, f"db{i}") for i in range(threads))
         self._all = list(self._free)
         self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[Worker]]] = deque()
@@ -138,7 +145,8 @@ def open_database(path: Path, threads: int = 8) -> Database:
             ) from exc
         raise
     migrate(connection)
-    return Database(connection, threads)
+    counts = GenerationCounts(connection.execute(COUNT_SQL).fetchall())  # once, at start-up
+    return Database(connection, threads, counts)
 
 
 def to_db(moment: datetime | None) -> datetime | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.duckdb.counts import Change
 from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
 from application.ports import GenerationRepository
 from domain.generations import Generation, GenerationKind, GenerationStatus, Usage
@@ -46,14 +47,19 @@ def media_from(row: Row) -> MediaRef:
 
 
 class DuckDBGenerationRepository(GenerationRepository):
-    def __init__(self, worker: Worker) -> None:
+    """`changes` collects what each write does to the counts by kind and status; the unit
+    of work applies them once it has committed."""
+
+    def __init__(self, worker: Worker, changes: list[Change]) -> None:
         self._worker = worker
+        self._changes = changes
 
     async def add(self, generation: Generation) -> None:
         await self._worker.execute(
             f"INSERT INTO generations ({GENERATION_COLUMNS}) VALUES ({_marks(19)})",
             generation_params(generation),
         )
+        self._changes.append(((generation.kind.value, generation.status.value), 1))
         for position, ref in enumerate(generation.media):
             await self._worker.execute(
                 f"INSERT INTO media ({MEDIA_COLUMNS}) VALUES ({_marks(9)})",
@@ -76,7 +82,9 @@ class DuckDBGenerationRepository(GenerationRepository):
     async def delete(self, generation_id: str) -> None:
         await self._worker.execute("DELETE FROM video_jobs WHERE id = ?", [generation_id])
         await self._worker.execute("DELETE FROM media WHERE generation_id = ?", [generation_id])
-        await self._worker.execute("DELETE FROM generations WHERE id = ?", [generation_id])
+        self._removed(await self._worker.execute(
+            "DELETE FROM generations WHERE id = ? RETURNING kind, status", [generation_id]
+        ))  # fmt: skip
 
     async def media(self, media_id: str) -> MediaRef | None:
         rows = await self._worker.execute(
@@ -91,8 +99,13 @@ class DuckDBGenerationRepository(GenerationRepository):
         for table in USER_OWNED_TABLES:  # children first, though no foreign key forces it
             await self._worker.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
         await self._worker.execute("DELETE FROM media WHERE owner_id = ?", [user_id])
-        await self._worker.execute("DELETE FROM generations WHERE user_id = ?", [user_id])
+        self._removed(await self._worker.execute(
+            "DELETE FROM generations WHERE user_id = ? RETURNING kind, status", [user_id]
+        ))  # fmt: skip
         return [media_from(row) for row in rows]
+
+    def _removed(self, rows: list[Row]) -> None:
+        self._changes.extend(((kind, status), -1) for kind, status in rows)
 
 
 def _marks(count: int) -> str:

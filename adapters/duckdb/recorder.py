@@ -5,7 +5,11 @@ Every caller still waits for the COMMIT that holds its own row, so a response is
 before its record is durable; what is shared is the commit itself (a DuckDB commit writes the
 WAL, and one commit per generation capped the API at ~80 generations/s on one core; see the
 README's benchmarks). If a batch fails, its generations are written one by one so that one
-bad row fails only its own caller."""
+bad row fails only its own caller.
+
+A generation is written only if its user still exists, checked in the batch's transaction
+while the owner locks of the batch's users are held (the user deletion holds them too): a
+generation still in flight when its user was deleted is refused, failing only its caller."""
 
 from __future__ import annotations
 
@@ -17,6 +21,8 @@ import duckdb
 
 from adapters.duckdb.database import Database, _fetch, to_db
 from adapters.duckdb.generations import GENERATION_COLUMNS, MEDIA_COLUMNS, generation_params
+from application.errors import OwnerDeletedError
+from application.locks import KeyedLocks, owner_key
 from application.ports import GenerationRecorder
 from domain.generations import Generation
 
@@ -53,11 +59,17 @@ def _insert_generations(cursor: duckdb.DuckDBPyConnection, batch: list[Generatio
         _fetch(cursor, sql, [list(column) for column in zip(*rows, strict=True)])
 
 
-def _write(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> None:
-    """One transaction for the whole batch, on the worker's own thread."""
+def _write(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> list[Generation]:
+    """One transaction for the batch, on the worker's own thread: the generations written
+    (those whose user still exists)."""
     _fetch(cursor, "BEGIN TRANSACTION", [])
     try:
-        _insert_generations(cursor, batch)
+        owners = sorted({g.user_id for g in batch})
+        sql = f"SELECT id FROM users WHERE id IN ({', '.join(['?'] * len(owners))})"
+        alive = {row[0] for row in _fetch(cursor, sql, owners)}
+        batch = [g for g in batch if g.user_id in alive]
+        if batch:
+            _insert_generations(cursor, batch)
         media = [row for g in batch for row in _media_params(g)]
         if media:
             _fetch(
@@ -70,11 +82,13 @@ def _write(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> None:
         with contextlib.suppress(duckdb.Error):
             cursor.execute("ROLLBACK")
         raise
+    return batch
 
 
 class DuckDBGroupRecorder(GenerationRecorder):
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, locks: KeyedLocks) -> None:
         self._database = database
+        self._locks = locks
         self._pending: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -90,7 +104,7 @@ class DuckDBGroupRecorder(GenerationRecorder):
         while self._pending:
             batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
             try:
-                await self._commit([generation for generation, _ in batch])
+                written = await self._commit([generation for generation, _ in batch])
             except Exception as error:
                 if len(batch) == 1:
                     _fail(batch, error)
@@ -98,28 +112,38 @@ class DuckDBGroupRecorder(GenerationRecorder):
                 for one in batch:  # find the bad row; the others are still written
                     await self._commit_alone(one)
             else:
-                _settle(batch)
+                _settle(batch, written)
 
     async def _commit_alone(self, one: _Pending) -> None:
         try:
-            await self._commit([one[0]])
+            written = await self._commit([one[0]])
         except Exception as error:
             _fail([one], error)
         else:
-            _settle([one])
+            _settle([one], written)
 
-    async def _commit(self, batch: list[Generation]) -> None:
-        worker = await self._database.acquire()
-        try:
-            await worker.run(_write, worker.cursor, batch)
-        finally:
-            self._database.release(worker)
+    async def _commit(self, batch: list[Generation]) -> set[str]:
+        """The ids written; the others' users were deleted."""
+        async with contextlib.AsyncExitStack() as owners:
+            for owner in sorted({generation.user_id for generation in batch}):  # one order
+                await owners.enter_async_context(self._locks.hold(owner_key(owner)))
+            worker = await self._database.acquire()
+            try:
+                written = await worker.run(_write, worker.cursor, batch)
+            finally:
+                self._database.release(worker)
+        self._database.generation_counts.apply(((g.kind.value, g.status.value), 1) for g in written)
+        return {generation.id for generation in written}
 
 
-def _settle(batch: list[_Pending]) -> None:
-    for _, future in batch:
-        if not future.done():
+def _settle(batch: list[_Pending], written: set[str]) -> None:
+    for generation, future in batch:
+        if future.done():
+            continue
+        if generation.id in written:
             future.set_result(None)
+        else:
+            future.set_exception(OwnerDeletedError())
 
 
 def _fail(batch: list[_Pending], error: BaseException) -> None:

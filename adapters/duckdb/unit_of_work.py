@@ -8,6 +8,7 @@ from typing import Self
 import duckdb
 
 from adapters.duckdb.audit import DuckDBAuditLog, log_committed
+from adapters.duckdb.counts import Change
 from adapters.duckdb.database import Database, Worker
 from adapters.duckdb.generations import DuckDBGenerationRepository
 from adapters.duckdb.refresh_tokens import DuckDBRefreshTokenRepository
@@ -43,8 +44,9 @@ class DuckDBUnitOfWork(UnitOfWork):
         self._open = True
         self.users = DuckDBUserRepository(self._worker, self._dirty)
         self.refresh_tokens = DuckDBRefreshTokenRepository(self._worker)
-        self.generations = DuckDBGenerationRepository(self._worker)
-        self.video_jobs = DuckDBVideoJobRepository(self._worker)
+        self._changes: list[Change] = []
+        self.generations = DuckDBGenerationRepository(self._worker, self._changes)
+        self.video_jobs = DuckDBVideoJobRepository(self._worker, self._changes)
         self._audited: list[AuditEvent] = []
         self.audit = DuckDBAuditLog(self._worker, self._audited)
         return self
@@ -56,6 +58,7 @@ class DuckDBUnitOfWork(UnitOfWork):
             await self._worker.execute("COMMIT")  # conflicts surface here as ConflictError
             self._open = False
             log_committed(self._audited)
+            self._database.generation_counts.apply(self._changes)
         finally:
             self._database.user_cache.evict(self._dirty)  # harmless if nothing changed
 

@@ -8,8 +8,10 @@ import json
 from datetime import datetime
 from typing import Any
 
+from adapters.duckdb.counts import Change
 from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
 from adapters.duckdb.generations import MEDIA_COLUMNS, DuckDBGenerationRepository
+from application.errors import OwnerDeletedError
 from application.ports import VideoJobRepository
 from domain.generations import Generation
 from domain.video_jobs import VideoJob, VideoOptions, VideoStatus
@@ -47,11 +49,16 @@ def job_from(g: Generation, row: Row) -> VideoJob:
 
 
 class DuckDBVideoJobRepository(VideoJobRepository):
-    def __init__(self, worker: Worker) -> None:
+    def __init__(self, worker: Worker, changes: list[Change]) -> None:
         self._worker = worker
-        self._generations = DuckDBGenerationRepository(worker)
+        self._changes = changes
+        self._generations = DuckDBGenerationRepository(worker, changes)
 
     async def add(self, job: VideoJob) -> None:
+        """Refused (OwnerDeletedError) if the user no longer exists: the caller holds their
+        owner lock, so the user deletion cannot be half-way."""
+        if not await self._worker.execute("SELECT 1 FROM users WHERE id = ?", [job.user_id]):
+            raise OwnerDeletedError()
         await self._generations.add(job.record())
         await self._worker.execute(
             f"INSERT INTO video_jobs (id, user_id, {JOB_COLUMNS}) "
@@ -69,12 +76,15 @@ class DuckDBVideoJobRepository(VideoJobRepository):
         return job_from(generation, rows[0])
 
     async def save(self, job: VideoJob) -> None:
+        before = await self._worker.execute("SELECT status FROM generations WHERE id = ?", [job.id])
         await self._worker.execute(
             "UPDATE generations SET status = ?, upstream_id = ?, cost = ?, error_code = ?, "
             "finished_at = ? WHERE id = ?",
             [job.status.value, job.upstream_id, job.cost, job.error_code,
              to_db(job.finished_at), job.id],
         )  # fmt: skip
+        for (status,) in before:  # the counts by kind and status move with it
+            self._changes.extend([(("video", status), -1), (("video", job.status.value), 1)])
         assignments = ", ".join(f"{name.strip()} = ?" for name in JOB_COLUMNS.split(","))
         await self._worker.execute(
             f"UPDATE video_jobs SET {assignments} WHERE id = ?", [*_job_params(job), job.id]

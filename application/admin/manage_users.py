@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from application.admin.reading import Page, UserDirectory
 from application.errors import NotFoundError
-from application.locks import KeyedLocks
+from application.locks import KeyedLocks, owner_key
 from application.ports import Clock, IdGenerator, MediaStore, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.audit import AuditAction, AuditEvent
@@ -79,7 +79,9 @@ class ChangeRole:
 class DeleteUser:
     """An admin deletes a user: the account, refresh tokens, generations, video jobs and
     media rows go in one transaction, the media files right after. The last admin cannot
-    be deleted. The user's lock keeps their own refresh or sign-in from slipping a row in."""
+    be deleted. The user's lock keeps their own refresh or sign-in from slipping a row in;
+    the owner lock does the same for a generation or video job still in flight, which is
+    then refused rather than written for a user who no longer exists."""
 
     uow: UnitOfWork
     media: MediaStore
@@ -88,7 +90,11 @@ class DeleteUser:
     locks: KeyedLocks
 
     async def execute(self, *, actor_id: str, user_id: str) -> None:
-        async with self.locks.hold(ADMINS_KEY), self.locks.hold(user_id):
+        async with (
+            self.locks.hold(ADMINS_KEY),
+            self.locks.hold(user_id),
+            self.locks.hold(owner_key(user_id)),
+        ):
             refs = await retry_on_conflict(lambda: self._delete(actor_id, user_id))
         await self.media.delete(refs)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from application.errors import ConflictError, UpstreamRejectedError, UpstreamUnavailableError
 from application.generation.submit_video import save_forward
+from application.locks import KeyedLocks
 from application.ports import Clock, IdGenerator, MediaStore, UnitOfWork
 from application.video_ports import VideoGateway, VideoPoll
 from domain.errors import Error
@@ -30,6 +31,7 @@ class AdvanceVideoJobs:
     clock: Clock
     ids: IdGenerator
     timing: VideoTiming
+    locks: KeyedLocks
     batch: int = 20
     max_download_failures: int = 5
 
@@ -66,10 +68,10 @@ class AdvanceVideoJobs:
             if isinstance(error, UpstreamRejectedError) or error.reason == "bad_request":
                 await self._fail(job, error.detail, error.code)  # e.g. 404: job unknown
             else:
-                await save_forward(self.uow, job.poll_failed(self.clock.now(), self.timing))
+                await self._save(job.poll_failed(self.clock.now(), self.timing))
             return
         except Error:  # a timeout, or no key configured (an admin may fix it): later
-            await save_forward(self.uow, job.poll_failed(self.clock.now(), self.timing))
+            await self._save(job.poll_failed(self.clock.now(), self.timing))
             return
         status = upstream_status(poll.status)
         if status is VideoStatus.FAILED:
@@ -78,7 +80,7 @@ class AdvanceVideoJobs:
             await self._download(job, upstream_id, poll)
         else:  # an unknown status is no news
             observed = job.observed(status or job.status, self.clock.now(), self.timing)
-            await save_forward(self.uow, observed)
+            await self._save(observed)
 
     async def _download(self, job: VideoJob, upstream_id: str, poll: VideoPoll) -> None:
         try:
@@ -98,7 +100,7 @@ class AdvanceVideoJobs:
         )  # fmt: skip
         await self.media.save(ref, data)
         try:
-            stored = await save_forward(self.uow, job.completed(ref, poll.cost, self.clock.now()))
+            stored = await self._save(job.completed(ref, poll.cost, self.clock.now()))
         except BaseException:
             await self.media.delete([ref])  # no file without its row
             raise
@@ -110,14 +112,18 @@ class AdvanceVideoJobs:
             reason = f"The video was made but could not be downloaded: {error.detail}"
             await self._fail(job, reason, error.code)
         else:
-            await save_forward(self.uow, job.download_failed(self.clock.now(), self.timing))
+            await self._save(job.download_failed(self.clock.now(), self.timing))
 
     def _deadline(self) -> str:
         seconds = round(self.timing.deadline.total_seconds())
         return f"{seconds} seconds" if seconds < 120 else f"{round(seconds / 60)} minutes"
 
     async def _fail(self, job: VideoJob, reason: str, code: str) -> None:
-        await save_forward(self.uow, job.failed(reason, code, self.clock.now()))
+        await self._save(job.failed(reason, code, self.clock.now()))
+
+    async def _save(self, job: VideoJob) -> bool:
+        """False if the job is gone (deleted, alone or with its user) or already finished."""
+        return await save_forward(self.uow, self.locks, job)
 
 
 def failure_of(poll: VideoPoll) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.generation.list_video_models import ListVideoModels, capabilities_of
+from application.locks import KeyedLocks, owner_key
 from application.ports import Clock, IdGenerator, UnitOfWork
 from application.video_ports import VideoGateway, VideoRequest
 from domain.errors import Error
@@ -25,6 +26,7 @@ class SubmitVideo:
     clock: Clock
     ids: IdGenerator
     timing: VideoTiming
+    locks: KeyedLocks
 
     async def execute(
         self, *, user_id: str, model: str, prompt: str, options: VideoOptions
@@ -35,33 +37,38 @@ class SubmitVideo:
             job_id=self.ids.new_id(), user_id=user_id, model=model, prompt=prompt,
             options=options, image_source=None, now=self.clock.now(), timing=self.timing,
         )  # fmt: skip
-        return await store_and_submit(self.uow, self.gateway, self.clock, self.timing, job, request)
+        return await store_and_submit(
+            self.uow, self.locks, self.gateway, self.clock, self.timing, job, request
+        )
 
 
 async def store_and_submit(
-    uow: UnitOfWork, gateway: VideoGateway, clock: Clock, timing: VideoTiming,
-    job: VideoJob, request: VideoRequest,
+    uow: UnitOfWork, locks: KeyedLocks, gateway: VideoGateway, clock: Clock,
+    timing: VideoTiming, job: VideoJob, request: VideoRequest,
 ) -> VideoJob:  # fmt: skip
     """security.md #35: committed before the submit, so an acknowledged job is never lost;
     a crash before the upstream id is saved leaves a queued job that the follower fails
-    once `submit_grace` has passed, rather than submitting it again."""
-    async with uow:
+    once `submit_grace` has passed, rather than submitting it again. Under the owner lock,
+    so that a user deleted meanwhile gets no job (and nothing is sent upstream)."""
+    async with locks.hold(owner_key(job.user_id)), uow:
         await uow.video_jobs.add(job)
         await uow.commit()
     try:
         submitted = await gateway.submit_video(request)
     except Error as error:
-        await save_forward(uow, job.failed(error.detail, error.code, clock.now()))
+        await save_forward(uow, locks, job.failed(error.detail, error.code, clock.now()))
         raise
     accepted = job.submitted(submitted.upstream_id, submitted.polling_url, clock.now(), timing)
-    await save_forward(uow, accepted)
+    await save_forward(uow, locks, accepted)  # nothing is written if the job is gone
     return accepted
 
 
-async def save_forward(uow: UnitOfWork, job: VideoJob) -> bool:
+async def save_forward(uow: UnitOfWork, locks: KeyedLocks, job: VideoJob) -> bool:
     """Write `job` over the stored one if that one may still move to its status. False when
-    the job was deleted meanwhile or has already finished (then nothing is written)."""
-    async with uow:
+    the job was deleted meanwhile (alone or with its user: the owner lock is held, so a
+    user deletion has either committed or not begun) or has already finished (then nothing
+    is written)."""
+    async with locks.hold(owner_key(job.user_id)), uow:
         stored = await uow.video_jobs.get(job.id)
         if stored is None or not may_move(stored.status, job.status):
             return False

@@ -9,6 +9,7 @@ from application.errors import PayloadTooLargeError
 from application.generation.image_url import checked_image_url
 from application.generation.list_video_models import ListVideoModels, capabilities_of
 from application.generation.submit_video import store_and_submit
+from application.locks import KeyedLocks
 from application.ports import Clock, IdGenerator, UnitOfWork
 from application.video_ports import AddressResolver, ImageSanitizer, VideoGateway, VideoRequest
 from domain.generations import InvalidGenerationRequestError, check_model_id, check_prompt
@@ -33,6 +34,7 @@ class SubmitVideoFromImage:
     clock: Clock
     ids: IdGenerator
     timing: VideoTiming
+    locks: KeyedLocks
     max_upload_bytes: int = MAX_UPLOAD_BYTES
 
     async def execute(
@@ -49,7 +51,9 @@ class SubmitVideoFromImage:
             options=options, image_source=source, now=self.clock.now(), timing=self.timing,
         )  # fmt: skip
         request = VideoRequest(model, prompt, options, first_frame_url=frame)
-        return await store_and_submit(self.uow, self.gateway, self.clock, self.timing, job, request)
+        return await store_and_submit(
+            self.uow, self.locks, self.gateway, self.clock, self.timing, job, request
+        )
 
     async def _first_frame(self, image: bytes | None, image_url: str | None) -> tuple[str, str]:
         """(what OpenRouter gets, what the history keeps)."""

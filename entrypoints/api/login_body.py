@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
@@ -10,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
+from entrypoints.api.json_body import parse_json
 from entrypoints.api.schemas.auth import CredentialsIn
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -41,7 +41,7 @@ LOGIN_OPENAPI: dict[str, Any] = {
 async def login_credentials(request: Request) -> CredentialsIn:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type == "application/json":
-        data = _json(await request.body())
+        data = parse_json(await request.body())
     elif media_type in FORM_TYPES:
         form = await request.form()
         data = {"email": form.get("username"), "password": form.get("password")}
@@ -52,13 +52,4 @@ async def login_credentials(request: Request) -> CredentialsIn:
     except ValidationError as exc:
         raise RequestValidationError(
             [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
-        ) from exc
-
-
-def _json(raw: bytes) -> object:
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise RequestValidationError(
-            [{"type": "json_invalid", "loc": ("body",), "msg": "Body is not valid JSON"}]
         ) from exc

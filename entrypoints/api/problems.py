@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from application.errors import RateLimitedError, UpstreamUnavailableError
 from domain.errors import Error
@@ -54,6 +55,7 @@ PROBLEMS: Final[dict[str, Problem]] = {
     "internal_error": Problem(500, "Internal error"),
     "service_unavailable": Problem(503, "Service unavailable"),
 }
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 BEARER_CHALLENGES = {"not_authenticated": "Bearer", "token_invalid": 'Bearer error="invalid_token"'}
 
 
@@ -142,7 +144,26 @@ async def _on_http(request: Request, exc: StarletteHTTPException) -> JSONRespons
     response = problem_response(code, "", request)
     for name, value in (exc.headers or {}).items():
         response.headers[name] = value
+    if exc.status_code == 405:  # RFC 9110 §15.5.6: every method of the resource
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
     return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path. Starlette's 405 names only the methods
+    of the first route whose path matched (`/users/{id}` answered `Allow: GET` though
+    DELETE is served by another route of the same path). Each method is asked of the
+    routes themselves (a fresh scope, no state of the route that answered)."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    return [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({"type": "http", "path": path, "root_path": root, "method": method})[0]
+            is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

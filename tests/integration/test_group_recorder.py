@@ -14,9 +14,10 @@ import adapters.duckdb.recorder as recorder_module
 from adapters.duckdb.database import Database, open_database
 from adapters.duckdb.recorder import UNNEST_FROM, DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
+from application.locks import KeyedLocks
 from domain.generations import Generation, GenerationKind, GenerationStatus, Usage
 from domain.media import MediaRef
-from tests.integration.conftest import database  # noqa: F401 (fixture)
+from tests.integration.conftest import a_user, database  # noqa: F401 (fixture)
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
@@ -35,6 +36,14 @@ def a_generation(number: int, *, media: bool = False) -> Generation:
     )  # fmt: skip
 
 
+async def recorder_for(database: Database) -> DuckDBGroupRecorder:
+    """A recorder over `database`, whose generations' user (u1) exists."""
+    async with DuckDBUnitOfWork(database) as uow:
+        await uow.users.add(a_user("u1"))
+        await uow.commit()
+    return DuckDBGroupRecorder(database, KeyedLocks())
+
+
 async def rows(database: Database, table: str) -> int:
     return int((await database.read(f"SELECT count(*) FROM {table}"))[0][0])  # noqa: S608
 
@@ -45,13 +54,13 @@ async def test_concurrent_records_share_commits_and_every_row_is_durable(
     batches: list[int] = []
     write = recorder_module._write
 
-    def counting(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> None:
+    def counting(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> list[Generation]:
         batches.append(len(batch))
-        write(cursor, batch)
+        return write(cursor, batch)
 
     monkeypatch.setattr(recorder_module, "_write", counting)
     database = open_database(tmp_path / "g.duckdb", 4)
-    recorder = DuckDBGroupRecorder(database)
+    recorder = await recorder_for(database)
     await asyncio.gather(*(recorder.record(a_generation(i, media=i % 5 == 0)) for i in range(200)))
     assert sum(batches) == 200 and len(batches) < 200  # commits were shared
     database.close()
@@ -70,7 +79,7 @@ async def test_concurrent_records_share_commits_and_every_row_is_durable(
 async def test_a_row_that_cannot_be_written_fails_only_its_own_caller(
     database: Database,
 ) -> None:
-    recorder = DuckDBGroupRecorder(database)
+    recorder = await recorder_for(database)
     await recorder.record(a_generation(1))
     outcomes = await asyncio.gather(
         recorder.record(a_generation(2)), recorder.record(a_generation(1)),  # a duplicate id
@@ -84,7 +93,7 @@ async def test_a_row_that_cannot_be_written_fails_only_its_own_caller(
 async def test_a_caller_that_goes_away_does_not_lose_the_others_rows(
     database: Database,
 ) -> None:
-    recorder = DuckDBGroupRecorder(database)
+    recorder = await recorder_for(database)
     first = asyncio.create_task(recorder.record(a_generation(1)))
     others = [asyncio.create_task(recorder.record(a_generation(i))) for i in range(2, 6)]
     await asyncio.sleep(0)

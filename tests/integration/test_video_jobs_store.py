@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,21 +15,30 @@ from domain.generations import GenerationKind, GenerationStatus
 from domain.media import MediaRef
 from domain.video_jobs import VideoJob, VideoOptions, VideoStatus, VideoTiming, new_job
 from tests.fakes import FakeUnitOfWork
-from tests.integration.conftest import NOW, query
+from tests.integration.conftest import NOW, a_user, query
 
 TIMING = VideoTiming()
 
 
 @pytest.fixture(params=["fake", "duckdb"])
-def uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UnitOfWork]:
+async def uow(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UnitOfWork]:
     if request.param == "fake":
         yield FakeUnitOfWork()
         return
     database = open_database(tmp_path / "t.duckdb", 4)
     try:
-        yield DuckDBUnitOfWork(database)
+        yield await with_owners(DuckDBUnitOfWork(database))
     finally:
         database.close()
+
+
+async def with_owners(uow: DuckDBUnitOfWork) -> DuckDBUnitOfWork:
+    """The users the jobs belong to: DuckDB refuses a job whose user does not exist."""
+    async with uow:
+        for user in ("u1", "u2"):
+            await uow.users.add(a_user(user, f"{user}@example.com"))
+        await uow.commit()
+    return uow
 
 
 def a_job(job_id: str = "j1", user: str = "u1", at: timedelta = timedelta()) -> VideoJob:
@@ -132,7 +141,7 @@ async def test_a_deleted_generation_takes_its_job_with_it(uow: UnitOfWork) -> No
 
 async def test_no_job_row_outlives_its_generation_in_duckdb(tmp_path: Path) -> None:
     database = open_database(tmp_path / "t.duckdb", 2)
-    uow = DuckDBUnitOfWork(database)
+    uow = await with_owners(DuckDBUnitOfWork(database))
     try:
         await stored(uow, a_job("j1"), a_job("j2", user="u2"), a_job("j3"), a_job("j4"))
         async with uow:

@@ -148,12 +148,12 @@ class World:
 
     def submit_video(self) -> SubmitVideo:
         args = (self.uow, self.video_gateway, self.list_videos(), self.clock, self.ids)
-        return SubmitVideo(*args, self.timing)
+        return SubmitVideo(*args, self.timing, self.locks)
 
     def submit_video_from_image(self, max_upload_bytes: int = 10 << 20) -> SubmitVideoFromImage:
         return SubmitVideoFromImage(
             self.uow, self.video_gateway, self.list_videos(), PillowImageSanitizer(),
-            self.resolver, self.clock, self.ids, self.timing, max_upload_bytes,
+            self.resolver, self.clock, self.ids, self.timing, self.locks, max_upload_bytes,
         )  # fmt: skip
 
     def get_video(self) -> GetVideo:
@@ -161,7 +161,7 @@ class World:
 
     def advance_video_jobs(self) -> AdvanceVideoJobs:
         args = (self.uow, self.video_gateway, self.media, self.clock, self.ids, self.timing)
-        return AdvanceVideoJobs(*args)
+        return AdvanceVideoJobs(*args, self.locks)
 
     def change_role(self) -> ChangeRole:
         return ChangeRole(self.uow, self.clock, self.ids, self.locks)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -23,6 +22,7 @@ from entrypoints.api.deps import (
 from entrypoints.api.problems import problem_responses
 from entrypoints.api.schemas.admin import AuditEventOut, AuditPageOut, RoleIn, StatsOut, UserPageOut
 from entrypoints.api.schemas.auth import UserOut
+from entrypoints.api.schemas.common import DATE_TIME_HINT, DateTimeParam
 
 router = APIRouter(tags=["admin"])
 ADMIN = ("not_authenticated", "token_invalid", "token_expired", "forbidden")
@@ -33,8 +33,8 @@ ADMIN = ("not_authenticated", "token_invalid", "token_expired", "forbidden")
 async def stats(
     caller: AdminCaller,
     get_stats: GetStatsDep,
-    since: Annotated[datetime | None, Query()] = None,
-    until: Annotated[datetime | None, Query()] = None,
+    since: Annotated[DateTimeParam | None, Query(description=DATE_TIME_HINT)] = None,
+    until: Annotated[DateTimeParam | None, Query(description=DATE_TIME_HINT)] = None,
 ) -> StatsOut:
     return StatsOut.of(await get_stats.execute(since=since, until=until))
 

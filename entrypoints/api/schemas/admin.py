@@ -28,6 +28,9 @@ class UsersStatsOut(BaseModel):
 
 
 class TokensStatsOut(BaseModel):
+    """Every refresh token is in exactly one bucket: `active` (usable), `revoked` (revoked by
+    logout, reuse or a role change, or retired by rotation) or `expired`."""
+
     active: int
     revoked: int
     expired: int

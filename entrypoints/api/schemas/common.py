@@ -1,8 +1,19 @@
-"""Shared schemas: the strict base model and the problem document."""
+"""Shared schemas: the strict base model, the problem document, date-time parameters."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import re
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    WithJsonSchema,
+)
 
 
 class StrictIn(BaseModel):
@@ -26,3 +37,39 @@ class ProblemOut(BaseModel):
     code: str
     errors: list[FieldErrorOut] | None = None
     request_id: str | None = None
+
+
+# RFC 3339 (the ISO 8601 profile of the web): date, `T`, time, and a zone that is `Z` or an
+# offset; fractions of a second up to microseconds. Anything else is refused, above all the
+# numbers that pydantic's lax mode read as Unix timestamps and naive times (compared with
+# aware ones they were a 500).
+_DATE_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:[Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
+DATE_TIME_HINT = "an ISO 8601 date-time with a timezone, e.g. 2026-01-31T00:00:00Z"
+
+
+def _date_time_text(value: object) -> object:
+    if isinstance(value, str) and _DATE_TIME.fullmatch(value):
+        return value
+    raise ValueError(f"Expected {DATE_TIME_HINT}")
+
+
+def _in_range(value: datetime) -> datetime:
+    try:
+        moment = value.astimezone(UTC)  # 9999-12-31T23:59:59-01:00 is past datetime.max
+    except OverflowError:
+        moment = datetime.max.replace(tzinfo=UTC)
+    if not EARLIEST <= moment < LATEST:  # room for the arithmetic on a period, too
+        raise ValueError(f"Expected a date-time from {EARLIEST.year} to {LATEST.year - 1}")
+    return value
+
+
+DateTimeParam = Annotated[
+    AwareDatetime,
+    BeforeValidator(_date_time_text),
+    AfterValidator(_in_range),
+    WithJsonSchema({"type": "string", "format": "date-time", "example": "2026-01-31T00:00:00Z"}),
+]
+"""A date-time query parameter: RFC 3339 text with a timezone, nothing else."""
