@@ -26,8 +26,9 @@ def big_image_answer() -> bytes:
     image = png_bytes(2, 2) + b"\x00" * (8 * 1024 * 1024)
     url = "data:image/png;base64," + base64.b64encode(image).decode()
     message = {"role": "assistant", "content": "", "images": [{"image_url": {"url": url}}]}
-    return json.dumps({"id": "gen-1", "model": "google/gemini-2.5-flash-image",
-                       "choices": [{"message": message, "finish_reason": "stop"}]}).encode()  # fmt: skip
+    choice = {"message": message, "finish_reason": "stop"}
+    answer = {"id": "gen-1", "model": "google/gemini-2.5-flash-image", "choices": [choice]}
+    return json.dumps(answer).encode()
 
 
 async def test_a_large_answer_is_parsed_while_the_loop_serves_others(
