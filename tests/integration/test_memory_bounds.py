@@ -109,7 +109,9 @@ async def test_concurrent_huge_uploads_are_decoded_within_the_pixel_budget(
         ))  # fmt: skip
         after = peak_rss(served.api)
     budget = BUDGET_PIXELS * 4  # 4 bytes a decoded pixel
-    print(f"{len(data) / 1024:.0f} KiB PNG of {SIDE}x{SIDE}, two at once: peak RSS "
-          f"{before / MiB:.0f} -> {after / MiB:.0f} MiB (budget {budget / MiB:.0f} MiB)")  # fmt: skip
+    print(
+        f"{len(data) / 1024:.0f} KiB PNG of {SIDE}x{SIDE}, two at once: peak RSS "
+        f"{before / MiB:.0f} -> {after / MiB:.0f} MiB (budget {budget / MiB:.0f} MiB)"
+    )
     assert [a.status_code for a in answers] == [202, 202], answers[0].text
     assert after - before <= budget
