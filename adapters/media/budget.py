@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 
 
@@ -31,7 +32,8 @@ class PixelBudget:
             if granted.done() and not granted.cancelled():
                 self.release(pixels)  # granted just as the caller gave up: hand it on
             else:
-                self._waiting.remove((pixels, granted))
+                with contextlib.suppress(ValueError):  # _grant() may have dropped it already
+                    self._waiting.remove((pixels, granted))
                 self._grant()
             raise
 
