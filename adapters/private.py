@@ -1,4 +1,4 @@
-"""The data directory is private to the account that runs the API (security.md #47)."""
+"""The data directory is private to the account that runs the API (SECURITY.md)."""
 
 from __future__ import annotations
 

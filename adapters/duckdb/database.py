@@ -126,7 +126,7 @@ class Database:
 
 def open_database(path: Path, threads: int = 8) -> Database:
     """Open (creating if needed) and migrate; a second opener fails fast and clearly. The
-    data directory is 0700 and the database and its WAL 0600 (security.md #47)."""
+    data directory is 0700 and the database and its WAL 0600 (SECURITY.md)."""
     restrict_umask()
     private_dir(path.parent)
     try:

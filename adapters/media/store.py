@@ -21,7 +21,7 @@ INCOMING = "incoming"  # temporary downloads; never a two-character id prefix
 class FileMediaStore(MediaStore):
     """Files are named by server-generated ids only (OWASP File Upload CS) and appear whole
     or not at all: written to a temporary name, flushed, then renamed. Folders are 0700 and
-    files 0600 (security.md #47)."""
+    files 0600 (SECURITY.md)."""
 
     def __init__(self, root: Path) -> None:
         self._root = root
