@@ -122,11 +122,31 @@ class HistoryReader(Protocol):
     ) -> list[Generation]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class StoredMedia:
+    """Where a stored media file can be streamed from (never read whole into memory)."""
+
+    path: str
+    size: int
+
+
 class MediaStore(Protocol):
-    """Bytes of media files, written atomically, never half-present."""
+    """Media files, written atomically, never half-present."""
 
     async def save(self, ref: MediaRef, data: bytes) -> None: ...
-    async def read(self, ref: MediaRef) -> bytes: ...
+    async def adopt(self, ref: MediaRef, source: str) -> None:
+        """Move a finished temporary file (see DownloadedVideo) into the store; the source
+        is gone afterwards, whether this succeeds or raises StorageUnavailableError."""
+        ...
+
+    async def discard(self, source: str) -> None:
+        """Remove a temporary file that will not be adopted."""
+        ...
+
+    async def open(self, ref: MediaRef) -> StoredMedia:
+        """The file to stream; NotFoundError when it is not there."""
+        ...
+
     async def delete(self, refs: list[MediaRef]) -> None: ...
 
 

@@ -34,6 +34,13 @@ class VideoPoll:
     cost: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DownloadedVideo:
+    path: str  # a temporary file on the media store's file system
+    size: int
+    head: bytes  # the first bytes, for telling the container type
+
+
 class VideoGateway(Protocol):
     """OpenRouter's video API. Failures are the Upstream*/ProviderNotConfigured errors."""
 
@@ -42,8 +49,11 @@ class VideoGateway(Protocol):
         ...
 
     async def poll_video(self, upstream_id: str, polling_url: str | None) -> VideoPoll: ...
-    async def download_video(self, upstream_id: str, content_urls: tuple[str, ...]) -> bytes:
-        """The finished video's bytes; the key goes only to OpenRouter's own origin."""
+    async def download_video(
+        self, upstream_id: str, content_urls: tuple[str, ...]
+    ) -> DownloadedVideo:
+        """The finished video, streamed to a temporary file (the caller adopts it into the
+        media store or discards it); the key goes only to OpenRouter's own origin."""
         ...
 
     async def list_video_models(self) -> list[ModelInfo]:

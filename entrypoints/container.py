@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -77,6 +78,26 @@ def _video_timing(settings: Settings) -> VideoTiming:
         max_poll=timedelta(seconds=settings.video_poll_max_interval_s),
         deadline=timedelta(seconds=settings.video_job_deadline_s),
     )
+
+
+def _decode_budget(settings: Settings) -> int:
+    """The configured pixel budget, else one pixel (4 bytes decoded) per 16 bytes of RAM,
+    between one largest upload and one per decoding thread."""
+    if settings.upload_decode_budget_pixels is not None:
+        return settings.upload_decode_budget_pixels
+    most = settings.upload_max_pixels
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(most, min(most * settings.upload_decode_threads, ram // 16))
+
+
+def _sanitizer(settings: Settings) -> Iterator[PillowImageSanitizer]:
+    sanitizer = PillowImageSanitizer(
+        settings.upload_max_pixels,
+        threads=settings.upload_decode_threads,
+        budget_pixels=_decode_budget(settings),
+    )
+    yield sanitizer
+    sanitizer.close()
 
 
 def _throttle(settings: Settings) -> InMemoryLoginThrottle:
@@ -160,6 +181,8 @@ class Container(containers.DeclarativeContainer):
         client=http,
         base_url=settings.provided.openrouter_base_url,
         api_key=settings.provided.openrouter_api_key.get_secret_value.call(),
+        deadline_s=settings.provided.upstream_deadline_s,
+        stream_deadline_s=settings.provided.upstream_stream_deadline_s,
     )
     gateway = providers.Singleton(InstrumentedGateway, inner=openrouter, metrics=metrics)
     media = providers.Singleton(FileMediaStore, root=settings.provided.media_dir)
@@ -180,6 +203,8 @@ class Container(containers.DeclarativeContainer):
     video_gateway = providers.Singleton(
         OpenRouterVideoGateway, client=http, base_url=settings.provided.openrouter_base_url,
         api_key=settings.provided.openrouter_api_key.get_secret_value.call(),
+        spool_dir=media.provided.incoming, deadline_s=settings.provided.upstream_deadline_s,
+        download_deadline_s=settings.provided.upstream_stream_deadline_s,
     )  # fmt: skip
     list_video_models = providers.Factory(
         ListVideoModels, gateway=video_gateway, clock=clock, cache=model_cache
@@ -193,9 +218,7 @@ class Container(containers.DeclarativeContainer):
     open_media = providers.Factory(OpenMedia, uow=uow, media=media)
 
     video_timing = providers.Singleton(_video_timing, settings=settings)
-    sanitizer = providers.Singleton(
-        PillowImageSanitizer, max_pixels=settings.provided.upload_max_pixels
-    )
+    sanitizer = providers.Resource(_sanitizer, settings=settings)
     resolver = providers.Singleton(SystemAddressResolver)
     submit_video = providers.Factory(
         SubmitVideo, uow=uow, gateway=video_gateway, catalogue=list_video_models, clock=clock,

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
 RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
+# HTTP client libraries log every request's full URL at INFO/DEBUG, query included; a video's
+# signed download URL carries its signature there (security.md #44). Never below WARNING.
+CHATTY_CLIENTS = ("httpx", "httpcore", "aiohttp", "hpack", "urllib3")
+# Any absolute URL's query and fragment, wherever in the line (message, extras, traceback).
+_URL_QUERY = re.compile(r"""(\b[a-z][a-z0-9+.-]*://[^\s"'<>?#\\]*)[?#][^\s"'<>\\]*""", re.I)
+REDACTED = "?[query removed]"
+
+
+def without_url_queries(text: str) -> str:
+    """`text` with the query string (and fragment) of every absolute URL removed."""
+    return _URL_QUERY.sub(lambda match: match[1] + REDACTED, text)
 
 
 # The request being served, so that every log line written while serving it carries its id.
@@ -33,7 +45,7 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         # json.dumps escapes CR/LF, so a hostile value cannot forge a second line
-        return json.dumps(line, default=str)
+        return without_url_queries(json.dumps(line, default=str))
 
 
 def configure_logging(level: str = "INFO") -> None:
@@ -43,3 +55,5 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    for name in CHATTY_CLIENTS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

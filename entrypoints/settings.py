@@ -113,6 +113,15 @@ class Settings(WebSettings):
     video_poll_max_interval_s: float = Field(30.0, ge=0.05, le=600)
     video_job_deadline_s: int = Field(1800, ge=60, le=24 * 3600)
     upload_max_pixels: int = Field(40_000_000, ge=1, le=89_478_485)
+    # Uploads are decoded by this many threads, and at most this many decoded pixels (4 bytes
+    # each) are held at once across all uploads; unset: what fits the machine (see container).
+    upload_decode_threads: int = Field(2, ge=1, le=32)
+    upload_decode_budget_pixels: int | None = Field(None, ge=1)
+
+    # Every OpenRouter call has a total deadline, however slowly the bytes arrive; streamed
+    # answers and video downloads have a longer one (504 upstream_timeout past either).
+    upstream_deadline_s: float = Field(300.0, ge=1, le=3600)
+    upstream_stream_deadline_s: float = Field(900.0, ge=1, le=6 * 3600)
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

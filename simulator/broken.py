@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable
 
 from starlette.requests import Request
@@ -85,6 +86,26 @@ async def _padded(payload: bytes, lines: int, stall_s: float) -> AsyncIterator[b
     yield payload
 
 
+async def trickled(
+    keepalive: bytes, fault: Fault, settings: SimulatorConfig
+) -> AsyncIterator[bytes]:
+    """Keep-alive bytes every `trickle_ms` (or the fault's argument) for `trickle_seconds`:
+    a client's per-read timeout never fires, only a total deadline ends the wait."""
+    every_s = fault.arg_int(0, settings.trickle_ms) / 1000
+    ends_at = time.monotonic() + settings.trickle_seconds
+    while time.monotonic() < ends_at:
+        yield keepalive
+        await asyncio.sleep(every_s)
+
+
+async def _trickled_json(
+    payload: bytes, fault: Fault, settings: SimulatorConfig
+) -> AsyncIterator[bytes]:
+    async for padding in trickled(PADDING, fault, settings):
+        yield padding
+    yield payload
+
+
 async def _cut_short(request: Request, payload: bytes) -> AsyncIterator[bytes]:
     yield payload[: len(payload) // 2]
     await asyncio.sleep(0.01)
@@ -108,6 +129,9 @@ def shaped_body(
         return StreamingResponse(body, status, headers, media_type=media)
     if name == "stall_stream" and fault is not None:
         body = _padded(payload, 1, fault.arg_float(0, settings.stall_seconds))
+        return StreamingResponse(body, status, headers, media_type=media)
+    if name == "trickle" and fault is not None:
+        body = _trickled_json(payload, fault, settings)
         return StreamingResponse(body, status, headers, media_type=media)
     if name == "drop_mid_stream":
         headers = {**headers, "Content-Length": str(len(payload))}

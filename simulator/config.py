@@ -72,6 +72,8 @@ class SimulatorConfig:
     slow_headers_ms: int = 1500
     stall_seconds: float = 5.0
     stall_after_chunks: int = 2
+    trickle_ms: int = 100  # `trickle`: one keep-alive every so often, each resetting read timers
+    trickle_seconds: float = 600.0  # ... for this long before the answer goes on
     drop_after_chunks: int = 2
     error_after_chunks: int = 3
     flaky_failures: int = 2

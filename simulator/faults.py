@@ -44,7 +44,7 @@ BROKEN_FAULTS = frozenset(
         "slow_headers",
     }
 )
-BODY_FAULTS = frozenset({"leading_whitespace", "stall_stream", "drop_mid_stream"})
+BODY_FAULTS = frozenset({"leading_whitespace", "stall_stream", "drop_mid_stream", "trickle"})
 CHAT_FAULTS = frozenset(
     {
         "error_200",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import StreamingResponse
 
-from simulator.broken import abort
+from simulator.broken import abort, trickled
 from simulator.common import Call, dumps
 from simulator.faults import Fault
 from simulator.text import Usage
@@ -134,6 +134,13 @@ class StreamRun:
             return _error_events(self.maker, fault.name, index)
         return None
 
+    async def _trickle_at(self, index: int) -> AsyncIterator[bytes]:
+        """Keep-alive comments for a long while at the `trickle` fault's chunk."""
+        fault = self.call.fault
+        if fault and fault.name == "trickle" and index == self.config.stall_after_chunks:
+            async for comment in trickled(COMMENT, fault, self.config):
+                yield comment
+
     async def body(self) -> AsyncIterator[bytes]:
         for _ in range(self.config.keepalive_comments):
             yield COMMENT
@@ -144,6 +151,8 @@ class StreamRun:
             return
         yield event(self.maker.chunk({"content": ""}))
         for index, word in enumerate([*self.done.words, None]):
+            async for comment in self._trickle_at(index):
+                yield comment
             ending = await self._fault_at(self.call.fault, index)
             if ending is not None:
                 for data in ending:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import datetime
+from pathlib import Path
 
 from PIL import Image
 
+from application.errors import NotFoundError
 from application.ports import (
     AIGateway,
     GeneratedImage,
@@ -17,12 +21,14 @@ from application.ports import (
     MediaStore,
     ModelInfo,
     Served,
+    StoredMedia,
     TextDelta,
     TextRequest,
     TextResult,
 )
 from application.video_ports import (
     AddressResolver,
+    DownloadedVideo,
     SubmittedVideo,
     VideoGateway,
     VideoPoll,
@@ -94,8 +100,17 @@ class FakeMediaStore(MediaStore):
     async def save(self, ref: MediaRef, data: bytes) -> None:
         self.files[ref.id] = data
 
-    async def read(self, ref: MediaRef) -> bytes:
-        return self.files[ref.id]
+    async def adopt(self, ref: MediaRef, source: str) -> None:
+        self.files[ref.id] = Path(source).read_bytes()
+        Path(source).unlink()
+
+    async def discard(self, source: str) -> None:
+        Path(source).unlink(missing_ok=True)
+
+    async def open(self, ref: MediaRef) -> StoredMedia:
+        if ref.id not in self.files:
+            raise NotFoundError()
+        return StoredMedia(f"/nonexistent/{ref.id}", len(self.files[ref.id]))
 
     async def delete(self, refs: list[MediaRef]) -> None:
         for ref in refs:
@@ -155,11 +170,16 @@ class FakeVideoGateway(VideoGateway):
             raise answer
         return answer
 
-    async def download_video(self, upstream_id: str, content_urls: tuple[str, ...]) -> bytes:
+    async def download_video(
+        self, upstream_id: str, content_urls: tuple[str, ...]
+    ) -> DownloadedVideo:
         answer = self.downloads.pop(0) if len(self.downloads) > 1 else self.downloads[0]
         if isinstance(answer, Error):
             raise answer
-        return answer
+        fd, name = tempfile.mkstemp(suffix=".part")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(answer)
+        return DownloadedVideo(name, len(answer), answer[:64])
 
     async def list_video_models(self) -> list[ModelInfo]:
         if isinstance(self.models, Error):

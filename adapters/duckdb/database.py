@@ -19,6 +19,7 @@ import duckdb
 from adapters.duckdb.cache import UserCache
 from adapters.duckdb.counts import COUNT_SQL, GenerationCounts
 from adapters.duckdb.migrate import migrate
+from adapters.private import private_dir, private_file, restrict_umask
 from application.errors import ConflictError, StorageUnavailableError
 
 T = TypeVar("T")
@@ -131,8 +132,10 @@ class Database:
 
 
 def open_database(path: Path, threads: int = 8) -> Database:
-    """Open (creating if needed) and migrate; a second opener fails fast and clearly."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Open (creating if needed) and migrate; a second opener fails fast and clearly. The
+    data directory is 0700 and the database and its WAL 0600 (SECURITY.md)."""
+    restrict_umask()
+    private_dir(path.parent)
     try:
         # DuckDB sizes its own thread pool from the machine, not from the cores this process
         # may use; pinned to one core, 2 threads made every small transaction 30 % slower
@@ -144,6 +147,8 @@ def open_database(path: Path, threads: int = 8) -> Database:
                 "only one API process may use a data directory"
             ) from exc
         raise
+    for owned in (path, path.with_name(path.name + ".wal")):
+        private_file(owned)
     migrate(connection)
     counts = GenerationCounts(connection.execute(COUNT_SQL).fetchall())  # once, at start-up
     return Database(connection, threads, counts)

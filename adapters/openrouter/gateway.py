@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -21,7 +22,7 @@ from adapters.openrouter.payloads import (
     text_result,
 )
 from adapters.openrouter.sse import SSEDecoder, StreamState
-from adapters.openrouter.upstream import Upstream, next_chunk, read_body
+from adapters.openrouter.upstream import Upstream, deadline, next_chunk, off_loop, read_body
 from application.errors import ProviderNotConfiguredError
 from application.ports import (
     AIGateway,
@@ -34,6 +35,7 @@ from application.ports import (
 )
 
 __all__ = ["OpenRouterGateway", "make_http_client"]
+T = TypeVar("T")
 CHAT = "/chat/completions"
 # Generous: a 4K image comes back base64-encoded inside JSON (openrouter.md §3a).
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
@@ -59,11 +61,14 @@ class OpenRouterGateway(AIGateway):
         retry_max_wait_s: float = 10,
         stream_idle_timeout_s: float = 60,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        deadline_s: float = 300,
+        stream_deadline_s: float = 900,
     ) -> None:
         api_key = _header_safe(api_key.strip(), "The OpenRouter API key")
         self._base_url = base_url.rstrip("/")
         self._secret = api_key
         self._idle_s = stream_idle_timeout_s
+        self._deadline_s, self._stream_deadline_s = deadline_s, stream_deadline_s
         self._max_bytes = max_response_bytes
         self._upstream: Upstream | None = None
         self._client = client
@@ -79,19 +84,26 @@ class OpenRouterGateway(AIGateway):
         return f"OpenRouterGateway(base_url={self._base_url!r}, configured={configured})"
 
     async def complete_text(self, request: TextRequest) -> TextResult:
-        payload = await self._json("POST", CHAT, body=text_body(request))
-        return text_result(payload, request.model, self._secret)
+        return await self._call(
+            "POST", CHAT, lambda raw: text_result(decode_json(raw), request.model, self._secret),
+            body=text_body(request),
+        )  # fmt: skip
 
     async def stream_text(self, request: TextRequest) -> AsyncIterator[TextDelta | TextResult]:
         """Each content delta is yielded as soon as its event is complete. Retries happen only
-        before the 200 arrives, so never after anything was yielded."""
-        response = await self._configured().open("POST", CHAT, body=text_body(request, stream=True))
-        if response.headers.get("content-type", "").startswith("application/json"):
-            # a JSON error (or anything else) where events were expected (openrouter.md §6)
-            first_choice(decode_json(await read_body(response, self._max_bytes)), self._secret)
-            raise bad_response("OpenRouter answered a stream request without a stream.")
+        before the 200 arrives, so never after anything was yielded. The whole stream has a
+        total deadline besides the idle timeout, which any byte (a keep-alive too) resets."""
+        ends_at = time.monotonic() + self._stream_deadline_s
+        upstream = self._configured()
+        async with deadline(self._stream_deadline_s):
+            response = await upstream.open("POST", CHAT, body=text_body(request, stream=True))
+            if response.headers.get("content-type", "").startswith("application/json"):
+                # a JSON error (or anything else) where events were expected (openrouter.md §6)
+                raw = await read_body(response, self._max_bytes)
+                await off_loop(raw, lambda raw: first_choice(decode_json(raw), self._secret))
+                raise bad_response("OpenRouter answered a stream request without a stream.")
         state = StreamState(request.model, self._secret)
-        async with aclosing(self._events(response)) as events:
+        async with aclosing(self._events(response, ends_at)) as events:
             async for data in events:
                 text = state.take(data)
                 if text:
@@ -101,13 +113,16 @@ class OpenRouterGateway(AIGateway):
         yield state.result()
 
     async def generate_image(self, request: ImageRequest) -> ImageResult:
-        payload = await self._json("POST", CHAT, body=image_body(request))
-        return image_result(payload, request.model, self._secret)
+        return await self._call(
+            "POST", CHAT, lambda raw: image_result(decode_json(raw), request.model, self._secret),
+            body=image_body(request),
+        )  # fmt: skip
 
     async def list_models(self, output: str) -> list[ModelInfo]:
         """The server filters by output modality; its default is `text` only (§5)."""
-        payload = await self._json("GET", "/models", params={"output_modalities": output})
-        return model_infos(payload)
+        params = {"output_modalities": output}
+        return await self._call("GET", "/models", lambda raw: model_infos(decode_json(raw)),
+                                params=params)  # fmt: skip
 
     async def reachable(self) -> bool:
         """For /readyz: one quick `GET /key` (3 s, no retries), remembered for 15 s."""
@@ -117,11 +132,12 @@ class OpenRouterGateway(AIGateway):
         if time.monotonic() - checked_at < PROBE_TTL_S:
             return answer
         try:
-            response = await self._client.get(
-                f"{self._base_url}/key", headers=self._auth, timeout=PROBE_TIMEOUT_S
-            )
+            async with asyncio.timeout(PROBE_TIMEOUT_S):  # in total, however slow the bytes
+                response = await self._client.get(
+                    f"{self._base_url}/key", headers=self._auth, timeout=PROBE_TIMEOUT_S
+                )
             answer = response.status_code == 200
-        except httpx.HTTPError:
+        except (httpx.HTTPError, TimeoutError):
             answer = False
         self._probe = (time.monotonic(), answer)
         return answer
@@ -131,16 +147,21 @@ class OpenRouterGateway(AIGateway):
             raise ProviderNotConfiguredError()
         return self._upstream
 
-    async def _json(
-        self, method: str, path: str, *, body: Any = None, params: dict[str, str] | None = None
-    ) -> dict[str, Any]:
-        response = await self._configured().open(method, path, body=body, params=params)
-        return decode_json(await read_body(response, self._max_bytes))
+    async def _call(
+        self, method: str, path: str, parse: Callable[[bytes], T], *, body: Any = None,
+        params: dict[str, str] | None = None,
+    ) -> T:  # fmt: skip
+        """One call within the deadline; a large answer is parsed off the event loop."""
+        upstream = self._configured()
+        async with deadline(self._deadline_s):
+            response = await upstream.open(method, path, body=body, params=params)
+            raw = await read_body(response, self._max_bytes)
+        return await off_loop(raw, parse)
 
-    async def _events(self, response: httpx.Response) -> AsyncGenerator[str, None]:
+    async def _events(self, response: httpx.Response, ends_at: float) -> AsyncGenerator[str, None]:
         decoder, reader = SSEDecoder(self._max_bytes), response.aiter_bytes()
         try:
-            while (chunk := await next_chunk(reader, self._idle_s)) is not None:
+            while (chunk := await next_chunk(reader, self._idle_s, ends_at)) is not None:
                 for data in decoder.feed(chunk):
                     yield data
         finally:

@@ -6,9 +6,10 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -24,8 +25,12 @@ from adapters.openrouter.timing import upstream_wait
 from application.errors import UpstreamTimeoutError
 from domain.errors import Error
 
+T = TypeVar("T")
 log = logging.getLogger("allucanget.openrouter")
 MAX_ERROR_BODY = 64 * 1024
+# A body past this is parsed (json.loads, base64) in a worker thread, not on the event loop:
+# a 64 MiB answer (the cap) held the loop for ~0.75 s here (json.loads 250 ms, base64 490 ms).
+OFF_LOOP_BYTES = 1024 * 1024
 # Failures before any response header arrived; the official SDKs retry these (§6). A read
 # timeout is not among them: the model may be working (and billing) on the first attempt.
 _RETRYABLE_TRANSPORT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
@@ -129,14 +134,43 @@ async def read_body(response: httpx.Response, limit: int) -> bytes:
     return bytes(data)
 
 
-async def next_chunk(reader: AsyncIterator[bytes], idle_s: float) -> bytes | None:
+@asynccontextmanager
+async def deadline(seconds: float) -> AsyncIterator[None]:
+    """A total time for everything inside (connecting, retries, every byte of the body), so
+    that a server trickling bytes cannot hold a request past it, as a per-read timeout that
+    any byte resets would; past it the call is cancelled and answered 504 upstream_timeout."""
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError as exc:
+        log.warning("openrouter call passed its deadline of %.1f s", seconds)
+        raise UpstreamTimeoutError(
+            f"OpenRouter did not finish answering within {seconds:g} s."
+        ) from exc
+
+
+async def off_loop(raw: bytes, parse: Callable[[bytes], T]) -> T:
+    """`parse(raw)`, in a worker thread when the body is large, so the loop keeps serving."""
+    if len(raw) <= OFF_LOOP_BYTES:
+        return parse(raw)
+    return await asyncio.to_thread(parse, raw)
+
+
+async def next_chunk(
+    reader: AsyncIterator[bytes], idle_s: float, ends_at: float | None = None
+) -> bytes | None:
     """The next bytes of a stream, or None at its end. Any bytes, keep-alive comments too,
-    reset the idle timer (openrouter.md §8.4)."""
+    reset the idle timer (openrouter.md §8.4); none extend the total deadline `ends_at`
+    (a time.monotonic() value)."""
+    left = idle_s if ends_at is None else min(idle_s, ends_at - time.monotonic())
     try:
         with upstream_wait():
-            async with asyncio.timeout(idle_s):
+            async with asyncio.timeout(max(left, 0.0)):
                 return await anext(reader, None)
     except TimeoutError as exc:
+        if left < idle_s:
+            log.warning("openrouter stream passed its deadline")
+            raise UpstreamTimeoutError("OpenRouter did not finish the answer in time.") from exc
         log.warning("openrouter stream idle for more than %.1f s", idle_s)
         raise UpstreamTimeoutError(
             "OpenRouter stopped sending in the middle of the answer."

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -14,7 +16,8 @@ from adapters.openrouter.client import RetryPolicy
 from adapters.openrouter.errors import bad_response, transport_error, upstream_error
 from adapters.openrouter.gateway import _attribution, _header_safe
 from adapters.openrouter.payloads import decode_json
-from adapters.openrouter.upstream import MAX_ERROR_BODY, Upstream, read_body
+from adapters.openrouter.spool import spool_body
+from adapters.openrouter.upstream import MAX_ERROR_BODY, Upstream, deadline, off_loop, read_body
 from adapters.openrouter.video_payloads import (
     origin_of,
     poll_of,
@@ -24,7 +27,13 @@ from adapters.openrouter.video_payloads import (
 )
 from application.errors import ProviderNotConfiguredError, UpstreamUnavailableError
 from application.ports import ModelInfo
-from application.video_ports import SubmittedVideo, VideoGateway, VideoPoll, VideoRequest
+from application.video_ports import (
+    DownloadedVideo,
+    SubmittedVideo,
+    VideoGateway,
+    VideoPoll,
+    VideoRequest,
+)
 from domain.errors import Error
 
 log = logging.getLogger("allucanget.openrouter")
@@ -52,10 +61,15 @@ class OpenRouterVideoGateway(VideoGateway):
         retry_base_s: float = 0.5,
         retry_max_wait_s: float = 10,
         max_video_bytes: int = MAX_VIDEO_BYTES,
+        spool_dir: Path | None = None,
+        deadline_s: float = 300,
+        download_deadline_s: float = 900,
     ) -> None:
         api_key = _header_safe(api_key.strip(), "The OpenRouter API key")
         self._client, self._base, self._secret = client, base_url.rstrip("/"), api_key
         self._origin, self._max_video = origin_of(self._base), max_video_bytes
+        self._spool = spool_dir or Path(tempfile.gettempdir())
+        self._deadline_s, self._download_deadline_s = deadline_s, download_deadline_s
         self._headers = {"Authorization": f"Bearer {api_key}"} | _attribution(app_url, app_title)
         self._once: Upstream | None = None
         self._retrying: Upstream | None = None
@@ -87,20 +101,24 @@ class OpenRouterVideoGateway(VideoGateway):
             raise
         return poll_of(payload, self._secret)
 
-    async def download_video(self, upstream_id: str, content_urls: tuple[str, ...]) -> bytes:
+    async def download_video(
+        self, upstream_id: str, content_urls: tuple[str, ...]
+    ) -> DownloadedVideo:
         """The first `unsigned_urls` entry, else the content endpoint. Redirects are followed
-        by hand, at most three, each hop getting the key only if it is OpenRouter's."""
+        by hand, at most three, each hop getting the key only if it is OpenRouter's. The body
+        goes to a temporary file in the spool folder, all of it within the download deadline."""
         self._configured(self._once)
         url = content_urls[0] if content_urls else (
             f"{self._base}/videos/{quote(upstream_id, safe='')}/content?index=0"
         )  # fmt: skip
-        for _ in range(MAX_REDIRECTS + 1):
-            response = await self._get_content(url)
-            if not response.is_redirect:
-                return await read_body(response, self._max_video)
-            location = response.headers.get("location", "")
-            await response.aclose()
-            url = urljoin(url, location)
+        async with deadline(self._download_deadline_s):
+            for _ in range(MAX_REDIRECTS + 1):
+                response = await self._get_content(url)
+                if not response.is_redirect:
+                    return await spool_body(response, self._max_video, self._spool)
+                location = response.headers.get("location", "")
+                await response.aclose()
+                url = urljoin(url, location)
         raise bad_response("The video download was redirected too many times.")
 
     async def list_video_models(self) -> list[ModelInfo]:
@@ -115,8 +133,10 @@ class OpenRouterVideoGateway(VideoGateway):
     async def _json(
         self, upstream: Upstream, method: str, path: str, body: Any = None
     ) -> dict[str, Any]:
-        response = await upstream.open(method, path, body=body)
-        return decode_json(await read_body(response, MAX_JSON_BYTES))
+        async with deadline(self._deadline_s):
+            response = await upstream.open(method, path, body=body)
+            raw = await read_body(response, MAX_JSON_BYTES)
+        return await off_loop(raw, decode_json)
 
     def _path_under_base(self, url: str | None) -> str | None:
         if url and url.startswith(self._base + "/"):

@@ -84,21 +84,24 @@ class AdvanceVideoJobs:
 
     async def _download(self, job: VideoJob, upstream_id: str, poll: VideoPoll) -> None:
         try:
-            data = await self.gateway.download_video(upstream_id, poll.content_urls)
-            content_type = video_type_of(data)
-            if content_type is None:
-                raise UpstreamUnavailableError(
-                    "The download is not a video.", reason="bad_response"
-                )
+            video = await self.gateway.download_video(upstream_id, poll.content_urls)
         except Error as error:
             await self._download_failed(job, error)
             return
+        content_type = video_type_of(video.head)
+        if content_type is None:
+            await self.media.discard(video.path)
+            not_video = UpstreamUnavailableError(
+                "The download is not a video.", reason="bad_response"
+            )
+            await self._download_failed(job, not_video)
+            return
         ref = MediaRef(
             id=self.ids.new_id(), owner_id=job.user_id, generation_id=job.id,
-            content_type=content_type, size_bytes=len(data), width=None, height=None,
+            content_type=content_type, size_bytes=video.size, width=None, height=None,
             created_at=self.clock.now(),
         )  # fmt: skip
-        await self.media.save(ref, data)
+        await self.media.adopt(ref, video.path)
         try:
             stored = await self._save(job.completed(ref, poll.cost, self.clock.now()))
         except BaseException:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.errors import NotFoundError
-from application.ports import HistoryReader, MediaStore, UnitOfWork
+from application.ports import HistoryReader, MediaStore, StoredMedia, UnitOfWork
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind
 from domain.media import MediaRef
@@ -85,12 +85,12 @@ class OpenMedia:
 
     async def execute(
         self, *, media_id: str, user_id: str, is_admin: bool
-    ) -> tuple[MediaRef, bytes]:
+    ) -> tuple[MediaRef, StoredMedia]:
         async with self.uow as uow:
             ref = await uow.generations.media(media_id)
         if ref is None or not (is_admin or ref.owner_id == user_id):
             raise NotFoundError()
-        return ref, await self.media.read(ref)
+        return ref, await self.media.open(ref)
 
 
 def encode_cursor(last: Generation) -> str:

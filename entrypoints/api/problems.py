@@ -43,6 +43,7 @@ PROBLEMS: Final[dict[str, Problem]] = {
     "conflict": Problem(409, "Changed concurrently, retry"),
     "payload_too_large": Problem(413, "Payload too large"),
     "unsupported_media_type": Problem(415, "Unsupported media type"),
+    "range_not_satisfiable": Problem(416, "Range not satisfiable"),
     "rate_limited": Problem(429, "Too many requests"),
     "invalid_image": Problem(422, "Invalid image"),
     "invalid_url": Problem(422, "URL not allowed"),

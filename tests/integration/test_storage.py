@@ -20,11 +20,12 @@ def a_ref(media_id: str = "0123456789abcdef") -> MediaRef:
 async def test_a_saved_file_reads_back_and_deletes(tmp_path: Path) -> None:
     store = FileMediaStore(tmp_path)
     await store.save(a_ref(), b"\x89PNG")
-    assert await store.read(a_ref()) == b"\x89PNG"
+    stored = await store.open(a_ref())
+    assert Path(stored.path).read_bytes() == b"\x89PNG" and stored.size == 4
     assert [p.name for p in tmp_path.rglob("*")] == ["01", "0123456789abcdef.png"]
     await store.delete([a_ref()])
     with pytest.raises(NotFoundError):
-        await store.read(a_ref())
+        await store.open(a_ref())
 
 
 @pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
@@ -37,7 +38,7 @@ async def test_ids_that_could_escape_the_folder_are_refused(tmp_path: Path, abso
     media_id = str(tmp_path / "victim") if absolute else "../victim"
     store = FileMediaStore(root)
     with pytest.raises(NotFoundError):
-        await store.read(a_ref(media_id))
+        await store.open(a_ref(media_id))
     with pytest.raises(NotFoundError):
         await store.save(a_ref(media_id), b"overwritten")
     with pytest.raises(NotFoundError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,12 +33,13 @@ def no_key_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
 
 
 @pytest.fixture
-async def gateway(simulator: Sim) -> AsyncIterator[OpenRouterVideoGateway]:
+async def gateway(simulator: Sim, tmp_path: Path) -> AsyncIterator[OpenRouterVideoGateway]:
     async with AsyncExitStack() as stack:
         http = make_http_client(connect_s=2, read_s=2, write_s=2, pool_s=2)
         stack.push_async_callback(http.aclose)
         yield OpenRouterVideoGateway(http, simulator.base_url, simulator.api_key,
-                                     retry_base_s=0.01, retry_max_wait_s=0.1)  # fmt: skip
+                                     retry_base_s=0.01, retry_max_wait_s=0.1,
+                                     spool_dir=tmp_path / "incoming")  # fmt: skip
 
 
 def ask(prompt: str = "a fox in snow", model: str = GROK, frame: str | None = None,
@@ -80,8 +82,12 @@ async def test_a_job_is_polled_to_completion_and_its_video_downloaded_with_the_k
     done = seen[-1]
     assert done.cost is not None and done.cost > 0
     assert done.content_urls == (f"{simulator.origin}{job_path(sent.upstream_id)}/content?index=0",)
-    data = await gateway.download_video(sent.upstream_id, done.content_urls)
+    video = await gateway.download_video(sent.upstream_id, done.content_urls)
+    data = Path(video.path).read_bytes()
     fx.assert_playable_mp4(data)
+    assert (video.size, video.head) == (len(data), data[:64])
+    assert Path(video.path).parent.name == "incoming"
+    assert Path(video.path).stat().st_mode & 0o777 == 0o600
     content = [r for r in simulator.requests() if r["path"].endswith("/content")]
     assert [r["auth_matched"] for r in content] == [True]
 
@@ -204,7 +210,9 @@ async def test_redirects_are_followed_by_hand_and_the_key_stays_home() -> None:
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
         gw = OpenRouterVideoGateway(http, "https://openrouter.test/api/v1", "sk-or-v1-test")
-        assert (await gw.download_video("abc", ())).startswith(b"\x00\x00\x00\x18ftyp")
+        video = await gw.download_video("abc", ())
+        assert Path(video.path).read_bytes().startswith(b"\x00\x00\x00\x18ftyp")
+        Path(video.path).unlink()
     assert seen == [
         ("https://openrouter.test/api/v1/videos/abc/content?index=0", "Bearer sk-or-v1-test"),
         ("https://cdn.test/v.mp4?sig=1", None),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import os
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
+from application.errors import NotFoundError
 from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
 from domain.generations import GenerationKind
 from entrypoints.api.deps import (
@@ -16,10 +19,17 @@ from entrypoints.api.deps import (
     ListHistoryDep,
     OpenMediaDep,
 )
-from entrypoints.api.problems import problem_responses
+from entrypoints.api.media_file import MediaFileResponse, range_answer
+from entrypoints.api.problems import problem_response, problem_responses
 from entrypoints.api.schemas.generation import GenerationOut, GenerationPageOut
 
 router = APIRouter(tags=["history"])
+MEDIA_TYPES: dict[str, dict[str, str]] = {
+    "image/png": {},
+    "image/jpeg": {},
+    "image/webp": {},
+    "video/mp4": {},
+}
 AUTHED = ("not_authenticated", "token_invalid", "token_expired")
 
 
@@ -76,24 +86,34 @@ async def delete_generation(
 @router.get(
     "/media/{media_id}",
     responses={
-        **problem_responses(*AUTHED, "not_found"),
-        200: {
-            "content": {"image/png": {}, "image/jpeg": {}, "image/webp": {}, "video/mp4": {}},
-            "description": "the file",
-        },
+        **problem_responses(*AUTHED, "not_found", "range_not_satisfiable"),
+        200: {"content": MEDIA_TYPES, "description": "the file"},
+        206: {"content": MEDIA_TYPES, "description": "the requested byte range(s)"},
     },
     description=inspect.getdoc(OpenMedia),
     response_class=Response,
 )
-async def media(media_id: str, caller: CurrentCaller, open_media: OpenMediaDep) -> Response:
-    ref, data = await open_media.execute(
+async def media(
+    media_id: str, request: Request, caller: CurrentCaller, open_media: OpenMediaDep
+) -> Response:
+    """Streamed from disk, never read whole into memory; `Range` is honoured (206), and a
+    range past the end is 416 with `Content-Range: bytes */size`."""
+    ref, stored = await open_media.execute(
         media_id=media_id, user_id=caller.user.id, is_admin=caller.user.is_admin
     )
-    return Response(
-        data,
-        media_type=ref.content_type,
-        headers={
-            "Content-Disposition": f'inline; filename="{ref.id}"',  # security.md: served as data
-            "Cache-Control": "private, max-age=3600",
-        },
-    )
+    try:
+        stat = await asyncio.to_thread(os.stat, stored.path)
+    except FileNotFoundError as exc:  # deleted just now
+        raise NotFoundError() from exc
+    answer = range_answer(request.headers.get("range"), stat.st_size)
+    if answer == "unsatisfiable":
+        problem = problem_response(
+            "range_not_satisfiable", f"The file has {stat.st_size} bytes.", request
+        )
+        problem.headers["Content-Range"] = f"bytes */{stat.st_size}"
+        return problem
+    headers = {
+        "Content-Disposition": f'inline; filename="{ref.id}"',  # security.md: served as data
+        "Cache-Control": "private, max-age=3600",
+    }
+    return MediaFileResponse(stored.path, stat, ref.content_type, headers, whole=answer == "whole")
