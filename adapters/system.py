@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from application.ports import Clock, IdGenerator
+from application.ports.system import Clock, IdGenerator
 
 
 class SystemClock(Clock):

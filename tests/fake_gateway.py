@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image
 
 from application.errors import NotFoundError
-from application.ports import (
+from application.ports.generation import (
     AIGateway,
     GeneratedImage,
     HistoryReader,
@@ -26,7 +26,7 @@ from application.ports import (
     TextRequest,
     TextResult,
 )
-from application.video_ports import (
+from application.ports.video import (
     AddressResolver,
     DownloadedVideo,
     SubmittedVideo,

@@ -10,18 +10,15 @@ from datetime import datetime, timedelta
 from typing import Self
 
 from application.errors import EmailTakenError
-from application.ports import (
-    AuditLog,
-    Clock,
-    GenerationRepository,
-    IdGenerator,
+from application.ports.auth import (
     PasswordHasher,
     RefreshTokenRepository,
-    UnitOfWork,
     UserLookup,
     UserRepository,
-    VideoJobRepository,
 )
+from application.ports.generation import GenerationRepository
+from application.ports.system import AuditLog, Clock, IdGenerator, UnitOfWork
+from application.ports.video import VideoJobRepository
 from domain.audit import AuditEvent
 from domain.generations import Generation
 from domain.media import MediaRef

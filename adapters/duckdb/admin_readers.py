@@ -8,14 +8,7 @@ from typing import Any
 from adapters.duckdb.database import Database, Row, to_db, utc
 from adapters.duckdb.users import COLUMNS as USER_COLUMNS
 from adapters.duckdb.users import user_from
-from application.admin.reading import (
-    AuditReader,
-    Breakdown,
-    Page,
-    Stats,
-    StatsReader,
-    UserDirectory,
-)
+from application.ports.admin import AuditReader, Breakdown, Page, Stats, StatsReader, UserDirectory
 from domain.audit import AuditAction, AuditEvent
 from domain.users import User
 

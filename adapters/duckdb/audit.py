@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from adapters.duckdb.database import Worker, to_db
-from application.ports import AuditLog
+from application.ports.system import AuditLog
 from domain.audit import AuditEvent
 
 log = logging.getLogger("allucanget.audit")

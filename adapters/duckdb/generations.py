@@ -6,7 +6,7 @@ from typing import Any
 
 from adapters.duckdb.counts import Change
 from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
-from application.ports import GenerationRepository
+from application.ports.generation import GenerationRepository
 from domain.generations import Generation, GenerationKind, GenerationStatus, Usage
 from domain.media import MediaRef
 

@@ -12,7 +12,7 @@ from adapters.duckdb.generations import (
     generation_from,
     media_from,
 )
-from application.ports import HistoryReader
+from application.ports.generation import HistoryReader
 from domain.generations import Generation, GenerationKind
 
 

@@ -23,7 +23,7 @@ from adapters.duckdb.database import Database, _fetch, to_db
 from adapters.duckdb.generations import GENERATION_COLUMNS, MEDIA_COLUMNS, generation_params
 from application.errors import OwnerDeletedError
 from application.locks import KeyedLocks, owner_key
-from application.ports import GenerationRecorder
+from application.ports.generation import GenerationRecorder
 from domain.generations import Generation
 
 MAX_BATCH = 256

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
-from application.ports import RefreshTokenRepository
+from application.ports.auth import RefreshTokenRepository
 from domain.tokens import RefreshToken
 
 # DuckDB detects write conflicts per column, and drops `SET x = x` as a no-op. Rotation

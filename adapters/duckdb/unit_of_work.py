@@ -15,7 +15,7 @@ from adapters.duckdb.refresh_tokens import DuckDBRefreshTokenRepository
 from adapters.duckdb.users import DuckDBUserRepository
 from adapters.duckdb.video_jobs import DuckDBVideoJobRepository
 from application.errors import ConflictError
-from application.ports import UnitOfWork
+from application.ports.system import UnitOfWork
 from domain.audit import AuditEvent
 
 

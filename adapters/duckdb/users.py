@@ -8,7 +8,7 @@ import duckdb
 
 from adapters.duckdb.database import Database, Row, Worker, to_db, utc
 from application.errors import EmailTakenError
-from application.ports import UserLookup, UserRepository
+from application.ports.auth import UserLookup, UserRepository
 from domain.users import Role, User
 
 COLUMNS = "id, email, role, password_hash, created_at"

@@ -12,7 +12,7 @@ from adapters.duckdb.counts import Change
 from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
 from adapters.duckdb.generations import MEDIA_COLUMNS, DuckDBGenerationRepository
 from application.errors import OwnerDeletedError
-from application.ports import VideoJobRepository
+from application.ports.video import VideoJobRepository
 from domain.generations import Generation
 from domain.video_jobs import VideoJob, VideoOptions, VideoStatus
 

@@ -8,7 +8,7 @@ import warnings
 from PIL import Image, UnidentifiedImageError
 
 from application.errors import InvalidImageError
-from application.ports import ImageFacts, ImageInspector
+from application.ports.generation import ImageFacts, ImageInspector
 
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from application.video_ports import AddressResolver
+from application.ports.video import AddressResolver
 
 
 class SystemAddressResolver(AddressResolver):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from adapters.private import PRIVATE_FILE, private_dir
 from application.errors import NotFoundError, StorageUnavailableError
-from application.ports import MediaStore, StoredMedia
+from application.ports.generation import MediaStore, StoredMedia
 from domain.media import IMAGE_TYPES, VIDEO_TYPES, MediaRef
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")

@@ -13,7 +13,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from adapters.media.budget import PixelBudget
 from application.errors import InvalidImageError
-from application.video_ports import CleanImage, ImageSanitizer
+from application.ports.video import CleanImage, ImageSanitizer
 
 CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 DEFAULT_MAX_PIXELS = 40_000_000  # api-contract.md: 40 megapixels

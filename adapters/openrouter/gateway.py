@@ -24,7 +24,7 @@ from adapters.openrouter.payloads import (
 from adapters.openrouter.sse import SSEDecoder, StreamState
 from adapters.openrouter.upstream import Upstream, deadline, next_chunk, off_loop, read_body
 from application.errors import ProviderNotConfiguredError
-from application.ports import (
+from application.ports.generation import (
     AIGateway,
     ImageRequest,
     ImageResult,

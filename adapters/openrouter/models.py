@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.openrouter.payloads import mapping, text_or_none
-from application.ports import ModelInfo
+from application.ports.generation import ModelInfo
 
 
 def model_infos(payload: dict[str, Any]) -> list[ModelInfo]:

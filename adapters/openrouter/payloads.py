@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.openrouter.errors import bad_response, body_error, content_filtered, error_object
-from application.ports import (
+from application.ports.generation import (
     GeneratedImage,
     ImageRequest,
     ImageResult,

@@ -15,7 +15,7 @@ import httpx
 from adapters.openrouter.errors import bad_response, transport_error
 from adapters.openrouter.timing import upstream_wait
 from application.errors import StorageUnavailableError
-from application.video_ports import DownloadedVideo
+from application.ports.video import DownloadedVideo
 
 log = logging.getLogger("allucanget.openrouter")
 WRITE_BYTES = 1024 * 1024  # buffered, then written by a worker thread

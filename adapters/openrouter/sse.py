@@ -8,7 +8,7 @@ from typing import Any
 
 from adapters.openrouter.errors import bad_response, body_error, content_filtered, error_object
 from adapters.openrouter.payloads import checked_text, served_of, text_or_none, usage_of
-from application.ports import TextResult
+from application.ports.generation import TextResult
 from domain.generations import Usage
 
 DONE = "[DONE]"

@@ -26,8 +26,8 @@ from adapters.openrouter.video_payloads import (
     video_models,
 )
 from application.errors import ProviderNotConfiguredError, UpstreamUnavailableError
-from application.ports import ModelInfo
-from application.video_ports import (
+from application.ports.generation import ModelInfo
+from application.ports.video import (
     DownloadedVideo,
     SubmittedVideo,
     VideoGateway,

@@ -8,8 +8,8 @@ from urllib.parse import urljoin, urlsplit
 
 from adapters.openrouter.errors import bad_response
 from adapters.openrouter.payloads import mapping, text_or_none
-from application.ports import ModelInfo
-from application.video_ports import SubmittedVideo, VideoPoll, VideoRequest
+from application.ports.generation import ModelInfo
+from application.ports.video import SubmittedVideo, VideoPoll, VideoRequest
 from domain.video_jobs import VideoCapabilities
 
 _KEY_SHAPE = re.compile(r"sk-or-[A-Za-z0-9_-]*")

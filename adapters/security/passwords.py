@@ -15,7 +15,7 @@ from typing import ParamSpec, TypeVar
 from passlib.context import CryptContext
 from passlib.exc import PasswordSizeError
 
-from application.ports import PasswordHasher
+from application.ports.auth import PasswordHasher
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -8,7 +8,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from datetime import datetime
 
-from application.ports import LoginThrottle, ThrottleSlot
+from application.ports.auth import LoginThrottle, ThrottleSlot
 
 FAMILIAR_S = 30 * 86400  # a sign-in makes its address familiar to the account this long
 FAMILIAR_PER_ACCOUNT = 8  # the most recent addresses kept per account

@@ -8,7 +8,7 @@ from typing import Any
 
 import jwt
 
-from application.ports import AccessClaims, RefreshClaims, TokenIssuer
+from application.ports.auth import AccessClaims, RefreshClaims, TokenIssuer
 from domain.errors import TokenExpiredError, TokenInvalidError
 from domain.tokens import RefreshToken
 from domain.users import User

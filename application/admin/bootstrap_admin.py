@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from application.locks import KeyedLocks
-from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWork
+from application.ports.auth import PasswordHasher
+from application.ports.system import Clock, IdGenerator, UnitOfWork
 from domain.audit import AuditAction, AuditEvent
 from domain.users import PasswordPolicy, Role, User, normalize_email
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.ports import UnitOfWork
+from application.ports.system import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

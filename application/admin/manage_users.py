@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.admin.reading import Page, UserDirectory
 from application.errors import NotFoundError
 from application.locks import KeyedLocks, owner_key
-from application.ports import Clock, IdGenerator, MediaStore, UnitOfWork
+from application.ports.admin import Page, UserDirectory
+from application.ports.generation import MediaStore
+from application.ports.system import Clock, IdGenerator, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.audit import AuditAction, AuditEvent
 from domain.media import MediaRef

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from application.admin.reading import AuditReader, Page, Stats, StatsReader
 from application.errors import InvalidRequestError
-from application.ports import Clock
+from application.ports.admin import AuditReader, Page, Stats, StatsReader
+from application.ports.system import Clock
 from domain.audit import AuditEvent
 
 MAX_PERIOD = timedelta(days=366)

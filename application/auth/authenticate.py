@@ -9,14 +9,8 @@ from application.auth.throttling import Guard
 from application.auth.tokens import TokenPair, pair_for
 from application.errors import InvalidCredentialsError
 from application.locks import KeyedLocks
-from application.ports import (
-    Clock,
-    IdGenerator,
-    LoginThrottle,
-    PasswordHasher,
-    TokenIssuer,
-    UnitOfWork,
-)
+from application.ports.auth import LoginThrottle, PasswordHasher, TokenIssuer
+from application.ports.system import Clock, IdGenerator, UnitOfWork
 from domain.errors import InvalidEmailError
 from domain.tokens import start_family
 from domain.users import User, normalize_email

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from application.auth.throttling import Guard
 from application.errors import InvalidCredentialsError
 from application.locks import KeyedLocks
-from application.ports import Clock, IdGenerator, LoginThrottle, PasswordHasher, UnitOfWork
+from application.ports.auth import LoginThrottle, PasswordHasher
+from application.ports.system import Clock, IdGenerator, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.errors import TokenInvalidError
 from domain.users import PasswordPolicy

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.ports import AccessClaims, Clock, TokenIssuer, UserLookup
+from application.ports.auth import AccessClaims, TokenIssuer, UserLookup
+from application.ports.system import Clock
 from domain.errors import TokenInvalidError
 from domain.users import User
 

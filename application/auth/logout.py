@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.locks import KeyedLocks
-from application.ports import Clock, TokenIssuer, UnitOfWork
+from application.ports.auth import TokenIssuer
+from application.ports.system import Clock, UnitOfWork
 from application.retry import retry_on_conflict
 
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 from application.auth.tokens import TokenPair, pair_for
 from application.errors import ConflictError
 from application.locks import KeyedLocks
-from application.ports import Clock, IdGenerator, TokenIssuer, UnitOfWork
+from application.ports.auth import TokenIssuer
+from application.ports.system import Clock, IdGenerator, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.audit import AuditAction, AuditEvent
 from domain.errors import TokenInvalidError, TokenReusedError

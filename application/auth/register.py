@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from application.auth.throttling import Guard
 from application.errors import ConflictError, EmailTakenError, RegistrationDisabledError
-from application.ports import Clock, IdGenerator, LoginThrottle, PasswordHasher, UnitOfWork
+from application.ports.auth import LoginThrottle, PasswordHasher
+from application.ports.system import Clock, IdGenerator, UnitOfWork
 from domain.users import PasswordPolicy, Role, User, normalize_email
 
 

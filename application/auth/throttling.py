@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import RateLimitedError
-from application.ports import Clock, IdGenerator, LoginThrottle, ThrottleSlot, UnitOfWork
+from application.ports.auth import LoginThrottle, ThrottleSlot
+from application.ports.system import Clock, IdGenerator, UnitOfWork
 from domain.audit import AuditAction, AuditEvent
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.ports import TokenIssuer
+from application.ports.auth import TokenIssuer
 from domain.tokens import RefreshToken
 from domain.users import User
 

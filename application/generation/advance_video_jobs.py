@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from application.errors import ConflictError, UpstreamRejectedError, UpstreamUnavailableError
 from application.generation.submit_video import save_forward
 from application.locks import KeyedLocks
-from application.ports import Clock, IdGenerator, MediaStore, UnitOfWork
-from application.video_ports import VideoGateway, VideoPoll
+from application.ports.generation import MediaStore
+from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.video import VideoGateway, VideoPoll
 from domain.errors import Error
 from domain.media import MediaRef
 from domain.video_jobs import VideoJob, VideoStatus, VideoTiming, upstream_status, video_type_of

@@ -6,16 +6,15 @@ from dataclasses import dataclass
 
 from application.errors import InvalidImageError, UpstreamUnavailableError
 from application.generation.recording import failed, record, started, succeeded
-from application.ports import (
+from application.ports.generation import (
     AIGateway,
-    Clock,
     GeneratedImage,
     GenerationRecorder,
-    IdGenerator,
     ImageInspector,
     ImageRequest,
     MediaStore,
 )
+from application.ports.system import Clock, IdGenerator
 from domain.errors import Error
 from domain.generations import (
     ASPECT_RATIOS,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.generation.recording import failed, record, started, succeeded
-from application.ports import AIGateway, Clock, GenerationRecorder, IdGenerator, TextRequest
+from application.ports.generation import AIGateway, GenerationRecorder, TextRequest
+from application.ports.system import Clock, IdGenerator
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind, check_model_id, check_prompt
 

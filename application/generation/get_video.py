@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import NotFoundError
-from application.ports import UnitOfWork
+from application.ports.system import UnitOfWork
 from domain.video_jobs import VideoJob
 
 

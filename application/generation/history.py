@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.errors import NotFoundError
-from application.ports import HistoryReader, MediaStore, StoredMedia, UnitOfWork
+from application.ports.generation import HistoryReader, MediaStore, StoredMedia
+from application.ports.system import UnitOfWork
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind
 from domain.media import MediaRef

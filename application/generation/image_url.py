@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from application.errors import InvalidUrlError
-from application.video_ports import AddressResolver
+from application.ports.video import AddressResolver
 
 MAX_URL_CHARS = 2048
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

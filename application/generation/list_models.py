@@ -7,7 +7,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from application.errors import UpstreamTimeoutError, UpstreamUnavailableError
-from application.ports import AIGateway, Clock, ModelInfo
+from application.ports.generation import AIGateway, ModelInfo
+from application.ports.system import Clock
 
 if TYPE_CHECKING:
     from application.generation.list_video_models import ListVideoModels

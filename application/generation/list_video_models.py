@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from application.errors import UpstreamTimeoutError, UpstreamUnavailableError
 from application.generation.list_models import ModelCache
-from application.ports import Clock, ModelInfo
-from application.video_ports import VideoGateway
+from application.ports.generation import ModelInfo
+from application.ports.system import Clock
+from application.ports.video import VideoGateway
 from domain.video_jobs import InvalidVideoOptionsError, VideoCapabilities
 
 CACHE_KEY = "videos/models"

@@ -6,7 +6,8 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from application.ports import GenerationRecorder, Served, UnitOfWork
+from application.ports.generation import GenerationRecorder, Served
+from application.ports.system import UnitOfWork
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind, GenerationStatus
 from domain.media import MediaRef

@@ -8,14 +8,8 @@ from dataclasses import dataclass
 
 from application.generation.generate_text import DEFAULT_MAX_TOKENS
 from application.generation.recording import failed, record, started, succeeded
-from application.ports import (
-    AIGateway,
-    Clock,
-    GenerationRecorder,
-    IdGenerator,
-    TextDelta,
-    TextRequest,
-)
+from application.ports.generation import AIGateway, GenerationRecorder, TextDelta, TextRequest
+from application.ports.system import Clock, IdGenerator
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind, check_model_id, check_prompt
 

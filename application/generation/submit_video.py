@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from application.generation.list_video_models import ListVideoModels, capabilities_of
 from application.locks import KeyedLocks, owner_key
-from application.ports import Clock, IdGenerator, UnitOfWork
-from application.video_ports import VideoGateway, VideoRequest
+from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.video import VideoGateway, VideoRequest
 from domain.errors import Error
 from domain.generations import check_model_id, check_prompt
 from domain.video_jobs import VideoJob, VideoOptions, VideoTiming, check_options, may_move, new_job

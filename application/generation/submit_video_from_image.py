@@ -10,8 +10,8 @@ from application.generation.image_url import checked_image_url
 from application.generation.list_video_models import ListVideoModels, capabilities_of
 from application.generation.submit_video import store_and_submit
 from application.locks import KeyedLocks
-from application.ports import Clock, IdGenerator, UnitOfWork
-from application.video_ports import AddressResolver, ImageSanitizer, VideoGateway, VideoRequest
+from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.video import AddressResolver, ImageSanitizer, VideoGateway, VideoRequest
 from domain.generations import InvalidGenerationRequestError, check_model_id, check_prompt
 from domain.video_jobs import VideoJob, VideoOptions, VideoTiming, check_options, new_job
 

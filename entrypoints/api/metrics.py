@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
-from application.ports import (
+from application.ports.generation import (
     AIGateway,
     ImageRequest,
     ImageResult,

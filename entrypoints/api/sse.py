@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-from application.ports import TextDelta
+from application.ports.generation import TextDelta
 from domain.errors import Error
 from domain.generations import Generation
 from entrypoints.api.problems import PROBLEMS

@@ -17,7 +17,7 @@ from dependency_injector import providers
 import adapters.duckdb.recorder as recorder_module
 from application.errors import OwnerDeletedError
 from application.locks import KeyedLocks
-from application.ports import ImageRequest, ImageResult, TextRequest, TextResult
+from application.ports.generation import ImageRequest, ImageResult, TextRequest, TextResult
 from domain.generations import Generation, GenerationKind, GenerationStatus
 from domain.users import Role
 from domain.video_jobs import VideoOptions, VideoStatus

@@ -15,7 +15,7 @@ import adapters.openrouter.gateway as gateway_module
 from adapters.openrouter.gateway import OpenRouterGateway
 from adapters.openrouter.payloads import decode_json
 from adapters.openrouter.upstream import OFF_LOOP_BYTES
-from application.ports import ImageRequest
+from application.ports.generation import ImageRequest
 from tests.fake_gateway import png_bytes
 
 WAIT_S = 30.0  # a failsafe only: on a free loop the other side answers at once

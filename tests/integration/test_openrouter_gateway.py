@@ -16,7 +16,7 @@ import pytest
 from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from application.errors import ProviderNotConfiguredError as NotConfigured
 from application.errors import UpstreamUnavailableError as Unavailable
-from application.ports import ImageRequest, TextDelta, TextRequest, TextResult
+from application.ports.generation import ImageRequest, TextDelta, TextRequest, TextResult
 from domain.errors import Error
 from tests import simulator_fixtures as fx
 from tests.simulator_fixtures import SimulatorHandle as Sim

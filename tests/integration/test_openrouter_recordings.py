@@ -19,7 +19,7 @@ from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from adapters.openrouter.payloads import decode_image
 from adapters.openrouter.sse import SSEDecoder
 from application.errors import UpstreamUnavailableError as Unavailable
-from application.ports import ImageRequest, TextDelta, TextRequest, TextResult
+from application.ports.generation import ImageRequest, TextDelta, TextRequest, TextResult
 from domain.errors import Error
 
 RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "openrouter-recordings"

@@ -12,7 +12,7 @@ import pytest
 from adapters.duckdb.database import open_database
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from application.errors import EmailTakenError
-from application.ports import UnitOfWork
+from application.ports.system import UnitOfWork
 from domain.users import Role
 from tests.fakes import FakeUnitOfWork
 from tests.integration.conftest import NOW, a_token, a_user

@@ -14,7 +14,7 @@ import pytest
 from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from adapters.openrouter.video import OpenRouterVideoGateway
 from application.errors import UpstreamTimeoutError
-from application.ports import ImageRequest, TextDelta, TextRequest
+from application.ports.generation import ImageRequest, TextDelta, TextRequest
 from tests import simulator_fixtures as fx
 from tests.simulator_fixtures import SimulatorHandle as Sim
 

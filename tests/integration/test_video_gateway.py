@@ -14,7 +14,7 @@ import pytest
 from adapters.openrouter.gateway import make_http_client
 from adapters.openrouter.video import GONE, OpenRouterVideoGateway
 from application.errors import ProviderNotConfiguredError, UpstreamUnavailableError
-from application.video_ports import VideoRequest
+from application.ports.video import VideoRequest
 from domain.errors import Error
 from domain.video_jobs import VideoCapabilities, VideoOptions
 from tests import simulator_fixtures as fx

@@ -10,7 +10,7 @@ import pytest
 
 from adapters.duckdb.database import open_database
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
-from application.ports import UnitOfWork
+from application.ports.system import UnitOfWork
 from domain.generations import GenerationKind, GenerationStatus
 from domain.media import MediaRef
 from domain.video_jobs import VideoJob, VideoOptions, VideoStatus, VideoTiming, new_job

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from application.admin.reading import Breakdown, Stats
+from application.ports.admin import Breakdown, Stats
 from domain.audit import AuditEvent
 from entrypoints.api.schemas.auth import UserOut
 from entrypoints.api.schemas.common import StrictIn

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from application.ports import ModelInfo
+from application.ports.generation import ModelInfo
 from domain.generations import MAX_PROMPT_CHARS, MODEL_ID, Generation, Usage
 from entrypoints.api.schemas.common import StrictIn
 

@@ -10,7 +10,7 @@ from application.errors import (
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
-from application.ports import GeneratedImage, TextDelta
+from application.ports.generation import GeneratedImage, TextDelta
 from domain.generations import Generation, GenerationKind, GenerationStatus
 from domain.generations import InvalidGenerationRequestError as Invalid
 from tests.fake_gateway import png_bytes

@@ -13,7 +13,7 @@ import pytest
 
 from adapters.security.throttle import InMemoryLoginThrottle
 from application.errors import EmailTakenError, InvalidCredentialsError, RateLimitedError
-from application.ports import ThrottleSlot
+from application.ports.auth import ThrottleSlot
 from tests.fakes import FakePasswordHasher
 from tests.unit.world import PASSWORD, World
 

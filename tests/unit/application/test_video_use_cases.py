@@ -19,7 +19,7 @@ from application.errors import (
     UpstreamUnavailableError,
 )
 from application.generation.advance_video_jobs import LOST
-from application.video_ports import VideoPoll
+from application.ports.video import VideoPoll
 from domain.generations import GenerationKind, InvalidGenerationRequestError
 from domain.video_jobs import InvalidVideoOptionsError, VideoJob, VideoOptions, VideoStatus
 from tests.fake_gateway import COMPLETED, MP4, SORA, VEO, png_bytes

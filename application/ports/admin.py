@@ -1,4 +1,4 @@
-"""Read-side shapes and ports of the admin area (computed in SQL, never from entities)."""
+"""Ports of administration: the user directory, statistics and audit readers, and their pages."""
 
 from __future__ import annotations
 

@@ -1,12 +1,29 @@
-"""Ports of video generation: OpenRouter's video API, image input checks, name lookups."""
+"""Ports of video generation: jobs, OpenRouter's video API, image input checks, name lookups."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from application.ports import ModelInfo
-from domain.video_jobs import VideoOptions
+from application.ports.generation import ModelInfo
+from domain.video_jobs import VideoJob, VideoOptions
+
+
+class VideoJobRepository(Protocol):
+    """Video jobs. Each is also the `generations` row with its id (kind video): both rows,
+    and the finished video's media row, change together."""
+
+    async def add(self, job: VideoJob) -> None:
+        """The database adapter refuses (OwnerDeletedError) a job whose user no longer
+        exists; the caller holds the user's owner lock (application.locks.owner_key)."""
+        ...
+
+    async def get(self, job_id: str) -> VideoJob | None: ...
+    async def save(self, job: VideoJob) -> None: ...
+    async def due(self, now: datetime, limit: int) -> list[VideoJob]:
+        """Unfinished jobs whose next poll is due, the longest waiting first."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

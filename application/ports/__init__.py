@@ -1,0 +1,1 @@
+"""The ports: one module per area. Adapters implement them; use cases depend on them."""
