@@ -34,7 +34,7 @@ from bench.procs import Proc, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SIM_KEY = "sk-or-v1-bench-web-load"
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 (a bench account)
 CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 MODEL = "openai/gpt-4o-mini"
 CHEAP_HASHING = {

@@ -21,8 +21,6 @@ from werkzeug.test import TestResponse
 from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from entrypoints.web.api_client import ApiClient
-from entrypoints.web.session import SESSION_ID, STORE_EXTENSION
-from entrypoints.web.session_store import Entry
 from tests.web.fake_admin import ADMIN_PATHS, FakeAdmin
 from tests.web.fake_generation import Answer, FakeGenerations, Streamed
 from tests.web.fake_video import VIDEO_PATHS, FakeVideos, read_body
@@ -281,16 +279,6 @@ def sign_in(
     token = csrf_token(client, "/login", query_string=query)
     data = {"email": email, "password": PASSWORD, "csrf_token": token}
     return client.post("/login", query_string=query, data=data)
-
-
-def plant_session(client: FlaskClient, access: str, refresh: str, email: str) -> str:
-    """A server-side session with these tokens, its id in the client's cookie."""
-    store = client.application.extensions[STORE_EXTENSION]
-    entry = Entry(access, refresh, "u-planted", email, "user", store.now() + 3600)
-    session_id: str = store.create(entry)
-    with client.session_transaction() as session:
-        session[SESSION_ID] = session_id
-    return session_id
 
 
 @pytest.fixture

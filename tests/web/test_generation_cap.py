@@ -72,5 +72,7 @@ def test_slots_are_given_back_when_a_generation_ends(
         assert client.post("/text", data=form).status_code == 200
     fake_api.forced["/generate/text"] = (502, {"code": "upstream_unavailable"}, {})
     client.post("/text", data=form)
+    fake_api.forced["/generate/text/stream"] = (502, {"code": "upstream_unavailable"}, {})
+    assert post_stream(client, token=token).status_code == 502
 
     assert inflight.count(user_id) == 0

@@ -12,8 +12,9 @@ from flask.testing import FlaskClient
 
 from entrypoints.web import create_app
 from entrypoints.web.api_client import ApiClient
-from tests.web.conftest import FakeApi, csrf_token, make_settings, plant_session, problem
+from tests.web.conftest import FakeApi, csrf_token, make_settings, problem
 from tests.web.fake_generation import Answer
+from tests.web.planted import plant_session
 
 PROMPT = 'A "tricky" <prompt> & more'
 CASES: list[tuple[Answer, str]] = [

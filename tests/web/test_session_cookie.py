@@ -13,7 +13,8 @@ from entrypoints.web.api_client import ApiClient
 from entrypoints.web.security import session_key
 from entrypoints.web.session import SESSION_ID, STORE_EXTENSION
 from entrypoints.web.session_store import RETAIN_S
-from tests.web.conftest import PASSWORD, FakeApi, csrf_token, make_settings, plant_session, sign_in
+from tests.web.conftest import PASSWORD, FakeApi, csrf_token, make_settings, sign_in
+from tests.web.planted import plant_session
 
 
 def cookie_attributes(set_cookie: str) -> dict[str, str]:

@@ -46,23 +46,21 @@ def stream() -> ResponseReturnValue:
     except TooManyGenerationsError as busy:
         return _problem(429, "too_many_generations", busy.message)
     try:
-        events = call_api(lambda token: api().stream_text(token, form.to_request()))
+        try:
+            events = call_api(lambda token: api().stream_text(token, form.to_request()))
+        except BaseException:
+            release()  # nothing is streaming: the slot is free again
+            raise
     except SessionExpiredError as error:
-        release()
         forget()
         flash(error.message, "warning")
         return _session_over()
     except ApiProblem as problem:
-        release()
         errors = _api_field_errors(problem)
         status = problem.status if problem.status >= 400 else 502
         return _problem(status, problem.code, generation_message(problem), errors)
     except ApiUnavailableError:
-        release()
         return _problem(503, "service_unavailable", SERVICE_DOWN)
-    except BaseException:
-        release()
-        raise
     response = stream_response(events)
     response.call_on_close(release)  # the slot is held until the stream ends or is dropped
     return response
