@@ -39,6 +39,22 @@ class WebSettings(BaseSettings):
     # security.md #36-37: image uploads for image-to-video; OpenRouter caps the whole body
     # at 50 MiB (base64 adds a third); Pillow raises only past 2 x 89.5 MP on its own.
     upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, le=32 * 1024 * 1024)
+    # security.md #7: X-Forwarded-For is believed only from these peers (exact addresses);
+    # the API and the web UI apply the same rule (entrypoints/forwarded.py).
+    trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
+    # The web UI: waitress threads (a generation holds one while it waits on the model),
+    # generations in flight per user (one user cannot take every thread), and the file of
+    # its server-side sessions (default: web_sessions.sqlite3 in the data directory).
+    web_threads: int = Field(128, ge=4, le=1024)
+    web_generations_per_user: int = Field(8, ge=1, le=256)
+    web_session_db: Path | None = None
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("secret_key")
     @classmethod
@@ -67,6 +83,10 @@ class WebSettings(BaseSettings):
             self.api_url = f"http://{self.host}:{self.api_port}"
         return self
 
+    @property
+    def session_db_path(self) -> Path:
+        return self.web_session_db or self.data_dir / "web_sessions.sqlite3"
+
     def resolved_secret(self) -> str:
         """The configured key, or the one generated into the data directory (mode 0600)."""
         if self.secret_key is not None:
@@ -94,7 +114,6 @@ class Settings(WebSettings):
     login_max_failures_per_account: int = Field(5, ge=1)
     login_max_failures_per_address: int = Field(20, ge=1)
     login_window_s: int = Field(900, ge=1)
-    trusted_proxies: Annotated[list[str], NoDecode] = ["127.0.0.1", "::1"]
 
     db_threads: int = Field(8, ge=1, le=64)
 
@@ -122,13 +141,6 @@ class Settings(WebSettings):
     # answers and video downloads have a longer one (504 upstream_timeout past either).
     upstream_deadline_s: float = Field(300.0, ge=1, le=3600)
     upstream_stream_deadline_s: float = Field(900.0, ge=1, le=6 * 3600)
-
-    @field_validator("trusted_proxies", mode="before")
-    @classmethod
-    def _split_proxies(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
 
     @model_validator(mode="after")
     def _video_polls_back_off_upwards(self) -> Settings:

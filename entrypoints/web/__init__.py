@@ -11,7 +11,10 @@ from flask_wtf.csrf import CSRFProtect
 from entrypoints.settings import WebSettings
 from entrypoints.web import session, views
 from entrypoints.web.api_client import ApiClient
+from entrypoints.web.client_ip import TRUSTED_PROXIES
+from entrypoints.web.inflight import InFlight
 from entrypoints.web.security import install_headers, session_key
+from entrypoints.web.session_store import RETAIN_S, SessionStore
 from entrypoints.web.uploads import UPLOAD_MAX_BYTES
 
 MAX_BODY_BYTES = 1024 * 1024  # forms; the image-to-video upload has its own cap (uploads.py)
@@ -22,7 +25,11 @@ def create_app(settings: WebSettings, api: ApiClient | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(_config(settings))
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.extensions[session.API_EXTENSION] = api or ApiClient(_api_url(settings))
+    app.extensions[session.API_EXTENSION] = api or ApiClient(
+        _api_url(settings), max_connections=settings.web_threads + 16
+    )
+    app.extensions[session.STORE_EXTENSION] = SessionStore(settings.session_db_path)
+    app.extensions[InFlight.EXTENSION] = InFlight(settings.web_generations_per_user)
     CSRFProtect(app)  # security.md #40: every POST, logout included
     install_headers(app, hsts=settings.secure_cookies)
     session.install(app)
@@ -42,15 +49,17 @@ def _config(settings: WebSettings) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_PATH": "/",
         "SESSION_COOKIE_DOMAIN": None,
-        # The cookie dies with the refresh family (security.md #22) and browsing does not
-        # extend it.
-        "PERMANENT_SESSION_LIFETIME": timedelta(seconds=settings.refresh_family_ttl_s),
+        # The cookie holds only the session's id; the server-side row dies with the refresh
+        # family (security.md #22). The cookie outlives it by RETAIN_S so that the sign-in
+        # page can say the session expired; browsing does not extend it.
+        "PERMANENT_SESSION_LIFETIME": timedelta(seconds=settings.refresh_family_ttl_s + RETAIN_S),
         "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
         UPLOAD_MAX_BYTES: settings.upload_max_bytes,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         # Answers come from the OpenRouter simulator (`allucanget demo`): every page says so.
         views.DEMO_MODE: settings.demo_mode,
+        TRUSTED_PROXIES: tuple(settings.trusted_proxies),
     }
 
 

@@ -27,7 +27,7 @@ __all__ = ["ApiClient", "ApiProblem", "ApiUnavailableError", "TokenPair", "User"
 TIMEOUT = httpx.Timeout(15.0, connect=3.0)
 # A model may think for minutes before its first token, and an image takes a while to draw.
 GENERATION_TIMEOUT = httpx.Timeout(15.0, connect=3.0, read=300.0)
-LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=16)
+MAX_CONNECTIONS = 32
 
 
 class TokenPair(TypedDict):
@@ -48,9 +48,18 @@ class User(TypedDict):
 class ApiClient:
     """One pooled httpx.Client for the web process; every method is one API call."""
 
-    def __init__(self, base_url: str, *, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
+        # As many connections as waitress has threads: a page never waits for a connection
+        # that a slow generation holds.
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=16)
         self._http = httpx.Client(
-            base_url=base_url, timeout=TIMEOUT, limits=LIMITS, transport=transport
+            base_url=base_url, timeout=TIMEOUT, limits=limits, transport=transport
         )
 
     def close(self) -> None:

@@ -36,7 +36,19 @@ def test_compose_runs_the_api_and_the_web_ui_on_one_data_volume() -> None:
     assert services["web"]["depends_on"]["api"]["condition"] == "service_healthy"
     assert "data" in compose()["volumes"]
     assert services["api"]["volumes"] == ["data:/data"]
-    assert services["web"]["volumes"] == ["data:/data:ro"]  # the web never writes the database
+    # The web never writes the database; its server-side sessions have a volume of their own.
+    assert services["web"]["volumes"] == ["data:/data:ro", "web:/web"]
+    assert services["web"]["environment"]["ALLUCANGET_WEB_SESSION_DB"].startswith("/web/")
+
+
+def test_compose_trusts_the_web_container_and_the_gateway_as_proxies() -> None:
+    """security.md #7: the API sees each browser's address, not the web container's, so one
+    address's failed sign-ins never lock out everyone."""
+    services = compose()["services"]
+    web_address = services["web"]["networks"]["default"]["ipv4_address"]
+    gateway = compose()["networks"]["default"]["ipam"]["config"][0]["gateway"]
+    assert services["api"]["environment"]["ALLUCANGET_TRUSTED_PROXIES"] == web_address
+    assert services["web"]["environment"]["ALLUCANGET_TRUSTED_PROXIES"] == gateway
 
 
 def test_compose_publishes_on_loopback_with_healthchecks_and_no_root() -> None:

@@ -72,6 +72,11 @@ class FakeApi:
     def revoke_refresh_tokens(self) -> None:
         self.refresh.clear()
 
+    def expire_refresh_tokens(self) -> None:
+        """The families reached their end: a refresh is answered 401 token_expired."""
+        self.gone.update(dict.fromkeys(self.refresh, "token_expired"))
+        self.refresh.clear()
+
     def end_sessions(self, email: str, *, revoke_only: bool = False) -> None:
         """Like the API: a role change revokes the user's refresh tokens; a deletion removes
         every token, so the access token is refused and the refresh token unknown."""

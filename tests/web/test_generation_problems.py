@@ -14,6 +14,7 @@ from entrypoints.web import create_app
 from entrypoints.web.api_client import ApiClient
 from tests.web.conftest import FakeApi, csrf_token, make_settings, problem
 from tests.web.fake_generation import Answer
+from tests.web.planted import plant_session
 
 PROMPT = 'A "tricky" <prompt> & more'
 CASES: list[tuple[Answer, str]] = [
@@ -137,8 +138,7 @@ def test_an_unreachable_api_keeps_the_prompt(tmp_path: Path) -> None:
 
     api = ApiClient("http://api.invalid", transport=httpx.MockTransport(refuse))
     client = create_app(make_settings(tmp_path), api).test_client()
-    with client.session_transaction() as session:
-        session.update(access_token="at", refresh_token="rt", email="ada@example.com")
+    plant_session(client, "at", "rt", "ada@example.com")
     data = {"model": "openai/gpt-4o-mini", "prompt": PROMPT,
             "csrf_token": csrf_token(client, "/text")}  # fmt: skip
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 from entrypoints.web import create_app
@@ -54,6 +55,18 @@ def test_the_media_proxy_streams_the_bytes_with_their_type(
     assert response.headers["Cache-Control"] == "private, max-age=3600"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Length"] == str(len(png(4, 4)))
+
+
+@pytest.mark.parametrize("content_type", ["video/webm", "video/mp4"])
+def test_videos_are_served_with_a_type_the_browser_plays(
+    signed_in: FlaskClient, fake_api: FakeApi, content_type: str
+) -> None:
+    video = fake_api.gen.add_media(content_type, b"\x1a\x45\xdf\xa3 a video", 8, 8)
+
+    response = signed_in.get(video["url"])
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == content_type
 
 
 def test_an_unexpected_media_type_is_served_as_a_download(

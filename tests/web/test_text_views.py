@@ -162,7 +162,7 @@ def test_a_signed_out_stream_request_is_told_where_to_sign_in(
 ) -> None:
     token = csrf_token(signed_in, "/text")
     fake_api.expire_access_tokens()
-    fake_api.revoke_refresh_tokens()
+    fake_api.expire_refresh_tokens()
 
     response = post_stream(signed_in, token=token)
 

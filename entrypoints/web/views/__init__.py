@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app
 
 from entrypoints.web import formatting
-from entrypoints.web.session import signed_in
+from entrypoints.web.session import current_user
 from entrypoints.web.views import (
     account,
     admin,
@@ -63,9 +63,9 @@ def register(app: Flask) -> None:
 
 def _template_context() -> dict[str, Any]:
     demo = DEMO_MESSAGE if current_app.config.get(DEMO_MODE) else ""
-    if not signed_in():
+    user = current_user()
+    if user is None:
         return {"current_user": None, "nav_items": (), "demo_message": demo}
-    user = {"email": session.get("email", ""), "role": session.get("role", "user")}
     is_admin = user["role"] == "admin"
     nav = [i for i in NAV if is_admin or not i.admin_only]
     return {"current_user": user, "nav_items": nav, "demo_message": demo}

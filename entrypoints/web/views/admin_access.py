@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import TypeVar
 
-from flask import session
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem
-from entrypoints.web.session import call_api, login_required
+from entrypoints.web.session import call_api, current_user, login_required, update_user
 from entrypoints.web.views.errors import error_page
 
 T = TypeVar("T")
@@ -52,8 +51,9 @@ def admin_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., Respon
 
 
 def _remember_role(role: str) -> None:
-    if session.get("role") != role:
-        session["role"] = role
+    user = current_user()
+    if user is not None:
+        update_user(user["email"], role)
 
 
 def offset_arg(value: str | None) -> int:

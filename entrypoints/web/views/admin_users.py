@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.admin_forms import ROLES, ConfirmDeleteForm, RoleForm, users_page
 from entrypoints.web.admin_types import Account
 from entrypoints.web.api_client import ApiProblem
-from entrypoints.web.session import api, current_path, forget
+from entrypoints.web.session import api, current_path, current_user, forget, update_user
 from entrypoints.web.views.admin_access import Pager, admin_call, admin_page, offset_arg
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
@@ -59,8 +59,8 @@ def role(user_id: str) -> ResponseReturnValue:
     except ApiProblem as problem:
         flash(_message(problem, "role"), "info" if problem.code == "not_found" else "error")
         return redirect(back)
-    if user["email"] == session.get("email") and wanted != "admin":
-        session["role"] = wanted
+    if user["email"] == _own_email() and wanted != "admin":
+        update_user(user["email"], wanted)
         flash(SELF_DEMOTED, "success")
         return redirect(url_for("dashboard.index"))
     flash(f"{user['email']} is now {_a(wanted)}.", "success")
@@ -98,7 +98,7 @@ def delete(user_id: str) -> ResponseReturnValue:
     except ApiProblem as problem:
         flash(_message(problem, "delete"), "info" if problem.code == "not_found" else "error")
         return redirect(back)
-    if user["email"] == session.get("email"):
+    if user["email"] == _own_email():
         forget()  # the API has just ended this very session
         flash(SELF_DELETED, "info")
         return redirect(url_for("auth.login"))
@@ -130,3 +130,8 @@ def _a(role: str) -> str:
 def _check(user_id: str) -> None:
     if not USER_ID.fullmatch(user_id):
         abort(404)
+
+
+def _own_email() -> str | None:
+    me = current_user()
+    return None if me is None else me["email"]

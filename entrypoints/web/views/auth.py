@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
+from entrypoints.web.client_ip import browser_address
 from entrypoints.web.forms import LoginForm, RegisterForm
 from entrypoints.web.security import safe_next
 from entrypoints.web.session import api, forget, refresh_token, remember, signed_in
@@ -29,7 +30,7 @@ def login() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _login_page(form, next_path, 400 if form.is_submitted() else 200)
     try:
-        pair = api().login(form.email.data, form.password.data, request.remote_addr)
+        pair = api().login(form.email.data, form.password.data, browser_address())
         user = api().me(pair["access_token"])
     except ApiProblem as problem:
         return _login_page(form, next_path, present(problem, form))
@@ -56,7 +57,7 @@ def register() -> ResponseReturnValue:
         status = present(problem, form, fields=fields, messages={"forbidden": REGISTRATION_CLOSED})
         return _register_page(form, status)
     try:
-        pair = api().login(form.email.data, form.password.data, request.remote_addr)
+        pair = api().login(form.email.data, form.password.data, browser_address())
     except ApiProblem:
         flash(SIGN_IN_AFTER_REGISTER, "info")  # e.g. throttled: the account exists all the same
         return redirect(url_for("auth.login"))

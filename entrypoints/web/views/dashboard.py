@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, session
+from flask import Blueprint, Response, render_template
 from flask.typing import ResponseReturnValue
 
-from entrypoints.web.session import api, call_api, login_required
+from entrypoints.web.session import api, call_api, login_required, update_user
 
 bp = Blueprint("dashboard", __name__)
 
@@ -15,8 +15,7 @@ bp = Blueprint("dashboard", __name__)
 def index() -> ResponseReturnValue:
     user = call_api(api().me)
     # The role may have changed since sign-in; the API's answer is authoritative (security.md #15).
-    if (session.get("email"), session.get("role")) != (user["email"], user["role"]):
-        session["email"], session["role"] = user["email"], user["role"]
+    update_user(user["email"], user["role"])
     return render_template("dashboard/index.html", user=user)
 
 

@@ -9,6 +9,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
+from entrypoints.web.inflight import TooManyGenerationsError, generation_slot
 from entrypoints.web.session import call_api
 from entrypoints.web.views.generation_problems import SERVICE_DOWN, present_on_form
 from entrypoints.web.views.model_picker import load_models
@@ -34,7 +35,10 @@ def generation_page(
     if not form.validate():
         return page(400)
     try:
-        result = call_api(lambda token: generate(token, form.to_request()))
+        with generation_slot():
+            result = call_api(lambda token: generate(token, form.to_request()))
+    except TooManyGenerationsError as busy:
+        return page(429, error=busy.message)
     except ApiProblem as problem:
         message, status = present_on_form(problem, form)
         return page(status, error=message)

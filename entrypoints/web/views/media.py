@@ -16,7 +16,7 @@ bp = Blueprint("media", __name__)
 MEDIA_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 API_MEDIA_PATH = re.compile(r"^/media/([A-Za-z0-9_-]{1,128})$")
 # What the API stores (api-contract.md); anything else is served as an opaque download.
-CONTENT_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "video/mp4"})
+CONTENT_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "video/mp4", "video/webm"})
 CACHE_CONTROL = "private, max-age=3600"  # the bytes never change; only this user may see them
 
 

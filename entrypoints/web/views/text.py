@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
 from entrypoints.web.forms import TextForm
+from entrypoints.web.inflight import TooManyGenerationsError, take_slot
 from entrypoints.web.session import (
     EXPIRED_MESSAGE,
     SessionExpiredError,
@@ -41,10 +42,18 @@ def stream() -> ResponseReturnValue:
     if not form.validate():
         return _problem(400, "invalid_form", "", _form_errors(form))
     try:
-        events = call_api(lambda token: api().stream_text(token, form.to_request()))
-    except SessionExpiredError:
+        release = take_slot()
+    except TooManyGenerationsError as busy:
+        return _problem(429, "too_many_generations", busy.message)
+    try:
+        try:
+            events = call_api(lambda token: api().stream_text(token, form.to_request()))
+        except BaseException:
+            release()  # nothing is streaming: the slot is free again
+            raise
+    except SessionExpiredError as error:
         forget()
-        flash(EXPIRED_MESSAGE, "warning")
+        flash(error.message, "warning")
         return _session_over()
     except ApiProblem as problem:
         errors = _api_field_errors(problem)
@@ -52,7 +61,9 @@ def stream() -> ResponseReturnValue:
         return _problem(status, problem.code, generation_message(problem), errors)
     except ApiUnavailableError:
         return _problem(503, "service_unavailable", SERVICE_DOWN)
-    return stream_response(events)
+    response = stream_response(events)
+    response.call_on_close(release)  # the slot is held until the stream ends or is dropped
+    return response
 
 
 def _session_over() -> ResponseReturnValue:

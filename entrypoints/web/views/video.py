@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
+from entrypoints.web.inflight import TooManyGenerationsError, generation_slot
 from entrypoints.web.session import api, call_api, login_required
 from entrypoints.web.uploads import IMAGE_TYPES, allow_upload_body, as_upload, cap_text, image_cap
 from entrypoints.web.video_forms import VideoForm, VideoFromImageForm
@@ -78,7 +79,10 @@ def _page(
     known = form.model.data in models.capabilities
     body = form.to_request(audio=caps.generate_audio or not known, seed=caps.seed or not known)
     try:
-        job = call_api(lambda token: submit(token, body))
+        with generation_slot():
+            job = call_api(lambda token: submit(token, body))
+    except TooManyGenerationsError as busy:
+        return _render(template, form, models, caps, busy.message), 429
     except ApiProblem as problem:
         message, status = present_video_problem(problem, form, cap_text())
         return _render(template, form, models, caps, message), status
