@@ -113,3 +113,13 @@ class OwnerDeletedError(TokenInvalidError):
     """The user was deleted while their request ran: nothing of it is written."""
 
     default_detail = "The account behind this token no longer exists; nothing was kept."
+
+
+class InvalidCursorError(Error):
+    code = "validation_error"
+    default_detail = "The cursor is not one this API handed out."
+
+
+class StreamCancelledError(Error):
+    code = "stream_cancelled"
+    default_detail = "The client went away before the answer was complete."
