@@ -106,12 +106,18 @@ class VideoJob:
         finished_at = now if status.finished else None
         return replace(self, status=status, updated_at=now, finished_at=finished_at, **changes)
 
-    def submitted(self, upstream_id: str, polling_url: str | None, now: datetime,
-                  timing: VideoTiming) -> VideoJob:
+    def submitted(
+        self, upstream_id: str, polling_url: str | None, now: datetime, timing: VideoTiming
+    ) -> VideoJob:
         if self.upstream_id is not None:
             raise VideoTransitionError("This video job was already submitted.")
-        return self.moved(self.status, now, upstream_id=upstream_id, polling_url=polling_url,
-                          next_poll_at=now + timing.poll)
+        return self.moved(
+            self.status,
+            now,
+            upstream_id=upstream_id,
+            polling_url=polling_url,
+            next_poll_at=now + timing.poll,
+        )
 
     def observed(self, upstream: VideoStatus, now: datetime, timing: VideoTiming) -> VideoJob:
         """A successful poll: the job moves up to what upstream reports (a stale `pending`
@@ -120,29 +126,41 @@ class VideoJob:
         target = min(upstream, VideoStatus.IN_PROGRESS, key=lambda s: s.rank)
         status = target if target.rank > self.status.rank else self.status
         polls = self.polls + 1
-        return self.moved(status, now, polls=polls, failures=0,
-                          next_poll_at=now + timing.next_poll(polls, 0))
+        return self.moved(
+            status, now, polls=polls, failures=0, next_poll_at=now + timing.next_poll(polls, 0)
+        )
 
     def poll_failed(self, now: datetime, timing: VideoTiming) -> VideoJob:
         """A poll that may work later: the job stays as it is and is polled later, backing off."""
         failures = self.failures + 1
-        return self.moved(self.status, now, failures=failures, polls=self.polls + 1,
-                          next_poll_at=now + timing.next_poll(self.polls, failures))
+        return self.moved(
+            self.status,
+            now,
+            failures=failures,
+            polls=self.polls + 1,
+            next_poll_at=now + timing.next_poll(self.polls, failures),
+        )
 
     def download_failed(self, now: datetime, timing: VideoTiming) -> VideoJob:
         """Upstream has the video but we could not fetch it yet: in_progress, retried later."""
         failures = self.download_failures + 1
-        return self.moved(VideoStatus.IN_PROGRESS, now, download_failures=failures,
-                          next_poll_at=now + timing.next_poll(self.polls, failures))
+        return self.moved(
+            VideoStatus.IN_PROGRESS,
+            now,
+            download_failures=failures,
+            next_poll_at=now + timing.next_poll(self.polls, failures),
+        )
 
     def completed(self, video: MediaRef, cost: float | None, now: datetime) -> VideoJob:
-        return self.moved(VideoStatus.COMPLETED, now, video=video,
-                          cost=self.cost if cost is None else cost)
+        return self.moved(
+            VideoStatus.COMPLETED, now, video=video, cost=self.cost if cost is None else cost
+        )
 
     def failed(self, reason: str, code: str, now: datetime) -> VideoJob:
         fallback = "The video could not be made."
-        return self.moved(VideoStatus.FAILED, now, error=short_reason(reason, fallback),
-                          error_code=code)
+        return self.moved(
+            VideoStatus.FAILED, now, error=short_reason(reason, fallback), error_code=code
+        )
 
     def record(self) -> Generation:
         """The job as a row of the history (status, cost, its video)."""
@@ -150,24 +168,44 @@ class VideoJob:
         if self.image_source:
             options["image"] = self.image_source
         return Generation(
-            id=self.id, user_id=self.user_id, kind=GenerationKind.VIDEO, model=self.model,
-            prompt=self.prompt, status=GenerationStatus(self.status.value),
-            created_at=self.created_at, finished_at=self.finished_at,
-            usage=Usage(cost=self.cost), error_code=self.error_code,
-            media=(self.video,) if self.video else (), upstream_id=self.upstream_id,
+            id=self.id,
+            user_id=self.user_id,
+            kind=GenerationKind.VIDEO,
+            model=self.model,
+            prompt=self.prompt,
+            status=GenerationStatus(self.status.value),
+            created_at=self.created_at,
+            finished_at=self.finished_at,
+            usage=Usage(cost=self.cost),
+            error_code=self.error_code,
+            media=(self.video,) if self.video else (),
+            upstream_id=self.upstream_id,
             options=json.dumps(options) if options else None,
         )
 
 
 def new_job(
-    *, job_id: str, user_id: str, model: str, prompt: str, options: VideoOptions,
-    image_source: str | None, now: datetime, timing: VideoTiming,
+    *,
+    job_id: str,
+    user_id: str,
+    model: str,
+    prompt: str,
+    options: VideoOptions,
+    image_source: str | None,
+    now: datetime,
+    timing: VideoTiming,
 ) -> VideoJob:
     """A queued job, not yet submitted: it becomes due only if its submit is never
     confirmed (a crash in between), and then it is failed, never submitted again."""
     return VideoJob(
-        id=job_id, user_id=user_id, model=model, prompt=prompt, options=options,
-        image_source=image_source, created_at=now, updated_at=now,
-        next_poll_at=now + timing.submit_grace, deadline=now + timing.deadline,
+        id=job_id,
+        user_id=user_id,
+        model=model,
+        prompt=prompt,
+        options=options,
+        image_source=image_source,
+        created_at=now,
+        updated_at=now,
+        next_poll_at=now + timing.submit_grace,
+        deadline=now + timing.deadline,
     )
-
