@@ -10,7 +10,7 @@ from application.locks import KeyedLocks
 from application.ports.system import Clock, IdGenerator, UnitOfWork
 from application.ports.video import VideoGateway, VideoRequest
 from domain.generations import check_model_id, check_prompt
-from domain.video_jobs import VideoJob, VideoTiming, new_job
+from domain.video_jobs import VideoJob, VideoTiming
 from domain.video_options import VideoOptions, check_options
 
 
@@ -34,16 +34,4 @@ class SubmitVideo:
     ) -> VideoJob:
         request = VideoRequest(check_model_id(model), check_prompt(prompt), options)
         check_options(model, options, capabilities_of(await self.catalogue.execute(), model))
-        job = new_job(
-            job_id=self.ids.new_id(),
-            user_id=user_id,
-            model=model,
-            prompt=prompt,
-            options=options,
-            image_source=None,
-            now=self.clock.now(),
-            timing=self.timing,
-        )
-        return await store_and_submit(
-            self.uow, self.locks, self.gateway, self.clock, self.timing, job, request
-        )
+        return await store_and_submit(self, user_id=user_id, request=request, image_source=None)

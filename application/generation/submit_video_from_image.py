@@ -14,7 +14,7 @@ from application.ports.system import Clock, IdGenerator, UnitOfWork
 from application.ports.video import AddressResolver, ImageSanitizer, VideoGateway, VideoRequest
 from domain.errors import InvalidGenerationRequestError
 from domain.generations import check_model_id, check_prompt
-from domain.video_jobs import VideoJob, VideoTiming, new_job
+from domain.video_jobs import VideoJob, VideoTiming
 from domain.video_options import VideoOptions, check_options
 
 FIRST_FRAME = "first_frame"
@@ -54,20 +54,8 @@ class SubmitVideoFromImage:
         frame, source = await self._first_frame(image, image_url)
         caps = capabilities_of(await self.catalogue.execute(), model)
         check_options(model, options, caps, frames=(FIRST_FRAME,))
-        job = new_job(
-            job_id=self.ids.new_id(),
-            user_id=user_id,
-            model=model,
-            prompt=prompt,
-            options=options,
-            image_source=source,
-            now=self.clock.now(),
-            timing=self.timing,
-        )
         request = VideoRequest(model, prompt, options, first_frame_url=frame)
-        return await store_and_submit(
-            self.uow, self.locks, self.gateway, self.clock, self.timing, job, request
-        )
+        return await store_and_submit(self, user_id=user_id, request=request, image_source=source)
 
     async def _first_frame(self, image: bytes | None, image_url: str | None) -> tuple[str, str]:
         """(what OpenRouter gets, what the history keeps)."""

@@ -2,31 +2,56 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from application.locks import KeyedLocks, owner_key
-from application.ports.system import Clock, UnitOfWork
+from application.ports.system import Clock, IdGenerator, UnitOfWork
 from application.ports.video import VideoGateway, VideoRequest
 from domain.errors import Error
-from domain.video_jobs import VideoJob, VideoTiming, may_move
+from domain.video_jobs import VideoJob, VideoTiming, may_move, new_job
+
+
+class VideoSubmitter(Protocol):
+    """What storing and submitting a job needs: the video use cases' own fields."""
+
+    @property
+    def uow(self) -> UnitOfWork: ...
+    @property
+    def locks(self) -> KeyedLocks: ...
+    @property
+    def gateway(self) -> VideoGateway: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def ids(self) -> IdGenerator: ...
+    @property
+    def timing(self) -> VideoTiming: ...
 
 
 async def store_and_submit(
-    uow: UnitOfWork,
-    locks: KeyedLocks,
-    gateway: VideoGateway,
-    clock: Clock,
-    timing: VideoTiming,
-    job: VideoJob,
-    request: VideoRequest,
+    by: VideoSubmitter, *, user_id: str, request: VideoRequest, image_source: str | None
 ) -> VideoJob:
-    """security.md #35: committed before the submit, so an acknowledged job is never lost;
-    a crash before the upstream id is saved leaves a queued job that the follower fails
-    once `submit_grace` has passed, rather than submitting it again. Under the owner lock,
-    so that a user deleted meanwhile gets no job (and nothing is sent upstream)."""
+    """A new job for `request`, stored (queued), then submitted once. security.md #35:
+    committed before the submit, so an acknowledged job is never lost; a crash before the
+    upstream id is saved leaves a queued job that the follower fails once `submit_grace`
+    has passed, rather than submitting it again. Under the owner lock, so that a user
+    deleted meanwhile gets no job (and nothing is sent upstream)."""
+    uow, locks, clock, timing = by.uow, by.locks, by.clock, by.timing
+    job = new_job(
+        job_id=by.ids.new_id(),
+        user_id=user_id,
+        model=request.model,
+        prompt=request.prompt,
+        options=request.options,
+        image_source=image_source,
+        now=clock.now(),
+        timing=timing,
+    )
     async with locks.hold(owner_key(job.user_id)), uow:
         await uow.video_jobs.add(job)
         await uow.commit()
     try:
-        submitted = await gateway.submit_video(request)
+        submitted = await by.gateway.submit_video(request)
     except Error as error:
         await save_forward(uow, locks, job.failed(error.detail, error.code, clock.now()))
         raise
