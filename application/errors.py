@@ -1,11 +1,16 @@
-"""Errors raised by use cases; each maps to one row of the API's problem table."""
+"""Errors raised by use cases (and by the adapters behind their ports); each maps to one
+row of the API's problem table. Errors of the domain's own rules are in domain/errors.py."""
 
 from __future__ import annotations
 
 from domain.errors import Error, TokenInvalidError
 
+# Who is asking
+
 
 class InvalidCredentialsError(Error):
+    """Sign-in or password change with a wrong email or password (401)."""
+
     code = "invalid_credentials"
     default_detail = "The email or password is not correct."
 
@@ -16,6 +21,8 @@ class NotAuthenticatedError(Error):
 
 
 class ForbiddenError(Error):
+    """Signed in, but not allowed: an admin route for a user (403)."""
+
     code = "forbidden"
     default_detail = "You are not allowed to do this."
 
@@ -24,7 +31,28 @@ class RegistrationDisabledError(ForbiddenError):
     default_detail = "Registration is disabled on this server."
 
 
+class RateLimitedError(Error):
+    """Past the sign-in limits of an account or a client address (429, Retry-After)."""
+
+    code = "rate_limited"
+
+    def __init__(self, retry_after_s: int) -> None:
+        self.retry_after_s = max(1, retry_after_s)
+        super().__init__(f"Too many attempts. Try again in {self.retry_after_s} seconds.")
+
+
+class OwnerDeletedError(TokenInvalidError):
+    """The user was deleted while their request ran: nothing of it is written."""
+
+    default_detail = "The account behind this token no longer exists; nothing was kept."
+
+
+# What is asked for
+
+
 class NotFoundError(Error):
+    """Unknown, or someone else's: the two are not told apart (404, security.md #28)."""
+
     code = "not_found"
     default_detail = "No such resource."
 
@@ -35,16 +63,51 @@ class EmailTakenError(Error):
 
 
 class ConflictError(Error):
+    """A concurrent writer won; use cases retry it (application.retry) before it is a 409."""
+
     code = "conflict"
     default_detail = "The resource was changed concurrently; retry."
 
 
-class RateLimitedError(Error):
-    code = "rate_limited"
+class InvalidRequestError(Error):
+    code = "validation_error"
 
-    def __init__(self, retry_after_s: int) -> None:
-        self.retry_after_s = max(1, retry_after_s)
-        super().__init__(f"Too many attempts. Try again in {self.retry_after_s} seconds.")
+
+class InvalidCursorError(Error):
+    """A history cursor that this API did not hand out (422)."""
+
+    code = "validation_error"
+    default_detail = "The cursor is not one this API handed out."
+
+
+# What is sent
+
+
+class InvalidImageError(Error):
+    """An upload or a model's image that is not really a PNG, JPEG or WebP (422)."""
+
+    code = "invalid_image"
+    default_detail = "The file is not a PNG, JPEG or WebP image we can use."
+
+
+class InvalidUrlError(Error):
+    """An image URL that is not https to a public address (422, security.md #38)."""
+
+    code = "invalid_url"
+    default_detail = "Only https URLs to public addresses are accepted."
+
+
+class PayloadTooLargeError(Error):
+    code = "payload_too_large"
+    default_detail = "The upload is larger than this server accepts."
+
+
+class UnsupportedMediaTypeError(Error):
+    code = "unsupported_media_type"
+    default_detail = "Send multipart/form-data or application/json."
+
+
+# The provider and the server
 
 
 class ProviderNotConfiguredError(Error):
@@ -80,36 +143,15 @@ class UpstreamTimeoutError(Error):
     default_detail = "The model provider did not answer in time."
 
 
-class InvalidImageError(Error):
-    code = "invalid_image"
-    default_detail = "The file is not a PNG, JPEG or WebP image we can use."
+class StreamCancelledError(Error):
+    """The client left a streamed answer before its end; the partial text is recorded."""
 
-
-class InvalidRequestError(Error):
-    code = "validation_error"
-
-
-class PayloadTooLargeError(Error):
-    code = "payload_too_large"
-    default_detail = "The upload is larger than this server accepts."
-
-
-class UnsupportedMediaTypeError(Error):
-    code = "unsupported_media_type"
-    default_detail = "Send multipart/form-data or application/json."
-
-
-class InvalidUrlError(Error):
-    code = "invalid_url"
-    default_detail = "Only https URLs to public addresses are accepted."
+    code = "stream_cancelled"
+    default_detail = "The client went away before the answer was complete."
 
 
 class StorageUnavailableError(Error):
+    """The media store cannot write (disk full or read-only): no file is kept (503)."""
+
     code = "storage_unavailable"
     default_detail = "The server cannot store files right now (disk full or read-only); try later."
-
-
-class OwnerDeletedError(TokenInvalidError):
-    """The user was deleted while their request ran: nothing of it is written."""
-
-    default_detail = "The account behind this token no longer exists; nothing was kept."

@@ -34,6 +34,9 @@ class KeyedLocks:
         return len(self._locks)
 
 
+ADMINS_KEY = "role:admin"  # serialises every change that could remove an admin
+
+
 def owner_key(user_id: str) -> str:
     """Held while a user is deleted and while anything of theirs (a generation, a video
     job, its media) is written, so that a write either commits before the deletion, which

@@ -46,3 +46,21 @@ class InvalidEmailError(Error):
 class LastAdminError(Error):
     code = "last_admin"
     default_detail = "At least one admin must remain."
+
+
+class InvalidGenerationRequestError(Error):
+    """A prompt, model id or option that no model could be asked with."""
+
+    code = "validation_error"
+
+
+class InvalidVideoOptionsError(Error):
+    """A video option the chosen model does not offer."""
+
+    code = "validation_error"
+
+
+class VideoTransitionError(Error):
+    """A move backwards, or out of a finished state: refused, whoever asks."""
+
+    code = "conflict"

@@ -7,17 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from domain.errors import Error
+from domain.errors import InvalidGenerationRequestError
 from domain.media import MediaRef
+from domain.ownership import visible_to
 
 # api-contract.md, Generation limits
 MODEL_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*/[a-zA-Z0-9._:-]+$")
 MAX_PROMPT_CHARS = 32_000
 ASPECT_RATIOS = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
-
-
-class InvalidGenerationRequestError(Error):
-    code = "validation_error"
 
 
 class GenerationKind(StrEnum):
@@ -65,8 +62,7 @@ class Generation:
     options: str | None = None  # JSON of the request options (system prompt, ratio, …)
 
     def visible_to(self, user_id: str, *, is_admin: bool) -> bool:
-        """Users see only their own generations; admins may see any (api-contract.md)."""
-        return is_admin or self.user_id == user_id
+        return visible_to(self.user_id, user_id, is_admin=is_admin)
 
     @property
     def duration_ms(self) -> int | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.ownership import visible_to
+
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif"}
 VIDEO_TYPES = {"video/mp4": "mp4", "video/webm": "webm"}
 
@@ -19,3 +21,6 @@ class MediaRef:
     width: int | None
     height: int | None
     created_at: datetime
+
+    def visible_to(self, user_id: str, *, is_admin: bool) -> bool:
+        return visible_to(self.owner_id, user_id, is_admin=is_admin)

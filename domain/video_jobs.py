@@ -1,4 +1,4 @@
-"""Video jobs: options checked against a model's capabilities, and a forward-only state
+"""Video jobs: a video generation followed to its end, by a forward-only state
 machine (queued → in_progress → completed | failed) that nothing can move backwards."""
 
 from __future__ import annotations
@@ -10,22 +10,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import Error
+from domain.errors import VideoTransitionError
 from domain.generations import Generation, GenerationKind, GenerationStatus, Usage
 from domain.media import MediaRef
+from domain.ownership import visible_to
+from domain.video_options import VideoOptions
 
 MAX_REASON_CHARS = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
-
-
-class InvalidVideoOptionsError(Error):
-    code = "validation_error"
-
-
-class VideoTransitionError(Error):
-    """A move backwards, or out of a finished state: refused, whoever asks."""
-
-    code = "conflict"
 
 
 class VideoStatus(StrEnum):
@@ -43,24 +35,6 @@ class VideoStatus(StrEnum):
         return {"queued": 0, "in_progress": 1}.get(self.value, 2)
 
 
-# openrouter.md §4: OpenRouter says `pending` where our contract says `queued`; its three
-# terminal failures (failed, cancelled, expired) are all `failed` to us, with a reason.
-UPSTREAM_STATUSES = {
-    "pending": VideoStatus.QUEUED,
-    "queued": VideoStatus.QUEUED,
-    "in_progress": VideoStatus.IN_PROGRESS,
-    "completed": VideoStatus.COMPLETED,
-    "failed": VideoStatus.FAILED,
-    "cancelled": VideoStatus.FAILED,
-    "expired": VideoStatus.FAILED,
-}
-
-
-def upstream_status(value: str) -> VideoStatus | None:
-    """Our status for an upstream one; None for a value we do not know (no change)."""
-    return UPSTREAM_STATUSES.get(value)
-
-
 def may_move(current: VideoStatus, target: VideoStatus) -> bool:
     """The one transition rule: a finished job never changes, and nothing goes backwards."""
     return not current.finished and target.rank >= current.rank
@@ -69,61 +43,6 @@ def may_move(current: VideoStatus, target: VideoStatus) -> bool:
 def check_move(current: VideoStatus, target: VideoStatus) -> None:
     if not may_move(current, target):
         raise VideoTransitionError(f"A {current.value} video job cannot become {target.value}.")
-
-
-@dataclass(frozen=True, slots=True)
-class VideoOptions:
-    duration: int | None = None
-    resolution: str | None = None
-    aspect_ratio: str | None = None
-    generate_audio: bool | None = None
-    seed: int | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        values = {"duration": self.duration, "resolution": self.resolution,
-                  "aspect_ratio": self.aspect_ratio, "generate_audio": self.generate_audio,
-                  "seed": self.seed}  # fmt: skip
-        return {key: value for key, value in values.items() if value is not None}
-
-
-@dataclass(frozen=True, slots=True)
-class VideoCapabilities:
-    """What `GET /videos/models` advertises. An empty list means the option is not offered
-    (OpenRouter sends null); a flag is refused only when it is explicitly false."""
-
-    durations: tuple[int, ...] = ()
-    resolutions: tuple[str, ...] = ()
-    aspect_ratios: tuple[str, ...] = ()
-    frame_images: tuple[str, ...] = ()
-    generate_audio: bool | None = None
-    seed: bool | None = None
-
-
-def _allowed(model: str, what: str, value: object, allowed: tuple[object, ...]) -> None:
-    if value is None or value in allowed:
-        return
-    if not allowed:
-        raise InvalidVideoOptionsError(f"{model} does not take a {what}; leave it out.")
-    listed = ", ".join(str(item) for item in allowed)
-    raise InvalidVideoOptionsError(
-        f"{what.capitalize()} {value} is not offered by {model}; choose one of: {listed}."
-    )
-
-
-def check_options(
-    model: str, options: VideoOptions, caps: VideoCapabilities, *, frames: tuple[str, ...] = ()
-) -> None:
-    """api-contract.md: options outside the model's sets are refused before anything is
-    sent (OpenRouter would answer 400), with a message that names the allowed values."""
-    _allowed(model, "duration", options.duration, tuple(sorted(caps.durations)))
-    _allowed(model, "resolution", options.resolution, caps.resolutions)
-    _allowed(model, "aspect ratio", options.aspect_ratio, caps.aspect_ratios)
-    for frame in frames:
-        _allowed(model, "frame image", frame, caps.frame_images)
-    if options.generate_audio and caps.generate_audio is False:
-        raise InvalidVideoOptionsError(f"{model} does not generate audio; leave it out.")
-    if options.seed is not None and caps.seed is False:
-        raise InvalidVideoOptionsError(f"{model} does not take a seed; leave it out.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +96,7 @@ class VideoJob:
     finished_at: datetime | None = None
 
     def visible_to(self, user_id: str, *, is_admin: bool) -> bool:
-        return is_admin or self.user_id == user_id
+        return visible_to(self.user_id, user_id, is_admin=is_admin)
 
     def moved(self, status: VideoStatus, now: datetime, **changes: Any) -> VideoJob:
         """The only way the status changes; raises VideoTransitionError when not allowed."""
@@ -187,12 +106,18 @@ class VideoJob:
         finished_at = now if status.finished else None
         return replace(self, status=status, updated_at=now, finished_at=finished_at, **changes)
 
-    def submitted(self, upstream_id: str, polling_url: str | None, now: datetime,
-                  timing: VideoTiming) -> VideoJob:  # fmt: skip
+    def submitted(
+        self, upstream_id: str, polling_url: str | None, now: datetime, timing: VideoTiming
+    ) -> VideoJob:
         if self.upstream_id is not None:
             raise VideoTransitionError("This video job was already submitted.")
-        return self.moved(self.status, now, upstream_id=upstream_id, polling_url=polling_url,
-                          next_poll_at=now + timing.poll)  # fmt: skip
+        return self.moved(
+            self.status,
+            now,
+            upstream_id=upstream_id,
+            polling_url=polling_url,
+            next_poll_at=now + timing.poll,
+        )
 
     def observed(self, upstream: VideoStatus, now: datetime, timing: VideoTiming) -> VideoJob:
         """A successful poll: the job moves up to what upstream reports (a stale `pending`
@@ -201,29 +126,41 @@ class VideoJob:
         target = min(upstream, VideoStatus.IN_PROGRESS, key=lambda s: s.rank)
         status = target if target.rank > self.status.rank else self.status
         polls = self.polls + 1
-        return self.moved(status, now, polls=polls, failures=0,
-                          next_poll_at=now + timing.next_poll(polls, 0))  # fmt: skip
+        return self.moved(
+            status, now, polls=polls, failures=0, next_poll_at=now + timing.next_poll(polls, 0)
+        )
 
     def poll_failed(self, now: datetime, timing: VideoTiming) -> VideoJob:
         """A poll that may work later: the job stays as it is and is polled later, backing off."""
         failures = self.failures + 1
-        return self.moved(self.status, now, failures=failures, polls=self.polls + 1,
-                          next_poll_at=now + timing.next_poll(self.polls, failures))  # fmt: skip
+        return self.moved(
+            self.status,
+            now,
+            failures=failures,
+            polls=self.polls + 1,
+            next_poll_at=now + timing.next_poll(self.polls, failures),
+        )
 
     def download_failed(self, now: datetime, timing: VideoTiming) -> VideoJob:
         """Upstream has the video but we could not fetch it yet: in_progress, retried later."""
         failures = self.download_failures + 1
-        return self.moved(VideoStatus.IN_PROGRESS, now, download_failures=failures,
-                          next_poll_at=now + timing.next_poll(self.polls, failures))  # fmt: skip
+        return self.moved(
+            VideoStatus.IN_PROGRESS,
+            now,
+            download_failures=failures,
+            next_poll_at=now + timing.next_poll(self.polls, failures),
+        )
 
     def completed(self, video: MediaRef, cost: float | None, now: datetime) -> VideoJob:
-        return self.moved(VideoStatus.COMPLETED, now, video=video,
-                          cost=self.cost if cost is None else cost)  # fmt: skip
+        return self.moved(
+            VideoStatus.COMPLETED, now, video=video, cost=self.cost if cost is None else cost
+        )
 
     def failed(self, reason: str, code: str, now: datetime) -> VideoJob:
         fallback = "The video could not be made."
-        return self.moved(VideoStatus.FAILED, now, error=short_reason(reason, fallback),
-                          error_code=code)  # fmt: skip
+        return self.moved(
+            VideoStatus.FAILED, now, error=short_reason(reason, fallback), error_code=code
+        )
 
     def record(self) -> Generation:
         """The job as a row of the history (status, cost, its video)."""
@@ -231,32 +168,44 @@ class VideoJob:
         if self.image_source:
             options["image"] = self.image_source
         return Generation(
-            id=self.id, user_id=self.user_id, kind=GenerationKind.VIDEO, model=self.model,
-            prompt=self.prompt, status=GenerationStatus(self.status.value),
-            created_at=self.created_at, finished_at=self.finished_at,
-            usage=Usage(cost=self.cost), error_code=self.error_code,
-            media=(self.video,) if self.video else (), upstream_id=self.upstream_id,
+            id=self.id,
+            user_id=self.user_id,
+            kind=GenerationKind.VIDEO,
+            model=self.model,
+            prompt=self.prompt,
+            status=GenerationStatus(self.status.value),
+            created_at=self.created_at,
+            finished_at=self.finished_at,
+            usage=Usage(cost=self.cost),
+            error_code=self.error_code,
+            media=(self.video,) if self.video else (),
+            upstream_id=self.upstream_id,
             options=json.dumps(options) if options else None,
-        )  # fmt: skip
+        )
 
 
 def new_job(
-    *, job_id: str, user_id: str, model: str, prompt: str, options: VideoOptions,
-    image_source: str | None, now: datetime, timing: VideoTiming,
-) -> VideoJob:  # fmt: skip
+    *,
+    job_id: str,
+    user_id: str,
+    model: str,
+    prompt: str,
+    options: VideoOptions,
+    image_source: str | None,
+    now: datetime,
+    timing: VideoTiming,
+) -> VideoJob:
     """A queued job, not yet submitted: it becomes due only if its submit is never
     confirmed (a crash in between), and then it is failed, never submitted again."""
     return VideoJob(
-        id=job_id, user_id=user_id, model=model, prompt=prompt, options=options,
-        image_source=image_source, created_at=now, updated_at=now,
-        next_poll_at=now + timing.submit_grace, deadline=now + timing.deadline,
-    )  # fmt: skip
-
-
-def video_type_of(data: bytes) -> str | None:
-    """The container from the bytes: an ISO BMFF `ftyp` box (MP4) or EBML (WebM)."""
-    if len(data) >= 12 and data[4:8] == b"ftyp":
-        return "video/mp4"
-    if data.startswith(b"\x1a\x45\xdf\xa3"):
-        return "video/webm"
-    return None
+        id=job_id,
+        user_id=user_id,
+        model=model,
+        prompt=prompt,
+        options=options,
+        image_source=image_source,
+        created_at=now,
+        updated_at=now,
+        next_poll_at=now + timing.submit_grace,
+        deadline=now + timing.deadline,
+    )

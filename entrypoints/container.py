@@ -22,6 +22,7 @@ from adapters.media.images import PillowImageInspector
 from adapters.media.resolver import SystemAddressResolver
 from adapters.media.store import FileMediaStore
 from adapters.media.upload import PillowImageSanitizer
+from adapters.media.videos import HeaderVideoInspector
 from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from adapters.openrouter.video import OpenRouterVideoGateway
 from adapters.security.passwords import LibpassPasswordHasher, load_common_passwords
@@ -29,22 +30,30 @@ from adapters.security.throttle import InMemoryLoginThrottle
 from adapters.security.tokens import JwtTokenIssuer
 from adapters.system import SystemClock, UuidGenerator
 from application.admin.bootstrap_admin import BootstrapAdmin
+from application.admin.change_role import ChangeRole
+from application.admin.delete_user import DeleteUser
+from application.admin.get_stats import GetStats
+from application.admin.get_user import GetUser
 from application.admin.has_admin import HasAdmin
-from application.admin.manage_users import ChangeRole, DeleteUser, GetUser, ListUsers
-from application.admin.observe import GetStats, ListAudit
+from application.admin.list_audit import ListAudit
+from application.admin.list_users import ListUsers
 from application.auth.authenticate import Authenticate
 from application.auth.change_password import ChangePassword
 from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
-from application.auth.register import RegisterUser
+from application.auth.register_user import RegisterUser
 from application.generation.advance_video_jobs import AdvanceVideoJobs
+from application.generation.delete_generation import DeleteGeneration
 from application.generation.generate_image import GenerateImage
 from application.generation.generate_text import GenerateText
+from application.generation.get_generation import GetGeneration
 from application.generation.get_video import GetVideo
-from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
-from application.generation.list_models import ListModels, ModelCache
+from application.generation.list_generations import ListGenerations
+from application.generation.list_models import ListModels
 from application.generation.list_video_models import ListVideoModels
+from application.generation.model_cache import ModelCache
+from application.generation.open_media import OpenMedia
 from application.generation.stream_text import StreamText
 from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
@@ -212,7 +221,7 @@ class Container(containers.DeclarativeContainer):
     list_models = providers.Factory(
         ListModels, gateway=gateway, clock=clock, cache=model_cache, videos=list_video_models
     )
-    list_history = providers.Factory(ListHistory, reader=history_reader)
+    list_history = providers.Factory(ListGenerations, reader=history_reader)
     get_generation = providers.Factory(GetGeneration, uow=uow)
     delete_generation = providers.Factory(DeleteGeneration, uow=uow, media=media)
     open_media = providers.Factory(OpenMedia, uow=uow, media=media)
@@ -230,9 +239,10 @@ class Container(containers.DeclarativeContainer):
         locks=locks, max_upload_bytes=settings.provided.upload_max_bytes,
     )  # fmt: skip
     get_video = providers.Factory(GetVideo, uow=uow)
+    video_inspector = providers.Singleton(HeaderVideoInspector)
     advance_video_jobs = providers.Factory(
         AdvanceVideoJobs, uow=uow, gateway=video_gateway, media=media, clock=clock, ids=ids,
-        timing=video_timing, locks=locks,
+        timing=video_timing, locks=locks, inspector=video_inspector,
     )  # fmt: skip
 
     user_directory = providers.Singleton(DuckDBUserDirectory, database=database)

@@ -37,7 +37,7 @@ from application.ports.video import (
 from domain.errors import Error
 from domain.generations import Generation, GenerationKind, Usage
 from domain.media import MediaRef
-from domain.video_jobs import VideoCapabilities
+from domain.video_options import VideoCapabilities
 from tests.fakes import FakeUnitOfWork
 
 USAGE = Usage(prompt_tokens=5, completion_tokens=7, total_tokens=12, cost=0.0012)

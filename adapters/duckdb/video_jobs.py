@@ -14,7 +14,8 @@ from adapters.duckdb.generations import MEDIA_COLUMNS, DuckDBGenerationRepositor
 from application.errors import OwnerDeletedError
 from application.ports.video import VideoJobRepository
 from domain.generations import Generation
-from domain.video_jobs import VideoJob, VideoOptions, VideoStatus
+from domain.video_jobs import VideoJob, VideoStatus
+from domain.video_options import VideoOptions
 
 JOB_COLUMNS = (
     "upstream_id, polling_url, image_source, polls, failures, download_failures, "

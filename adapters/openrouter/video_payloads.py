@@ -10,7 +10,7 @@ from adapters.openrouter.errors import bad_response
 from adapters.openrouter.payloads import mapping, text_or_none
 from application.ports.generation import ModelInfo
 from application.ports.video import SubmittedVideo, VideoPoll, VideoRequest
-from domain.video_jobs import VideoCapabilities
+from domain.video_options import VideoCapabilities
 
 _KEY_SHAPE = re.compile(r"sk-or-[A-Za-z0-9_-]*")
 _MAX_ERROR = 300

@@ -62,5 +62,6 @@ class BootstrapAdmin:
 
     def _event(self, user_id: str, outcome: BootstrapOutcome) -> AuditEvent:
         now = self.clock.now()
-        return AuditEvent(self.ids.new_id(), now, AuditAction.ADMIN_BOOTSTRAP, None, user_id,
-                          outcome.value)  # fmt: skip
+        return AuditEvent(
+            self.ids.new_id(), now, AuditAction.ADMIN_BOOTSTRAP, None, user_id, outcome.value
+        )

@@ -46,9 +46,17 @@ class RefreshTokens:
             match classify_use(token, successor, now, self.grace):
                 case RefreshUse.REUSE:
                     await uow.refresh_tokens.revoke_family(token.family_id, now)
-                    await uow.audit.add(AuditEvent(self.ids.new_id(), now, AuditAction.TOKEN_REUSE,
-                                                   token.user_id, token.user_id, "family_revoked",
-                                                   token.family_id))  # fmt: skip
+                    await uow.audit.add(
+                        AuditEvent(
+                            self.ids.new_id(),
+                            now,
+                            AuditAction.TOKEN_REUSE,
+                            token.user_id,
+                            token.user_id,
+                            "family_revoked",
+                            token.family_id,
+                        )
+                    )
                     await uow.commit()  # persist the revocation, then refuse
                     raise TokenReusedError()
                 case RefreshUse.REPLAY if successor is not None:

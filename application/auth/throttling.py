@@ -39,8 +39,15 @@ class Guard:
         if not locked:
             return
         kinds = ",".join(sorted(locked))
-        event = AuditEvent(self.ids.new_id(), self.clock.now(), AuditAction.LOGIN_LOCK, None,
-                           user_id, "locked", kinds)  # fmt: skip
+        event = AuditEvent(
+            self.ids.new_id(),
+            self.clock.now(),
+            AuditAction.LOGIN_LOCK,
+            None,
+            user_id,
+            "locked",
+            kinds,
+        )
         async with self.uow as uow:
             await uow.audit.add(event)
             await uow.commit()

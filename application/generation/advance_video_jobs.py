@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import ConflictError, UpstreamRejectedError, UpstreamUnavailableError
-from application.generation.submit_video import save_forward
+from application.generation.upstream_video_status import failure_of, upstream_status
+from application.generation.video_job_writes import save_forward
 from application.locks import KeyedLocks
 from application.ports.generation import MediaStore
 from application.ports.system import Clock, IdGenerator, UnitOfWork
-from application.ports.video import VideoGateway, VideoPoll
+from application.ports.video import VideoGateway, VideoInspector, VideoPoll
 from domain.errors import Error
 from domain.media import MediaRef
-from domain.video_jobs import VideoJob, VideoStatus, VideoTiming, upstream_status, video_type_of
+from domain.video_jobs import VideoJob, VideoStatus, VideoTiming
 
 LOST = "The server stopped before OpenRouter confirmed this job; it was not sent again."
-_POLICY_WORDS = ("policy", "moderation", "safety", "inappropriate")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class AdvanceVideoJobs:
     ids: IdGenerator
     timing: VideoTiming
     locks: KeyedLocks
+    inspector: VideoInspector
     batch: int = 20
     max_download_failures: int = 5
 
@@ -89,7 +90,7 @@ class AdvanceVideoJobs:
         except Error as error:
             await self._download_failed(job, error)
             return
-        content_type = video_type_of(video.head)
+        content_type = self.inspector.content_type(video.head)
         if content_type is None:
             await self.media.discard(video.path)
             not_video = UpstreamUnavailableError(
@@ -98,10 +99,15 @@ class AdvanceVideoJobs:
             await self._download_failed(job, not_video)
             return
         ref = MediaRef(
-            id=self.ids.new_id(), owner_id=job.user_id, generation_id=job.id,
-            content_type=content_type, size_bytes=video.size, width=None, height=None,
+            id=self.ids.new_id(),
+            owner_id=job.user_id,
+            generation_id=job.id,
+            content_type=content_type,
+            size_bytes=video.size,
+            width=None,
+            height=None,
             created_at=self.clock.now(),
-        )  # fmt: skip
+        )
         await self.media.adopt(ref, video.path)
         try:
             stored = await self._save(job.completed(ref, poll.cost, self.clock.now()))
@@ -128,17 +134,3 @@ class AdvanceVideoJobs:
     async def _save(self, job: VideoJob) -> bool:
         """False if the job is gone (deleted, alone or with its user) or already finished."""
         return await save_forward(self.uow, self.locks, job)
-
-
-def failure_of(poll: VideoPoll) -> tuple[str, str]:
-    """(short reason, error code) for a job that ended badly upstream (openrouter.md §4)."""
-    detail = (poll.error or "").strip().rstrip(".")
-    if poll.status == "cancelled":
-        reason, code = "The provider cancelled it", "upstream_unavailable"
-    elif poll.status == "expired":
-        reason, code = "It expired at the provider before it finished", "upstream_timeout"
-    else:
-        policy = any(word in detail.lower() for word in _POLICY_WORDS)
-        reason = "The provider could not make this video"
-        code = "upstream_rejected" if policy else "upstream_unavailable"
-    return (f"{reason}: {detail}." if detail else f"{reason}."), code

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import InvalidImageError, UpstreamUnavailableError
-from application.generation.recording import failed, record, started, succeeded
+from application.generation.recording import failed, failed_until_served, succeeded
 from application.ports.generation import (
     AIGateway,
     GeneratedImage,
@@ -15,12 +15,11 @@ from application.ports.generation import (
     MediaStore,
 )
 from application.ports.system import Clock, IdGenerator
-from domain.errors import Error
+from domain.errors import Error, InvalidGenerationRequestError
 from domain.generations import (
     ASPECT_RATIOS,
     Generation,
     GenerationKind,
-    InvalidGenerationRequestError,
     check_model_id,
     check_prompt,
 )
@@ -45,11 +44,15 @@ class GenerateImage:
         if aspect_ratio is not None and aspect_ratio not in ASPECT_RATIOS:
             raise InvalidGenerationRequestError(f"Aspect ratio must be one of {ASPECT_RATIOS}.")
         request = ImageRequest(check_model_id(model), check_prompt(prompt), aspect_ratio)
-        generation = started(
-            generation_id=self.ids.new_id(), user_id=user_id, kind=GenerationKind.IMAGE,
-            model=model, prompt=prompt, options={"aspect_ratio": aspect_ratio},
+        generation = failed_until_served(
+            generation_id=self.ids.new_id(),
+            user_id=user_id,
+            kind=GenerationKind.IMAGE,
+            model=model,
+            prompt=prompt,
+            options={"aspect_ratio": aspect_ratio},
             now=self.clock.now(),
-        )  # fmt: skip
+        )
         try:
             result = await self.gateway.generate_image(request)
             refs = [self._ref(generation, image) for image in result.images]
@@ -58,19 +61,20 @@ class GenerateImage:
                     "The model returned no image.", reason="bad_response"
                 )
         except Error as error:
-            await record(self.recorder, failed(generation, error, self.clock.now()))
+            await self.recorder.record(failed(generation, error, self.clock.now()))
             raise
         try:
             for ref, image in zip(refs, result.images, strict=True):
                 await self.media.save(ref, image.data)
         except Error as error:  # the disk is full or read-only: keep no file, say so
             await self.media.delete(refs)
-            await record(self.recorder, failed(generation, error, self.clock.now()))
+            await self.recorder.record(failed(generation, error, self.clock.now()))
             raise
-        done = succeeded(generation, result.served, self.clock.now(), text=result.text,
-                         media=tuple(refs))  # fmt: skip
+        done = succeeded(
+            generation, result.served, self.clock.now(), text=result.text, media=tuple(refs)
+        )
         try:
-            await record(self.recorder, done)
+            await self.recorder.record(done)
         except BaseException:
             await self.media.delete(refs)  # no file without its row
             raise
@@ -80,10 +84,16 @@ class GenerateImage:
         try:
             facts = self.inspector.inspect(image.data)
         except InvalidImageError as exc:
-            raise UpstreamUnavailableError("The model returned an unreadable image.",
-                                           reason="bad_response") from exc  # fmt: skip
+            raise UpstreamUnavailableError(
+                "The model returned an unreadable image.", reason="bad_response"
+            ) from exc
         return MediaRef(
-            id=self.ids.new_id(), owner_id=generation.user_id, generation_id=generation.id,
-            content_type=facts.content_type, size_bytes=len(image.data), width=facts.width,
-            height=facts.height, created_at=self.clock.now(),
-        )  # fmt: skip
+            id=self.ids.new_id(),
+            owner_id=generation.user_id,
+            generation_id=generation.id,
+            content_type=facts.content_type,
+            size_bytes=len(image.data),
+            width=facts.width,
+            height=facts.height,
+            created_at=self.clock.now(),
+        )

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.generation.recording import failed, record, started, succeeded
-from application.ports.generation import AIGateway, GenerationRecorder, TextRequest
+from application.generation.recording import failed, succeeded
+from application.generation.text_requests import prepare_text
+from application.ports.generation import AIGateway, GenerationRecorder
 from application.ports.system import Clock, IdGenerator
 from domain.errors import Error
-from domain.generations import Generation, GenerationKind, check_model_id, check_prompt
-
-DEFAULT_MAX_TOKENS = 1024  # always sent: without it OpenRouter reserves the model's maximum
+from domain.generations import Generation
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,26 +23,36 @@ class GenerateText:
     ids: IdGenerator
 
     async def execute(
-        self, *, user_id: str, model: str, prompt: str, system: str | None = None,
-        max_tokens: int | None = None, temperature: float | None = None,
-    ) -> Generation:  # fmt: skip
-        request = TextRequest(
-            model=check_model_id(model), prompt=check_prompt(prompt), system=system,
-            max_tokens=max_tokens or DEFAULT_MAX_TOKENS, temperature=temperature,
-        )  # fmt: skip
-        generation = started(
-            generation_id=self.ids.new_id(), user_id=user_id, kind=GenerationKind.TEXT,
-            model=model, prompt=prompt, now=self.clock.now(),
-            options={"system": system, "max_tokens": max_tokens, "temperature": temperature},
-        )  # fmt: skip
+        self,
+        *,
+        user_id: str,
+        model: str,
+        prompt: str,
+        system: str | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+    ) -> Generation:
+        request, generation = prepare_text(
+            self.ids,
+            self.clock,
+            user_id=user_id,
+            model=model,
+            prompt=prompt,
+            system=system,
+            max_tokens=max_tokens,
+            temperature=temperature,
+        )
         try:
             result = await self.gateway.complete_text(request)
         except Error as error:
-            await record(self.recorder, failed(generation, error, self.clock.now()))
+            await self.recorder.record(failed(generation, error, self.clock.now()))
             raise
         done = succeeded(
-            generation, result.served, self.clock.now(), text=result.text,
+            generation,
+            result.served,
+            self.clock.now(),
+            text=result.text,
             finish_reason=result.finish_reason,
-        )  # fmt: skip
-        await record(self.recorder, done)
+        )
+        await self.recorder.record(done)
         return done

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from application.errors import UpstreamTimeoutError, UpstreamUnavailableError
-from application.generation.list_models import ModelCache
+from application.generation.model_cache import ModelCache
 from application.ports.generation import ModelInfo
 from application.ports.system import Clock
 from application.ports.video import VideoGateway
-from domain.video_jobs import InvalidVideoOptionsError, VideoCapabilities
+from domain.errors import InvalidVideoOptionsError
+from domain.video_options import VideoCapabilities
 
 CACHE_KEY = "videos/models"
 
@@ -26,18 +26,9 @@ class ListVideoModels:
     ttl: timedelta = timedelta(minutes=10)
 
     async def execute(self) -> list[ModelInfo]:
-        now = self.clock.now()
-        cached = self.cache.entries.get(CACHE_KEY)
-        if cached is not None and now - cached[0] < self.ttl:
-            return cached[1]
-        try:
-            models = await self.gateway.list_video_models()
-        except (UpstreamUnavailableError, UpstreamTimeoutError):
-            if cached is None:
-                raise
-            return cached[1]
-        self.cache.entries[CACHE_KEY] = (now, models)
-        return models
+        return await self.cache.get(
+            CACHE_KEY, now=self.clock.now(), ttl=self.ttl, fetch=self.gateway.list_video_models
+        )
 
 
 def capabilities_of(models: list[ModelInfo], model: str) -> VideoCapabilities:

@@ -13,27 +13,52 @@ from domain.generations import Generation, GenerationKind, GenerationStatus
 from domain.media import MediaRef
 
 
-def started(
-    *, generation_id: str, user_id: str, kind: GenerationKind, model: str, prompt: str,
-    options: dict[str, object], now: datetime,
-) -> Generation:  # fmt: skip
+def failed_until_served(
+    *,
+    generation_id: str,
+    user_id: str,
+    kind: GenerationKind,
+    model: str,
+    prompt: str,
+    options: dict[str, object],
+    now: datetime,
+) -> Generation:
+    """A new generation, FAILED until the model's answer makes it `succeeded`: whatever
+    goes wrong in between, it is never recorded as anything but failed."""
     clean = {key: value for key, value in options.items() if value is not None}
     return Generation(
-        id=generation_id, user_id=user_id, kind=kind, model=model, prompt=prompt,
-        status=GenerationStatus.FAILED, created_at=now,
+        id=generation_id,
+        user_id=user_id,
+        kind=kind,
+        model=model,
+        prompt=prompt,
+        status=GenerationStatus.FAILED,
+        created_at=now,
         options=json.dumps(clean) if clean else None,
-    )  # fmt: skip
+    )
 
 
 def succeeded(
-    generation: Generation, served: Served, now: datetime, *, text: str | None = None,
-    finish_reason: str | None = None, media: tuple[MediaRef, ...] = (),
-) -> Generation:  # fmt: skip
+    generation: Generation,
+    served: Served,
+    now: datetime,
+    *,
+    text: str | None = None,
+    finish_reason: str | None = None,
+    media: tuple[MediaRef, ...] = (),
+) -> Generation:
     return replace(
-        generation, status=GenerationStatus.SUCCEEDED, finished_at=now, served_model=served.model,
-        provider=served.provider, upstream_id=served.upstream_id, usage=served.usage, text=text,
-        finish_reason=finish_reason, media=media,
-    )  # fmt: skip
+        generation,
+        status=GenerationStatus.SUCCEEDED,
+        finished_at=now,
+        served_model=served.model,
+        provider=served.provider,
+        upstream_id=served.upstream_id,
+        usage=served.usage,
+        text=text,
+        finish_reason=finish_reason,
+        media=media,
+    )
 
 
 def failed(
@@ -46,10 +71,6 @@ def failed(
         error_code=error.code,
         text=text,
     )
-
-
-async def record(recorder: GenerationRecorder, generation: Generation) -> None:
-    await recorder.record(generation)
 
 
 class UnitOfWorkRecorder(GenerationRecorder):

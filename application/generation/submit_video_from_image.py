@@ -6,14 +6,16 @@ import base64
 from dataclasses import dataclass
 
 from application.errors import PayloadTooLargeError
-from application.generation.image_url import checked_image_url
 from application.generation.list_video_models import ListVideoModels, capabilities_of
-from application.generation.submit_video import store_and_submit
+from application.generation.public_image_address import checked_image_url
+from application.generation.video_job_writes import store_and_submit
 from application.locks import KeyedLocks
 from application.ports.system import Clock, IdGenerator, UnitOfWork
 from application.ports.video import AddressResolver, ImageSanitizer, VideoGateway, VideoRequest
-from domain.generations import InvalidGenerationRequestError, check_model_id, check_prompt
-from domain.video_jobs import VideoJob, VideoOptions, VideoTiming, check_options, new_job
+from domain.errors import InvalidGenerationRequestError
+from domain.generations import check_model_id, check_prompt
+from domain.video_jobs import VideoJob, VideoTiming
+from domain.video_options import VideoOptions, check_options
 
 FIRST_FRAME = "first_frame"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # api-contract.md: uploads up to 10 MiB
@@ -38,22 +40,22 @@ class SubmitVideoFromImage:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
 
     async def execute(
-        self, *, user_id: str, model: str, prompt: str, options: VideoOptions,
-        image: bytes | None = None, image_url: str | None = None,
-    ) -> VideoJob:  # fmt: skip
+        self,
+        *,
+        user_id: str,
+        model: str,
+        prompt: str,
+        options: VideoOptions,
+        image: bytes | None = None,
+        image_url: str | None = None,
+    ) -> VideoJob:
         check_model_id(model)
         check_prompt(prompt)
         frame, source = await self._first_frame(image, image_url)
         caps = capabilities_of(await self.catalogue.execute(), model)
         check_options(model, options, caps, frames=(FIRST_FRAME,))
-        job = new_job(
-            job_id=self.ids.new_id(), user_id=user_id, model=model, prompt=prompt,
-            options=options, image_source=source, now=self.clock.now(), timing=self.timing,
-        )  # fmt: skip
         request = VideoRequest(model, prompt, options, first_frame_url=frame)
-        return await store_and_submit(
-            self.uow, self.locks, self.gateway, self.clock, self.timing, job, request
-        )
+        return await store_and_submit(self, user_id=user_id, request=request, image_source=source)
 
     async def _first_frame(self, image: bytes | None, image_url: str | None) -> tuple[str, str]:
         """(what OpenRouter gets, what the history keeps)."""

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from domain.generations import Generation, GenerationKind, Usage
 from domain.media import MediaRef
-from domain.video_jobs import VideoCapabilities
+from domain.video_options import VideoCapabilities
 
 
 class GenerationRepository(Protocol):

@@ -1,4 +1,4 @@
-"""Ports of video generation: jobs, OpenRouter's video API, image input checks, name lookups."""
+"""Ports of video generation: jobs, OpenRouter's video API, media checks, name lookups."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Protocol
 
 from application.ports.generation import ModelInfo
-from domain.video_jobs import VideoJob, VideoOptions
+from domain.video_jobs import VideoJob
+from domain.video_options import VideoOptions
 
 
 class VideoJobRepository(Protocol):
@@ -84,6 +85,13 @@ class CleanImage:
     content_type: str
     width: int
     height: int
+
+
+class VideoInspector(Protocol):
+    def content_type(self, head: bytes) -> str | None:
+        """The container type (video/mp4, video/webm) from a video's first bytes; None
+        when they are not a video we keep."""
+        ...
 
 
 class ImageSanitizer(Protocol):

@@ -7,21 +7,28 @@ from fastapi import Depends, Request
 from adapters.duckdb.database import Database
 from adapters.openrouter.gateway import OpenRouterGateway
 from application.admin.bootstrap_admin import BootstrapAdmin
-from application.admin.manage_users import ChangeRole, DeleteUser, GetUser, ListUsers
-from application.admin.observe import GetStats, ListAudit
+from application.admin.change_role import ChangeRole
+from application.admin.delete_user import DeleteUser
+from application.admin.get_stats import GetStats
+from application.admin.get_user import GetUser
+from application.admin.list_audit import ListAudit
+from application.admin.list_users import ListUsers
 from application.auth.authenticate import Authenticate
 from application.auth.change_password import ChangePassword
 from application.auth.current_user import Caller
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
-from application.auth.register import RegisterUser
+from application.auth.register_user import RegisterUser
 from application.errors import ForbiddenError, NotAuthenticatedError
+from application.generation.delete_generation import DeleteGeneration
 from application.generation.generate_image import GenerateImage
 from application.generation.generate_text import GenerateText
+from application.generation.get_generation import GetGeneration
 from application.generation.get_video import GetVideo
-from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
+from application.generation.list_generations import ListGenerations
 from application.generation.list_models import ListModels
 from application.generation.list_video_models import ListVideoModels
+from application.generation.open_media import OpenMedia
 from application.generation.stream_text import StreamText
 from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
@@ -82,7 +89,7 @@ async def _list_models(request: Request) -> ListModels:
     return _container(request).list_models()
 
 
-async def _list_history(request: Request) -> ListHistory:
+async def _list_history(request: Request) -> ListGenerations:
     return _container(request).list_history()
 
 
@@ -158,7 +165,7 @@ GenerateTextDep = Annotated[GenerateText, Depends(_generate_text)]
 StreamTextDep = Annotated[StreamText, Depends(_stream_text)]
 GenerateImageDep = Annotated[GenerateImage, Depends(_generate_image)]
 ListModelsDep = Annotated[ListModels, Depends(_list_models)]
-ListHistoryDep = Annotated[ListHistory, Depends(_list_history)]
+ListHistoryDep = Annotated[ListGenerations, Depends(_list_history)]
 GetGenerationDep = Annotated[GetGeneration, Depends(_get_generation)]
 DeleteGenerationDep = Annotated[DeleteGeneration, Depends(_delete_generation)]
 OpenMediaDep = Annotated[OpenMedia, Depends(_open_media)]

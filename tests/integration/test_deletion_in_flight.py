@@ -20,7 +20,8 @@ from application.locks import KeyedLocks
 from application.ports.generation import ImageRequest, ImageResult, TextRequest, TextResult
 from domain.generations import Generation, GenerationKind, GenerationStatus
 from domain.users import Role
-from domain.video_jobs import VideoOptions, VideoStatus
+from domain.video_jobs import VideoStatus
+from domain.video_options import VideoOptions
 from entrypoints.container import Container
 from tests.api.conftest import make_settings
 from tests.fake_gateway import COMPLETED, VEO, FakeAIGateway, FakeVideoGateway

@@ -4,7 +4,7 @@ and equal a fresh count of the table at every step (real DuckDB adapters)."""
 from __future__ import annotations
 
 from application.ports.video import VideoPoll
-from domain.video_jobs import VideoOptions
+from domain.video_options import VideoOptions
 from tests.fake_gateway import COMPLETED, VEO
 from tests.integration.test_deletion_in_flight import Platform, platform  # noqa: F401
 

@@ -10,7 +10,7 @@ from PIL import Image
 from adapters.media.resolver import SystemAddressResolver
 from adapters.media.upload import PillowImageSanitizer
 from application.errors import InvalidImageError, InvalidUrlError
-from application.generation.image_url import checked_image_url
+from application.generation.public_image_address import checked_image_url
 from tests.fake_gateway import FakeAddressResolver
 from tests.image_samples import HTML_AS_PNG, SVG, declared_png, encoded, with_exif
 

@@ -16,7 +16,7 @@ from adapters.openrouter.video import GONE, OpenRouterVideoGateway
 from application.errors import ProviderNotConfiguredError, UpstreamUnavailableError
 from application.ports.video import VideoRequest
 from domain.errors import Error
-from domain.video_jobs import VideoCapabilities, VideoOptions
+from domain.video_options import VideoCapabilities, VideoOptions
 from tests import simulator_fixtures as fx
 from tests.simulator_fixtures import SimulatorHandle as Sim
 

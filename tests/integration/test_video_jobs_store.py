@@ -13,7 +13,8 @@ from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from application.ports.system import UnitOfWork
 from domain.generations import GenerationKind, GenerationStatus
 from domain.media import MediaRef
-from domain.video_jobs import VideoJob, VideoOptions, VideoStatus, VideoTiming, new_job
+from domain.video_jobs import VideoJob, VideoStatus, VideoTiming, new_job
+from domain.video_options import VideoOptions
 from tests.fakes import FakeUnitOfWork
 from tests.integration.conftest import NOW, a_user, query
 

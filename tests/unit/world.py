@@ -7,29 +7,30 @@ from datetime import UTC, datetime, timedelta
 
 from adapters.media.images import PillowImageInspector
 from adapters.media.upload import PillowImageSanitizer
+from adapters.media.videos import HeaderVideoInspector
 from adapters.security.throttle import InMemoryLoginThrottle
 from adapters.security.tokens import JwtTokenIssuer
 from application.admin.bootstrap_admin import BootstrapAdmin
-from application.admin.manage_users import ChangeRole, DeleteUser
+from application.admin.change_role import ChangeRole
+from application.admin.delete_user import DeleteUser
 from application.auth.authenticate import Authenticate
 from application.auth.change_password import ChangePassword
 from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
-from application.auth.register import RegisterUser
+from application.auth.register_user import RegisterUser
 from application.auth.tokens import TokenPair
 from application.generation.advance_video_jobs import AdvanceVideoJobs
+from application.generation.delete_generation import DeleteGeneration
 from application.generation.generate_image import GenerateImage
 from application.generation.generate_text import GenerateText
+from application.generation.get_generation import GetGeneration
 from application.generation.get_video import GetVideo
-from application.generation.history import (
-    DeleteGeneration,
-    GetGeneration,
-    ListHistory,
-    OpenMedia,
-)
-from application.generation.list_models import ListModels, ModelCache
+from application.generation.list_generations import ListGenerations
+from application.generation.list_models import ListModels
 from application.generation.list_video_models import ListVideoModels
+from application.generation.model_cache import ModelCache
+from application.generation.open_media import OpenMedia
 from application.generation.recording import UnitOfWorkRecorder
 from application.generation.stream_text import StreamText
 from application.generation.submit_video import SubmitVideo
@@ -128,8 +129,8 @@ class World:
             self.clock, self.ids,
         )  # fmt: skip
 
-    def list_history(self) -> ListHistory:
-        return ListHistory(FakeHistoryReader(self.uow))
+    def list_history(self) -> ListGenerations:
+        return ListGenerations(FakeHistoryReader(self.uow))
 
     def get_generation(self) -> GetGeneration:
         return GetGeneration(self.uow)
@@ -161,7 +162,7 @@ class World:
 
     def advance_video_jobs(self) -> AdvanceVideoJobs:
         args = (self.uow, self.video_gateway, self.media, self.clock, self.ids, self.timing)
-        return AdvanceVideoJobs(*args, self.locks)
+        return AdvanceVideoJobs(*args, self.locks, HeaderVideoInspector())
 
     def change_role(self) -> ChangeRole:
         return ChangeRole(self.uow, self.clock, self.ids, self.locks)

@@ -7,8 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from application.admin.manage_users import ChangeRole, DeleteUser, GetUser, ListUsers
-from application.admin.observe import GetStats, ListAudit
+from application.admin.change_role import ChangeRole
+from application.admin.delete_user import DeleteUser
+from application.admin.get_stats import GetStats
+from application.admin.get_user import GetUser
+from application.admin.list_audit import ListAudit
+from application.admin.list_users import ListUsers
 from domain.users import Role
 from entrypoints.api.deps import (
     AdminCaller,

@@ -12,7 +12,7 @@ from application.auth.change_password import ChangePassword
 from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
-from application.auth.register import RegisterUser
+from application.auth.register_user import RegisterUser
 from entrypoints.api.deps import (
     AuthenticateDep,
     ChangePasswordDep,

@@ -10,7 +10,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 
 from application.errors import NotFoundError
-from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
+from application.generation.delete_generation import DeleteGeneration
+from application.generation.get_generation import GetGeneration
+from application.generation.list_generations import ListGenerations
+from application.generation.open_media import OpenMedia
 from domain.generations import GenerationKind
 from entrypoints.api.deps import (
     CurrentCaller,
@@ -34,7 +37,9 @@ AUTHED = ("not_authenticated", "token_invalid", "token_expired")
 
 
 @router.get(
-    "/generations", responses=problem_responses(*AUTHED), description=inspect.getdoc(ListHistory)
+    "/generations",
+    responses=problem_responses(*AUTHED),
+    description=inspect.getdoc(ListGenerations),
 )
 async def list_generations(
     caller: CurrentCaller,

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from domain.video_jobs import VideoJob, VideoOptions
+from domain.video_jobs import VideoJob
+from domain.video_options import VideoOptions
 from entrypoints.api.schemas.common import StrictIn
 from entrypoints.api.schemas.generation import ModelId, Prompt
 

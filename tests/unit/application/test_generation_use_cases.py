@@ -11,8 +11,8 @@ from application.errors import (
     UpstreamUnavailableError,
 )
 from application.ports.generation import GeneratedImage, TextDelta
+from domain.errors import InvalidGenerationRequestError as Invalid
 from domain.generations import Generation, GenerationKind, GenerationStatus
-from domain.generations import InvalidGenerationRequestError as Invalid
 from tests.fake_gateway import png_bytes
 from tests.unit.world import World
 

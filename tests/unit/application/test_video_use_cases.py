@@ -20,8 +20,10 @@ from application.errors import (
 )
 from application.generation.advance_video_jobs import LOST
 from application.ports.video import VideoPoll
-from domain.generations import GenerationKind, InvalidGenerationRequestError
-from domain.video_jobs import InvalidVideoOptionsError, VideoJob, VideoOptions, VideoStatus
+from domain.errors import InvalidGenerationRequestError, InvalidVideoOptionsError
+from domain.generations import GenerationKind
+from domain.video_jobs import VideoJob, VideoStatus
+from domain.video_options import VideoOptions
 from tests.fake_gateway import COMPLETED, MP4, SORA, VEO, png_bytes
 from tests.unit.world import World
 

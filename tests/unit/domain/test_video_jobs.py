@@ -1,4 +1,4 @@
-"""Video jobs: the forward-only state machine, the option checks, polling backoff."""
+"""Video jobs: the forward-only state machine, polling backoff, the history record."""
 
 from __future__ import annotations
 
@@ -8,30 +8,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.errors import VideoTransitionError
 from domain.media import MediaRef
 from domain.video_jobs import (
     MAX_REASON_CHARS,
-    InvalidVideoOptionsError,
-    VideoCapabilities,
     VideoJob,
-    VideoOptions,
     VideoStatus,
     VideoTiming,
-    VideoTransitionError,
-    check_options,
     may_move,
     new_job,
     short_reason,
-    upstream_status,
-    video_type_of,
 )
+from domain.video_options import VideoOptions
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TIMING = VideoTiming()
-VEO = VideoCapabilities(
-    durations=(8, 4, 6), resolutions=("720p", "1080p"), aspect_ratios=("16:9", "9:16"),
-    frame_images=("first_frame", "last_frame"), generate_audio=True,
-)  # fmt: skip
 Q, P, C, F = VideoStatus.QUEUED, VideoStatus.IN_PROGRESS, VideoStatus.COMPLETED, VideoStatus.FAILED
 
 
@@ -43,15 +34,6 @@ def a_job(**changes: object) -> VideoJob:
 
 def a_video() -> MediaRef:
     return MediaRef("m1", "u1", "j1", "video/mp4", 100, None, None, NOW)
-
-
-@pytest.mark.parametrize(
-    ("upstream", "ours"),
-    [("pending", Q), ("in_progress", P), ("completed", C), ("failed", F), ("cancelled", F),
-     ("expired", F), ("rendering", None)],
-)  # fmt: skip
-def test_upstream_statuses_map_onto_ours(upstream: str, ours: VideoStatus | None) -> None:
-    assert upstream_status(upstream) is ours
 
 
 @pytest.mark.parametrize(
@@ -107,49 +89,10 @@ def test_polls_back_off_to_the_ceiling() -> None:
     assert timing.next_poll(0, 1) == timedelta(seconds=10)
 
 
-@pytest.mark.parametrize(
-    ("options", "frames", "message"),
-    [
-        (VideoOptions(duration=5), (), "Duration 5 is not offered by m/x; choose one of: 4, 6, 8."),
-        (VideoOptions(resolution="4K"), (), "choose one of: 720p, 1080p."),
-        (VideoOptions(aspect_ratio="1:1"), (), "choose one of: 16:9, 9:16."),
-        (VideoOptions(), ("middle_frame",), "choose one of: first_frame, last_frame."),
-    ],
-)
-def test_options_outside_the_model_sets_name_the_allowed_values(
-    options: VideoOptions, frames: tuple[str, ...], message: str
-) -> None:
-    with pytest.raises(InvalidVideoOptionsError) as raised:
-        check_options("m/x", options, VEO, frames=frames)
-    assert message in raised.value.detail
-
-
-def test_options_a_model_does_not_offer_must_be_left_out() -> None:
-    bare = VideoCapabilities(durations=(4,), generate_audio=False, seed=False)
-    for options in (VideoOptions(resolution="720p"), VideoOptions(generate_audio=True),
-                    VideoOptions(seed=7)):  # fmt: skip
-        with pytest.raises(InvalidVideoOptionsError, match="leave it out"):
-            check_options("m/x", options, bare)
-    with pytest.raises(InvalidVideoOptionsError, match="frame image"):
-        check_options("m/x", VideoOptions(), bare, frames=("first_frame",))
-    check_options("m/x", VideoOptions(duration=4, generate_audio=False), bare)
-
-
-def test_options_inside_the_sets_pass() -> None:
-    options = VideoOptions(duration=6, resolution="1080p", aspect_ratio="9:16", generate_audio=True)
-    check_options("m/x", options, VEO, frames=("first_frame",))
-
-
 def test_reasons_are_one_short_clean_line() -> None:
     assert short_reason("  Content\npolicy\x00 violation ", "x") == "Content policy violation"
     assert short_reason(None, "fallback") == "fallback"
     assert len(short_reason("a" * 1000, "x")) == MAX_REASON_CHARS
-
-
-def test_the_video_type_comes_from_the_bytes() -> None:
-    assert video_type_of(b"\x00\x00\x00\x18ftypisom" + b"\x00" * 8) == "video/mp4"
-    assert video_type_of(b"\x1a\x45\xdf\xa3" + b"\x00" * 8) == "video/webm"
-    assert video_type_of(b"<html>ftyp</html>") is None
 
 
 def test_the_job_record_is_a_video_generation_with_its_status_and_file() -> None:

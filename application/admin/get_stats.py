@@ -1,4 +1,4 @@
-"""Use cases: platform statistics for a period, and the audit trail."""
+"""Use case: platform statistics for a period."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from application.errors import InvalidRequestError
-from application.ports.admin import AuditReader, Page, Stats, StatsReader
+from application.ports.admin import Stats, StatsReader
 from application.ports.system import Clock
-from domain.audit import AuditEvent
 
 MAX_PERIOD = timedelta(days=366)
 
@@ -28,13 +27,3 @@ class GetStats:
         if start >= end or end - start > MAX_PERIOD:
             raise InvalidRequestError("The period must be positive and at most a year.")
         return await self.reader.stats(now=now, since=start, until=end)
-
-
-@dataclass(frozen=True, slots=True)
-class ListAudit:
-    """Admin actions and security events, newest first."""
-
-    reader: AuditReader
-
-    async def execute(self, *, limit: int, offset: int) -> Page[AuditEvent]:
-        return await self.reader.page(limit=max(1, min(limit, 200)), offset=max(0, offset))

@@ -1,0 +1,74 @@
+"""How a video job is written: stored before its one submit, then only ever saved forward."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from application.locks import KeyedLocks, owner_key
+from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.video import VideoGateway, VideoRequest
+from domain.errors import Error
+from domain.video_jobs import VideoJob, VideoTiming, may_move, new_job
+
+
+class VideoSubmitter(Protocol):
+    """What storing and submitting a job needs: the video use cases' own fields."""
+
+    @property
+    def uow(self) -> UnitOfWork: ...
+    @property
+    def locks(self) -> KeyedLocks: ...
+    @property
+    def gateway(self) -> VideoGateway: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def ids(self) -> IdGenerator: ...
+    @property
+    def timing(self) -> VideoTiming: ...
+
+
+async def store_and_submit(
+    by: VideoSubmitter, *, user_id: str, request: VideoRequest, image_source: str | None
+) -> VideoJob:
+    """A new job for `request`, stored (queued), then submitted once. security.md #35:
+    committed before the submit, so an acknowledged job is never lost; a crash before the
+    upstream id is saved leaves a queued job that the follower fails once `submit_grace`
+    has passed, rather than submitting it again. Under the owner lock, so that a user
+    deleted meanwhile gets no job (and nothing is sent upstream)."""
+    uow, locks, clock, timing = by.uow, by.locks, by.clock, by.timing
+    job = new_job(
+        job_id=by.ids.new_id(),
+        user_id=user_id,
+        model=request.model,
+        prompt=request.prompt,
+        options=request.options,
+        image_source=image_source,
+        now=clock.now(),
+        timing=timing,
+    )
+    async with locks.hold(owner_key(job.user_id)), uow:
+        await uow.video_jobs.add(job)
+        await uow.commit()
+    try:
+        submitted = await by.gateway.submit_video(request)
+    except Error as error:
+        await save_forward(uow, locks, job.failed(error.detail, error.code, clock.now()))
+        raise
+    accepted = job.submitted(submitted.upstream_id, submitted.polling_url, clock.now(), timing)
+    await save_forward(uow, locks, accepted)  # nothing is written if the job is gone
+    return accepted
+
+
+async def save_forward(uow: UnitOfWork, locks: KeyedLocks, job: VideoJob) -> bool:
+    """Write `job` over the stored one if that one may still move to its status. False when
+    the job was deleted meanwhile (alone or with its user: the owner lock is held, so a
+    user deletion has either committed or not begun) or has already finished (then nothing
+    is written)."""
+    async with locks.hold(owner_key(job.user_id)), uow:
+        stored = await uow.video_jobs.get(job.id)
+        if stored is None or not may_move(stored.status, job.status):
+            return False
+        await uow.video_jobs.save(job)
+        await uow.commit()
+    return True
