@@ -117,8 +117,12 @@ class FakeGenerations:
     def add_media(self, content_type: str, data: bytes, width: int, height: int) -> dict[str, Any]:
         media_id = f"m{next(self.ids)}"
         self.media[media_id] = (content_type, data)
-        return {"url": f"/media/{media_id}", "content_type": content_type,
-                "width": width, "height": height}  # fmt: skip
+        return {
+            "url": f"/media/{media_id}",
+            "content_type": content_type,
+            "width": width,
+            "height": height,
+        }
 
     def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> Answer | None:
         parts = path.strip("/").split("/")
@@ -160,8 +164,14 @@ class FakeGenerations:
         chosen = [item for item in self.items if not kind or item["kind"] == kind]
         start, limit = int(query.get("cursor") or 0), int(query.get("limit") or 20)
         rest = chosen[start + limit :]
-        return 200, {"data": chosen[start : start + limit],
-                     "next_cursor": str(start + limit) if rest else None}, {}  # fmt: skip
+        return (
+            200,
+            {
+                "data": chosen[start : start + limit],
+                "next_cursor": str(start + limit) if rest else None,
+            },
+            {},
+        )
 
     def _one(self, method: str, generation_id: str) -> Answer | None:
         item = next((i for i in self.items if i["id"] == generation_id), None)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from entrypoints.web.api_errors import ApiProblem
-from entrypoints.web.video_forms import VideoForm
-from entrypoints.web.views.generation_problems import FIX_FIELDS, generation_message
-from entrypoints.web.views.problems import attach_validation_errors
+from entrypoints.web.fields import attach_validation_errors
+from entrypoints.web.generation.problems import FIX_FIELDS, generation_message
+from entrypoints.web.video.forms import VideoForm
 
 INVALID_IMAGE = "That image cannot be used. Choose a PNG, JPEG or WebP picture."
 INVALID_URL = (

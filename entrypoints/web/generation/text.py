@@ -8,7 +8,10 @@ from flask import Blueprint, flash, jsonify, url_for
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
-from entrypoints.web.forms import TextForm
+from entrypoints.web.generation.forms import TextForm
+from entrypoints.web.generation.page import generation_page
+from entrypoints.web.generation.problems import SERVICE_DOWN, generation_message
+from entrypoints.web.generation.text_stream import stream_response
 from entrypoints.web.inflight import TooManyGenerationsError, take_slot
 from entrypoints.web.session import (
     EXPIRED_MESSAGE,
@@ -19,9 +22,6 @@ from entrypoints.web.session import (
     login_required,
     signed_in,
 )
-from entrypoints.web.views.generation_page import generation_page
-from entrypoints.web.views.generation_problems import SERVICE_DOWN, generation_message
-from entrypoints.web.views.text_stream import stream_response
 
 bp = Blueprint("text", __name__)
 

@@ -10,8 +10,8 @@ from typing import TypeVar
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem
+from entrypoints.web.errors import error_page
 from entrypoints.web.session import call_api, current_user, login_required, update_user
-from entrypoints.web.views.errors import error_page
 
 T = TypeVar("T")
 FORBIDDEN_TITLE = "Admins only"

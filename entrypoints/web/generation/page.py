@@ -9,10 +9,10 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
+from entrypoints.web.generation.model_picker import load_models
+from entrypoints.web.generation.problems import SERVICE_DOWN, present_on_form
 from entrypoints.web.inflight import TooManyGenerationsError, generation_slot
 from entrypoints.web.session import call_api
-from entrypoints.web.views.generation_problems import SERVICE_DOWN, present_on_form
-from entrypoints.web.views.model_picker import load_models
 
 Generate = Callable[[str, Any], Any]  # (access token, request body) -> the API's answer
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
 from entrypoints.web.formatting import model_label
+from entrypoints.web.generation.problems import SERVICE_DOWN, generation_message
 from entrypoints.web.session import api, call_api
-from entrypoints.web.views.generation_problems import SERVICE_DOWN, generation_message
 
 EXAMPLES = {"text": "openai/gpt-4o-mini", "image": "google/gemini-2.5-flash-image"}
 

@@ -7,11 +7,11 @@ import re
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from entrypoints.web.admin_forms import ROLES, ConfirmDeleteForm, RoleForm, users_page
-from entrypoints.web.admin_types import Account
+from entrypoints.web.admin.access import Pager, admin_call, admin_page, offset_arg
+from entrypoints.web.admin.forms import ROLES, ConfirmDeleteForm, RoleForm, users_page
 from entrypoints.web.api_client import ApiProblem
+from entrypoints.web.auth.types import UserJson
 from entrypoints.web.session import api, current_path, current_user, forget, update_user
-from entrypoints.web.views.admin_access import Pager, admin_call, admin_page, offset_arg
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -36,8 +36,9 @@ def index() -> ResponseReturnValue:
     offset = offset_arg(request.args.get("offset"))
     page = admin_call(lambda token: api().users(token, query=query, limit=PAGE_SIZE, offset=offset))
     pager = Pager(offset, PAGE_SIZE, page["total"], len(page["data"]))
-    return render_template("admin/users.html", page=page, pager=pager, query=query,
-                           roles=ROLES, back=current_path())  # fmt: skip
+    return render_template(
+        "admin/users.html", page=page, pager=pager, query=query, roles=ROLES, back=current_path()
+    )
 
 
 @bp.post("/<user_id>/role")
@@ -106,7 +107,7 @@ def delete(user_id: str) -> ResponseReturnValue:
     return redirect(back)
 
 
-def _find(user_id: str) -> Account | None:
+def _find(user_id: str) -> UserJson | None:
     try:
         return admin_call(lambda token: api().user(token, user_id))
     except ApiProblem as problem:

@@ -12,7 +12,7 @@ from flask import current_app, request
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
-from entrypoints.web.video_types import Upload
+from entrypoints.web.video.types import Upload
 
 UPLOAD_MAX_BYTES = "ALLUCANGET_UPLOAD_MAX_BYTES"  # app.config key, set by create_app
 # Boundaries, part headers and the text fields; a prompt is at most 32,000 characters.

@@ -9,6 +9,7 @@ from flask import flash
 from flask_wtf import FlaskForm
 
 from entrypoints.web.api_client import ApiProblem
+from entrypoints.web.fields import add_error, attach_validation_errors
 
 GENERIC = "Something went wrong. Please try again."
 MESSAGES: Mapping[str, str] = {
@@ -53,23 +54,7 @@ def present(
     if problem.code == "validation_error" and attach_validation_errors(problem, form):
         flash(text, "error")
     elif field_name is not None:
-        _add_error(form, field_name, text)
+        add_error(form, field_name, text)
     else:
         flash(text, "error")
     return problem.status if problem.status < 500 else 502
-
-
-def attach_validation_errors(problem: ApiProblem, form: FlaskForm) -> bool:
-    attached = False
-    for error in problem.errors:
-        loc = error.get("loc")
-        name = str(loc[-1]) if isinstance(loc, list) and loc else ""
-        if name in form._fields and name != "csrf_token":
-            _add_error(form, name, str(error.get("msg") or "This value is not valid."))
-            attached = True
-    return attached
-
-
-def _add_error(form: FlaskForm, name: str, text: str) -> None:
-    field = form[name]
-    field.errors = [*field.errors, text]

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem
+from entrypoints.web.generation.problems import error_code_message
 from entrypoints.web.session import api, call_api, login_required
-from entrypoints.web.views.generation_problems import error_code_message
 
 bp = Blueprint("history", __name__)
 

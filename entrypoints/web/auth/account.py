@@ -6,9 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem
-from entrypoints.web.forms import ChangePasswordForm
+from entrypoints.web.auth.forms import ChangePasswordForm
+from entrypoints.web.auth.problems import present
 from entrypoints.web.session import api, call_api, login_required
-from entrypoints.web.views.problems import present
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -14,13 +14,13 @@ from flask import Response
 
 from entrypoints.web.api_errors import ApiProblem, ApiUnavailableError
 from entrypoints.web.formatting import usage_text
-from entrypoints.web.render import render_markdown
-from entrypoints.web.streams import EventStream, SseEvent, format_event
-from entrypoints.web.views.generation_problems import (
+from entrypoints.web.generation.problems import (
     STREAM_LOST,
     STREAM_UNFINISHED,
     generation_message,
 )
+from entrypoints.web.render import render_markdown
+from entrypoints.web.streams import EventStream, SseEvent, format_event
 
 HEADERS = {"X-Accel-Buffering": "no"}  # no proxy in front of us may hold the events back
 ENDINGS = frozenset({"done", "error"})

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from typing import TypedDict
 
+from entrypoints.web.auth.types import UserJson
 
-class UserCounts(TypedDict):
+
+class UserCountsJson(TypedDict):
     total: int
     admins: int
 
 
-class TokenCounts(TypedDict):
+class TokenCountsJson(TypedDict):
     active: int
     revoked: int
     expired: int
 
 
-class GenerationCounts(TypedDict):
+class GenerationCountsJson(TypedDict):
     total: int
     text: int
     image: int
@@ -24,13 +26,13 @@ class GenerationCounts(TypedDict):
     failed: int
 
 
-class UsageTotals(TypedDict):
+class UsageTotalsJson(TypedDict):
     prompt_tokens: int
     completion_tokens: int
     cost: float
 
 
-class Breakdown(TypedDict):
+class BreakdownJson(TypedDict):
     key: str
     label: str
     generations: int
@@ -39,33 +41,24 @@ class Breakdown(TypedDict):
     cost: float
 
 
-class Stats(TypedDict):
-    users: UserCounts
-    refresh_tokens: TokenCounts
-    generations: GenerationCounts
-    usage: UsageTotals
+class StatsJson(TypedDict):
+    users: UserCountsJson
+    refresh_tokens: TokenCountsJson
+    generations: GenerationCountsJson
+    usage: UsageTotalsJson
     since: str
     until: str
-    per_day: list[Breakdown]
-    per_model: list[Breakdown]
-    per_user: list[Breakdown]
+    per_day: list[BreakdownJson]
+    per_model: list[BreakdownJson]
+    per_user: list[BreakdownJson]
 
 
-class Account(TypedDict):
-    """The API's User, as the users table lists it."""
-
-    id: str
-    email: str
-    role: str
-    created_at: str
-
-
-class UserPage(TypedDict):
-    data: list[Account]
+class UserPageJson(TypedDict):
+    data: list[UserJson]
     total: int
 
 
-class AuditEvent(TypedDict):
+class AuditEventJson(TypedDict):
     id: str
     at: str
     action: str
@@ -75,6 +68,6 @@ class AuditEvent(TypedDict):
     detail: str | None
 
 
-class AuditPage(TypedDict):
-    data: list[AuditEvent]
+class AuditPageJson(TypedDict):
+    data: list[AuditEventJson]
     total: int

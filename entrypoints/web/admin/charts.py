@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from entrypoints.web.admin_types import Breakdown
+from entrypoints.web.admin.types import BreakdownJson
 from entrypoints.web.formatting import cost
 
 WIDTH = 720
@@ -89,7 +89,7 @@ class BarChart:
     bar_h: int = ROW_BAR
 
 
-def fill_days(rows: Sequence[Breakdown], first: date, days: int) -> list[Day]:
+def fill_days(rows: Sequence[BreakdownJson], first: date, days: int) -> list[Day]:
     """One entry per day from `first`, zeros where the API listed nothing."""
     found = {row["key"]: row for row in rows}
     filled = []
@@ -131,8 +131,19 @@ def columns(
         height = value(day) / top * PLOT_H
         marked = min(height, mark(day) / top * PLOT_H)
         x = LEFT + index * slot + (slot - width) / 2
-        drawn.append(Column(day.day.isoformat(), value(day), _r(x), _r(width), _r(BASE - height),
-                            _r(height), _r(BASE - height), _r(marked), title(day)))  # fmt: skip
+        drawn.append(
+            Column(
+                day.day.isoformat(),
+                value(day),
+                _r(x),
+                _r(width),
+                _r(BASE - height),
+                _r(height),
+                _r(BASE - height),
+                _r(marked),
+                title(day),
+            )
+        )
     grid = [Label(LEFT - 6, _r(BASE - f * PLOT_H), axis(top * f)) for f in (0, 0.5, 1)]
     step = math.ceil(len(days) / MAX_X_LABELS) or 1
     x_labels = [
@@ -157,7 +168,7 @@ def cost_per_day(days: Sequence[Day]) -> ColumnChart:
     return columns(days, lambda d: d.cost, lambda d: f"{d.day.isoformat()}: {cost(d.cost)}", cost)
 
 
-def per_model(rows: Sequence[Breakdown]) -> BarChart:
+def per_model(rows: Sequence[BreakdownJson]) -> BarChart:
     """Horizontal bars: generations per model, with the cost written after each bar."""
     top = max((row["generations"] for row in rows), default=0) or 1
     room = WIDTH - LABEL_W - VALUE_W
@@ -167,8 +178,17 @@ def per_model(rows: Sequence[Breakdown]) -> BarChart:
         label = row["label"] or row["key"]
         short = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
         count = row["generations"]
-        drawn.append(Row(short, label, count, y, y + ROW_BAR - 4, _r(count / top * room),
-                         f"{count} · {cost(row['cost'])}"))  # fmt: skip
+        drawn.append(
+            Row(
+                short,
+                label,
+                count,
+                y,
+                y + ROW_BAR - 4,
+                _r(count / top * room),
+                f"{count} · {cost(row['cost'])}",
+            )
+        )
     return BarChart(drawn, height=len(rows) * ROW_H + 8)
 
 

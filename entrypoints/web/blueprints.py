@@ -7,23 +7,16 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from entrypoints.web import formatting
+from entrypoints.web import errors, formatting
+from entrypoints.web.admin import audit as admin_audit
+from entrypoints.web.admin import users as admin_users
+from entrypoints.web.admin import views as admin
+from entrypoints.web.auth import account, dashboard
+from entrypoints.web.auth import views as auth
+from entrypoints.web.generation import history, images, media, text
 from entrypoints.web.session import current_user
-from entrypoints.web.views import (
-    account,
-    admin,
-    admin_audit,
-    admin_users,
-    auth,
-    dashboard,
-    errors,
-    history,
-    images,
-    media,
-    text,
-    video,
-    video_job,
-)
+from entrypoints.web.video import job as video_job
+from entrypoints.web.video import views as video
 
 DEMO_MODE = "ALLUCANGET_DEMO_MODE"
 DEMO_MESSAGE = "Demo mode: answers come from a local simulator, not a real AI model."
@@ -36,7 +29,6 @@ class NavItem:
     admin_only: bool = False
 
 
-# Later areas (video, admin) add one row each.
 NAV: tuple[NavItem, ...] = (
     NavItem("dashboard.index", "Dashboard"),
     NavItem("text.index", "Text"),
@@ -48,13 +40,18 @@ NAV: tuple[NavItem, ...] = (
 )
 
 
+BLUEPRINTS = (
+    (auth.bp, account.bp, dashboard.bp),
+    (text.bp, images.bp, history.bp, media.bp),
+    (admin.bp, admin_users.bp, admin_audit.bp),
+    (video.bp, video_job.bp),
+)
+
+
 def register(app: Flask) -> None:
-    for blueprint in (auth.bp, account.bp, dashboard.bp, text.bp, images.bp, history.bp, media.bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (admin.bp, admin_users.bp, admin_audit.bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (video.bp, video_job.bp):
-        app.register_blueprint(blueprint)
+    for area in BLUEPRINTS:
+        for blueprint in area:
+            app.register_blueprint(blueprint)
     errors.install(app)
     formatting.install(app)
     app.add_template_filter(media.proxied, "media_src")

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from flask_wtf import FlaskForm
 
 from entrypoints.web.api_errors import ApiProblem
-from entrypoints.web.views.problems import attach_validation_errors
+from entrypoints.web.fields import attach_validation_errors
 
 NOT_CONFIGURED = (
     "No AI provider is configured on this server. Ask an admin to set OPENROUTER_API_KEY."

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import IO, NotRequired, TypedDict
 
-from entrypoints.web.api_types import Model
+from entrypoints.web.generation.types import ModelJson
 
 
-class VideoModel(Model):
+class VideoModelJson(ModelJson):
     """A `GET /models?output=video` entry: what each option may be ([] = not offered)."""
 
     durations: NotRequired[list[int] | None]
@@ -18,7 +18,7 @@ class VideoModel(Model):
     seed: NotRequired[bool | None]
 
 
-class VideoRequest(TypedDict):
+class VideoRequestJson(TypedDict):
     prompt: str
     model: str
     duration: NotRequired[int]
@@ -29,7 +29,7 @@ class VideoRequest(TypedDict):
     image_url: NotRequired[str]  # image-to-video only
 
 
-class VideoJob(TypedDict):
+class VideoJobJson(TypedDict):
     """The contract's VideoResponse: `video_url` once completed, `error` (words) once failed."""
 
     id: str

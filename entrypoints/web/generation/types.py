@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import NotRequired, TypedDict
 
 
-class Usage(TypedDict):
+class UsageJson(TypedDict):
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
     cost: float
 
 
-class Model(TypedDict):
+class ModelJson(TypedDict):
     id: str
     name: str
     input_modalities: list[str]
@@ -21,7 +21,7 @@ class Model(TypedDict):
     pricing: NotRequired[dict[str, str] | None]
 
 
-class TextRequest(TypedDict):
+class TextRequestJson(TypedDict):
     prompt: str
     model: str
     system: NotRequired[str]
@@ -29,39 +29,39 @@ class TextRequest(TypedDict):
     temperature: NotRequired[float]
 
 
-class ImageRequest(TypedDict):
+class ImageRequestJson(TypedDict):
     prompt: str
     model: str
     aspect_ratio: NotRequired[str]
 
 
-class TextResult(TypedDict):
+class TextResultJson(TypedDict):
     id: str
     model: str
     provider: NotRequired[str | None]
     text: str
     finish_reason: str | None
-    usage: Usage
+    usage: UsageJson
     created_at: str
 
 
-class MediaFile(TypedDict):
+class MediaFileJson(TypedDict):
     url: str
     content_type: str
     width: int | None
     height: int | None
 
 
-class ImageResult(TypedDict):
+class ImageResultJson(TypedDict):
     id: str
     model: str
-    images: list[MediaFile]
+    images: list[MediaFileJson]
     text: str | None
-    usage: Usage
+    usage: UsageJson
     created_at: str
 
 
-class Generation(TypedDict):
+class GenerationJson(TypedDict):
     id: str
     kind: str
     model: str
@@ -71,13 +71,13 @@ class Generation(TypedDict):
     status: str
     text: str | None
     error_code: str | None
-    media: list[MediaFile]
-    usage: Usage
+    media: list[MediaFileJson]
+    usage: UsageJson
     duration_ms: int | None
     created_at: str
     finished_at: str | None
 
 
-class GenerationPage(TypedDict):
-    data: list[Generation]
+class GenerationPageJson(TypedDict):
+    data: list[GenerationJson]
     next_cursor: str | None

@@ -1,5 +1,5 @@
 """Forms of the video pages. The option selects are filled from the chosen model's
-capabilities (views/video_models.py); the API stays the judge of which values a model takes
+capabilities (video/models.py); the API stays the judge of which values a model takes
 and answers 422 naming the allowed ones, so the web checks only their shape."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, Field, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
-from entrypoints.web.forms import _model, _prompt, _strip
-from entrypoints.web.video_types import VideoRequest
+from entrypoints.web.fields import strip
+from entrypoints.web.generation.forms import model_field, prompt_field
+from entrypoints.web.video.types import VideoRequestJson
 
 MAX_SEED = 2**32 - 1
 MAX_URL = 2048  # the API's rule for image URLs
@@ -31,8 +32,8 @@ def _option(label: str, shape: str, message: str) -> SelectField:
 
 
 class VideoForm(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no types
-    model = _model()
-    prompt = _prompt()
+    model = model_field()
+    prompt = prompt_field()
     duration = _option("Duration", r"^[0-9]{1,3}$", "Choose a duration.")
     resolution = _option("Resolution", r"^[0-9A-Za-z]{1,8}$", "Choose a resolution.")
     aspect_ratio = _option("Aspect ratio", r"^[0-9]{1,2}:[0-9]{1,2}$", "Choose an aspect ratio.")
@@ -51,9 +52,9 @@ class VideoForm(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no types
             offered.append(SelectChoice(field.data, f"{field.data} ({NOT_OFFERED})"))
         field.choices = offered
 
-    def to_request(self, *, audio: bool, seed: bool) -> VideoRequest:
+    def to_request(self, *, audio: bool, seed: bool) -> VideoRequestJson:
         """`audio` and `seed`: whether the chosen model takes them (else they are left out)."""
-        body = VideoRequest(prompt=self.prompt.data, model=self.model.data)
+        body = VideoRequestJson(prompt=self.prompt.data, model=self.model.data)
         if self.duration.data:
             body["duration"] = int(self.duration.data)
         if self.resolution.data:
@@ -75,7 +76,7 @@ class VideoFromImageForm(VideoForm):
     )
     image_url = StringField(
         "Image URL",
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=MAX_URL, message="That URL is too long.")],
         render_kw={
             "type": "url",
@@ -92,7 +93,7 @@ class VideoFromImageForm(VideoForm):
         if field.data and self.image_url.data:
             raise ValidationError("Choose a file or give a URL, not both.")
 
-    def to_request(self, *, audio: bool, seed: bool) -> VideoRequest:
+    def to_request(self, *, audio: bool, seed: bool) -> VideoRequestJson:
         body = super().to_request(audio=audio, seed=seed)
         if self.image_url.data and not self.image.data:
             body["image_url"] = self.image_url.data

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint
 from flask.typing import ResponseReturnValue
 
-from entrypoints.web.forms import ImageForm
+from entrypoints.web.generation.forms import ImageForm
+from entrypoints.web.generation.page import generation_page
 from entrypoints.web.session import api, login_required
-from entrypoints.web.views.generation_page import generation_page
 
 bp = Blueprint("images", __name__)
 

@@ -11,11 +11,11 @@ from typing import Any, cast
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
 from entrypoints.web.formatting import cost
+from entrypoints.web.generation.model_picker import ModelOption, ModelPicker
+from entrypoints.web.generation.problems import SERVICE_DOWN, generation_message
 from entrypoints.web.session import api, call_api
-from entrypoints.web.video_forms import Choices, VideoForm
-from entrypoints.web.video_types import VideoModel
-from entrypoints.web.views.generation_problems import SERVICE_DOWN, generation_message
-from entrypoints.web.views.model_picker import ModelOption, ModelPicker
+from entrypoints.web.video.forms import Choices, VideoForm
+from entrypoints.web.video.types import VideoModelJson
 
 EXAMPLE = "google/veo-3.1-lite"
 FIRST_FRAME = "first_frame"
@@ -90,7 +90,7 @@ class VideoModels:
 def load_video_models(*, first_frame: bool = False) -> VideoModels:
     """`first_frame`: only models that can start from an image (image-to-video)."""
     try:
-        models = cast(list[VideoModel], call_api(lambda token: api().models(token, "video")))
+        models = cast(list[VideoModelJson], call_api(lambda token: api().models(token, "video")))
     except ApiProblem as problem:
         return VideoModels(ModelPicker(note=generation_message(problem), example=EXAMPLE))
     except ApiUnavailableError:
@@ -103,11 +103,11 @@ def load_video_models(*, first_frame: bool = False) -> VideoModels:
     return VideoModels(picker, caps)
 
 
-def _animates(model: VideoModel) -> bool:
+def _animates(model: VideoModelJson) -> bool:
     return FIRST_FRAME in (model.get("frame_images") or [])
 
 
-def capabilities(model: VideoModel) -> Capabilities:
+def capabilities(model: VideoModelJson) -> Capabilities:
     durations = sorted(model.get("durations") or [])
     return Capabilities(
         duration=[(str(s), f"{s} second{'s' if s != 1 else ''}") for s in durations],
@@ -123,7 +123,7 @@ def _ratio_label(ratio: str) -> str:
     return f"{ratio} · {shape}" if shape else ratio
 
 
-def video_label(model: VideoModel) -> str:
+def video_label(model: VideoModelJson) -> str:
     """`Google: Veo 3.1 Lite · from $0.5 per second` (video is priced by the second)."""
     name = str(model.get("name") or model.get("id"))
     prices = []

@@ -8,9 +8,9 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 
-from entrypoints.web import charts
+from entrypoints.web.admin import charts
+from entrypoints.web.admin.access import admin_call, admin_page
 from entrypoints.web.session import api
-from entrypoints.web.views.admin_access import admin_call, admin_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

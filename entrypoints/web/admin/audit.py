@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from entrypoints.web.admin_types import AuditEvent
+from entrypoints.web.admin.access import Pager, admin_call, admin_page, offset_arg
+from entrypoints.web.admin.types import AuditEventJson
 from entrypoints.web.api_client import ApiProblem
 from entrypoints.web.session import api
-from entrypoints.web.views.admin_access import Pager, admin_call, admin_page, offset_arg
 
 bp = Blueprint("admin_audit", __name__, url_prefix="/admin/audit")
 
@@ -59,7 +59,7 @@ def index() -> ResponseReturnValue:
     return render_template("admin/audit.html", rows=rows, pager=pager)
 
 
-def _ids(events: Iterable[AuditEvent]) -> list[str]:
+def _ids(events: Iterable[AuditEventJson]) -> list[str]:
     ids = (i for e in events for i in (e["actor_id"], e["target_id"]) if i)
     return list(dict.fromkeys(ids))
 
@@ -83,7 +83,7 @@ def _email(user_id: str) -> str | None:
         raise
 
 
-def _row(event: AuditEvent, emails: dict[str, str]) -> AuditRow:
+def _row(event: AuditEventJson, emails: dict[str, str]) -> AuditRow:
     action, detail = event["action"], event["detail"] or ""
     # A deleted user can no longer be looked up; their event keeps the email in its detail.
     gone = f"{detail} (deleted)" if action == "user_deleted" and detail else ""

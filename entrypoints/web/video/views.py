@@ -1,5 +1,5 @@
 """Video: a clip from a prompt, or from an image plus a prompt. Both answer at once with a
-job; the browser is sent to the job's page (video_job.py), which follows it to the end."""
+job; the browser is sent to the job's page (job.py), which follows it to the end."""
 
 from __future__ import annotations
 
@@ -11,20 +11,26 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
+from entrypoints.web.errors import error_page
+from entrypoints.web.generation.problems import SERVICE_DOWN
 from entrypoints.web.inflight import TooManyGenerationsError, generation_slot
 from entrypoints.web.session import api, call_api, login_required
-from entrypoints.web.uploads import IMAGE_TYPES, allow_upload_body, as_upload, cap_text, image_cap
-from entrypoints.web.video_forms import VideoForm, VideoFromImageForm
-from entrypoints.web.video_types import VideoJob, VideoRequest
-from entrypoints.web.views.errors import error_page
-from entrypoints.web.views.generation_problems import SERVICE_DOWN
-from entrypoints.web.views.video_models import Capabilities, VideoModels, load_video_models
-from entrypoints.web.views.video_problems import present_video_problem, too_large
+from entrypoints.web.video.forms import VideoForm, VideoFromImageForm
+from entrypoints.web.video.models import Capabilities, VideoModels, load_video_models
+from entrypoints.web.video.problems import present_video_problem, too_large
+from entrypoints.web.video.types import VideoJobJson, VideoRequestJson
+from entrypoints.web.video.uploads import (
+    IMAGE_TYPES,
+    allow_upload_body,
+    as_upload,
+    cap_text,
+    image_cap,
+)
 
 bp = Blueprint("video", __name__)
 
 UPLOAD_ENDPOINT = "video.from_image"
-Submit = Callable[[str, VideoRequest], VideoJob]  # (access token, body) -> the accepted job
+Submit = Callable[[str, VideoRequestJson], VideoJobJson]  # (access token, body) -> the accepted job
 
 
 @bp.url_value_preprocessor
@@ -46,7 +52,7 @@ def from_image() -> ResponseReturnValue:
     form = VideoFromImageForm()
     image = form.image.data
 
-    def submit(token: str, body: VideoRequest) -> VideoJob:
+    def submit(token: str, body: VideoRequestJson) -> VideoJobJson:
         upload = as_upload(image) if image else None
         return api().submit_video_from_image(token, body, upload)
 

@@ -6,11 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
+from entrypoints.web.auth.forms import LoginForm, RegisterForm
+from entrypoints.web.auth.problems import present
 from entrypoints.web.client_ip import browser_address
-from entrypoints.web.forms import LoginForm, RegisterForm
 from entrypoints.web.security import safe_next
 from entrypoints.web.session import api, forget, refresh_token, remember, signed_in
-from entrypoints.web.views.problems import present
 
 bp = Blueprint("auth", __name__)
 

@@ -13,7 +13,10 @@ from flask import Blueprint, abort, flash, jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
-from entrypoints.web.api_types import Generation
+from entrypoints.web.generation.history import GENERATION_ID
+from entrypoints.web.generation.media import proxied
+from entrypoints.web.generation.problems import SERVICE_DOWN
+from entrypoints.web.generation.types import GenerationJson
 from entrypoints.web.session import (
     EXPIRED_MESSAGE,
     SessionExpiredError,
@@ -23,10 +26,7 @@ from entrypoints.web.session import (
     login_required,
     signed_in,
 )
-from entrypoints.web.video_types import VideoJob
-from entrypoints.web.views.generation_problems import SERVICE_DOWN
-from entrypoints.web.views.history import GENERATION_ID
-from entrypoints.web.views.media import proxied
+from entrypoints.web.video.types import VideoJobJson
 
 bp = Blueprint("video_job", __name__)
 
@@ -86,7 +86,7 @@ def status(job_id: str) -> ResponseReturnValue:
     return jsonify(job_view(job))
 
 
-def job_view(job: VideoJob, now: datetime | None = None) -> dict[str, Any]:
+def job_view(job: VideoJobJson, now: datetime | None = None) -> dict[str, Any]:
     """What the page shows of a job; the same fields in the JSON status."""
     state = job["status"] if job["status"] in STATUS_TEXT else "queued"
     finished = state in FINISHED
@@ -113,7 +113,7 @@ def elapsed_text(seconds: int) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def _elapsed(job: VideoJob, finished: bool, now: datetime) -> int:
+def _elapsed(job: VideoJobJson, finished: bool, now: datetime) -> int:
     """Seconds since the submit; a finished job's clock stopped at its last change."""
     start = _moment(job.get("created_at"))
     end = _moment(job.get("updated_at")) if finished else now
@@ -130,7 +130,7 @@ def _moment(stamp: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _generation(job_id: str) -> Generation | None:
+def _generation(job_id: str) -> GenerationJson | None:
     """The history entry, for the prompt; the page does without it if it cannot be read."""
     try:
         return call_api(lambda token: api().generation(token, job_id))
