@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -131,13 +132,18 @@ class ApiClient:
         path = f"/generations/{quote(generation_id, safe='')}"
         self._send("DELETE", path, headers=_bearer(access_token))
 
-    def media(self, access_token: str, media_id: str) -> ByteStream:
+    def media(
+        self, access_token: str, media_id: str, ranged: Mapping[str, str] | None = None
+    ) -> ByteStream:
+        """`ranged`: the browser's Range and If-Range. A 206 part comes back as a stream, and
+        so does 416 (its Content-Range says the size), not as ApiProblem."""
         response, stack = open_stream(
             self._http,
             "GET",
             f"/media/{quote(media_id, safe='')}",
-            headers=_bearer(access_token),
+            headers={**_bearer(access_token), **(ranged or {})},
             timeout=GENERATION_TIMEOUT,
+            relayed={httpx.codes.REQUESTED_RANGE_NOT_SATISFIABLE},
         )
         return ByteStream(response, stack)
 

@@ -108,7 +108,7 @@ class FakeApi:
             caller = self._bearer(headers)
             if isinstance(caller, tuple):
                 return caller
-            answer = self.gen.handle(method, path, dict(parse_qsl(query)), body)
+            answer = self.gen.handle(method, path, dict(parse_qsl(query)), body, headers)
             return answer or problem(404, "not_found", "Not found.")
         if path.startswith(ADMIN_PATHS):
             return self._admin(method, path, query, headers, body)
