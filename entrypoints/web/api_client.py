@@ -85,14 +85,7 @@ class ApiClient:
         return cast(list[ModelJson], page.get("data") or [])
 
     def generate_text(self, access_token: str, body: TextRequestJson) -> TextResultJson:
-        answer = self._send(
-            "POST",
-            "/generate/text",
-            json=body,
-            headers=_bearer(access_token),
-            timeout=GENERATION_TIMEOUT,
-        )
-        return cast(TextResultJson, answer)
+        return cast(TextResultJson, self._generate(access_token, "/generate/text", body))
 
     def stream_text(self, access_token: str, body: TextRequestJson) -> EventStream:
         """Open the stream: a failure before the first token raises here, as ApiProblem."""
@@ -107,14 +100,7 @@ class ApiClient:
         return EventStream(response, stack)
 
     def generate_image(self, access_token: str, body: ImageRequestJson) -> ImageResultJson:
-        answer = self._send(
-            "POST",
-            "/generate/image",
-            json=body,
-            headers=_bearer(access_token),
-            timeout=GENERATION_TIMEOUT,
-        )
-        return cast(ImageResultJson, answer)
+        return cast(ImageResultJson, self._generate(access_token, "/generate/image", body))
 
     def generations(
         self, access_token: str, *, kind: str | None, cursor: str | None, limit: int
@@ -149,24 +135,15 @@ class ApiClient:
 
     # Video routes: a submit answers 202 with the job at once; video_job() follows it.
     def submit_video(self, access_token: str, body: VideoRequestJson) -> VideoJobJson:
-        answer = self._send(
-            "POST",
-            "/generate/video",
-            json=body,
-            headers=_bearer(access_token),
-            timeout=GENERATION_TIMEOUT,
-        )
-        return cast(VideoJobJson, answer)
+        return cast(VideoJobJson, self._generate(access_token, "/generate/video", body))
 
     def submit_video_from_image(
         self, access_token: str, body: VideoRequestJson, image: Upload | None
     ) -> VideoJobJson:
         """With a file: multipart, the file read from its stream as it is sent. Without: JSON."""
-        path, headers = "/generate/video/from-image", _bearer(access_token)
+        path = "/generate/video/from-image"
         if image is None:
-            answer = self._send(
-                "POST", path, json=body, headers=headers, timeout=GENERATION_TIMEOUT
-            )
+            answer = self._generate(access_token, path, body)
         else:
             fields = {name: _form_value(value) for name, value in body.items()}
             answer = self._send(
@@ -174,7 +151,7 @@ class ApiClient:
                 path,
                 data=fields,
                 files={"image": image},
-                headers=headers,
+                headers=_bearer(access_token),
                 timeout=GENERATION_TIMEOUT,
             )
         return cast(VideoJobJson, answer)
@@ -210,6 +187,11 @@ class ApiClient:
         params = {"limit": str(limit), "offset": str(offset)}
         page = self._send("GET", "/admin/audit", headers=_bearer(access_token), params=params)
         return cast(AuditPageJson, page)
+
+    def _generate(self, access_token: str, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A generation request: JSON in, and the long read timeout of a model at work."""
+        headers = _bearer(access_token)
+        return self._send("POST", path, json=body, headers=headers, timeout=GENERATION_TIMEOUT)
 
     def _send(
         self,

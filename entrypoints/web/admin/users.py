@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -11,13 +9,13 @@ from entrypoints.web.admin.access import Pager, admin_call, admin_page, offset_a
 from entrypoints.web.admin.forms import ROLES, ConfirmDeleteForm, RoleForm, users_page
 from entrypoints.web.api_client import ApiProblem
 from entrypoints.web.auth.types import UserJson
+from entrypoints.web.lookup import check_id
 from entrypoints.web.session import api, current_path, current_user, forget, update_user
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
 PAGE_SIZE = 20
 MAX_QUERY = 320  # the API's bound on q
-USER_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 ALREADY_DELETED = "That user no longer exists: they were already deleted."
 LAST_ADMIN = {
     "role": "This is the last admin and cannot be demoted. Make someone else an admin first.",
@@ -44,7 +42,7 @@ def index() -> ResponseReturnValue:
 @bp.post("/<user_id>/role")
 @admin_page
 def role(user_id: str) -> ResponseReturnValue:
-    _check(user_id)
+    check_id(user_id)
     form = RoleForm()
     back = users_page(form.back.data)
     if not form.validate_on_submit():
@@ -72,7 +70,7 @@ def role(user_id: str) -> ResponseReturnValue:
 @admin_page
 def confirm_delete(user_id: str) -> ResponseReturnValue:
     """The confirmation step: nothing is deleted on GET (security.md #40)."""
-    _check(user_id)
+    check_id(user_id)
     back = users_page(request.args.get("back"))
     user = _find(user_id)
     if user is None:
@@ -85,7 +83,7 @@ def confirm_delete(user_id: str) -> ResponseReturnValue:
 @bp.post("/<user_id>/delete")
 @admin_page
 def delete(user_id: str) -> ResponseReturnValue:
-    _check(user_id)
+    check_id(user_id)
     form = ConfirmDeleteForm()
     back = users_page(form.back.data)
     if not form.validate_on_submit():
@@ -126,11 +124,6 @@ def _message(problem: ApiProblem, action: str) -> str:
 
 def _a(role: str) -> str:
     return "an admin" if role == "admin" else "a user"
-
-
-def _check(user_id: str) -> None:
-    if not USER_ID.fullmatch(user_id):
-        abort(404)
 
 
 def _own_email() -> str | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem
 from entrypoints.web.generation.problems import error_code_message
+from entrypoints.web.lookup import call_or_404, check_id
 from entrypoints.web.session import api, call_api, login_required
 
 bp = Blueprint("history", __name__)
@@ -16,7 +15,6 @@ bp = Blueprint("history", __name__)
 PAGE_SIZE = 20
 MAX_CURSOR = 200  # the API refuses longer ones
 KINDS = (("", "All"), ("text", "Text"), ("image", "Images"), ("video", "Video"))
-GENERATION_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 DELETED = "The generation and its files were deleted."
 ALREADY_GONE = "That generation no longer exists."
 CHANGED = "That generation changed in the meantime. Please try again."
@@ -48,13 +46,8 @@ def index() -> ResponseReturnValue:
 @bp.get("/history/<generation_id>")
 @login_required
 def detail(generation_id: str) -> ResponseReturnValue:
-    _check(generation_id)
-    try:
-        generation = call_api(lambda token: api().generation(token, generation_id))
-    except ApiProblem as problem:
-        if problem.status == 404:
-            abort(404)
-        raise
+    check_id(generation_id)
+    generation = call_or_404(lambda token: api().generation(token, generation_id))
     message = error_code_message(generation.get("error_code"))
     return render_template("history/detail.html", generation=generation, error_message=message)
 
@@ -63,7 +56,7 @@ def detail(generation_id: str) -> ResponseReturnValue:
 @login_required
 def delete(generation_id: str) -> ResponseReturnValue:
     """Reached from the confirmation inside the detail page (security.md #40: POST + CSRF)."""
-    _check(generation_id)
+    check_id(generation_id)
     try:
         call_api(lambda token: api().delete_generation(token, generation_id))
     except ApiProblem as problem:
@@ -76,8 +69,3 @@ def delete(generation_id: str) -> ResponseReturnValue:
         raise
     flash(DELETED, "success")
     return redirect(url_for("history.index"))
-
-
-def _check(generation_id: str) -> None:
-    if not GENERATION_ID.fullmatch(generation_id):
-        abort(404)

@@ -10,11 +10,11 @@ from flask import Blueprint, Response, abort, request, url_for
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem
+from entrypoints.web.lookup import check_id
 from entrypoints.web.session import api, call_api, login_required
 
 bp = Blueprint("media", __name__)
 
-MEDIA_ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 API_MEDIA_PATH = re.compile(r"^/media/([A-Za-z0-9_-]{1,128})$")
 # What the API stores (api-contract.md); anything else is served as an opaque download.
 CONTENT_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "video/mp4", "video/webm"})
@@ -26,8 +26,7 @@ UNSATISFIABLE = 416
 @bp.get("/media/<media_id>")
 @login_required
 def file(media_id: str) -> ResponseReturnValue:
-    if not MEDIA_ID.fullmatch(media_id):
-        abort(404)
+    check_id(media_id)
     ranged = _range_headers()
     try:
         stream = call_api(lambda token: api().media(token, media_id, ranged))

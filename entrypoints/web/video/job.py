@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, render_template, url_for
+from flask import Blueprint, flash, jsonify, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
-from entrypoints.web.generation.history import GENERATION_ID
 from entrypoints.web.generation.media import proxied
 from entrypoints.web.generation.problems import SERVICE_DOWN
 from entrypoints.web.generation.types import GenerationJson
+from entrypoints.web.lookup import call_or_404, check_id, is_api_id
 from entrypoints.web.session import (
     EXPIRED_MESSAGE,
     SessionExpiredError,
@@ -46,13 +46,8 @@ LOST = "The job's status could not be read just now."
 @bp.get("/video/<job_id>")
 @login_required
 def page(job_id: str) -> ResponseReturnValue:
-    _check(job_id)
-    try:
-        job = call_api(lambda token: api().video_job(token, job_id))
-    except ApiProblem as problem:
-        if problem.status == 404:
-            abort(404)
-        raise
+    check_id(job_id)
+    job = call_or_404(lambda token: api().video_job(token, job_id))
     view = job_view(job)
     return render_template(
         "video/job.html",
@@ -67,7 +62,7 @@ def page(job_id: str) -> ResponseReturnValue:
 @bp.get("/video/<job_id>/status")
 def status(job_id: str) -> ResponseReturnValue:
     """For video_job.js: the job in a few fields, or `{code, message}` with an error status."""
-    if not GENERATION_ID.fullmatch(job_id):
+    if not is_api_id(job_id):
         return _problem(404, "not_found", GONE)
     if not signed_in():
         return _session_over(job_id)
@@ -136,11 +131,6 @@ def _generation(job_id: str) -> GenerationJson | None:
         return call_api(lambda token: api().generation(token, job_id))
     except (ApiProblem, ApiUnavailableError):
         return None
-
-
-def _check(job_id: str) -> None:
-    if not GENERATION_ID.fullmatch(job_id):
-        abort(404)
 
 
 def _problem(status: int, code: str, message: str, **extra: Any) -> ResponseReturnValue:
