@@ -9,15 +9,15 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from entrypoints.settings import WebSettings
-from entrypoints.web import session, views
+from entrypoints.web import blueprints, session
 from entrypoints.web.api_client import ApiClient
 from entrypoints.web.client_ip import TRUSTED_PROXIES
 from entrypoints.web.inflight import InFlight
 from entrypoints.web.security import install_headers, session_key
 from entrypoints.web.session_store import RETAIN_S, SessionStore
-from entrypoints.web.uploads import UPLOAD_MAX_BYTES
+from entrypoints.web.video.uploads import UPLOAD_MAX_BYTES
 
-MAX_BODY_BYTES = 1024 * 1024  # forms; the image-to-video upload has its own cap (uploads.py)
+MAX_BODY_BYTES = 1024 * 1024  # forms; the image-to-video upload has its own (video/uploads.py)
 
 
 def create_app(settings: WebSettings, api: ApiClient | None = None) -> Flask:
@@ -33,7 +33,7 @@ def create_app(settings: WebSettings, api: ApiClient | None = None) -> Flask:
     CSRFProtect(app)  # security.md #40: every POST, logout included
     install_headers(app, hsts=settings.secure_cookies)
     session.install(app)
-    views.register(app)
+    blueprints.register(app)
     return app
 
 
@@ -58,7 +58,7 @@ def _config(settings: WebSettings) -> dict[str, Any]:
         UPLOAD_MAX_BYTES: settings.upload_max_bytes,
         "PREFERRED_URL_SCHEME": "https" if secure else "http",
         # Answers come from the OpenRouter simulator (`allucanget demo`): every page says so.
-        views.DEMO_MODE: settings.demo_mode,
+        blueprints.DEMO_MODE: settings.demo_mode,
         TRUSTED_PROXIES: tuple(settings.trusted_proxies),
     }
 

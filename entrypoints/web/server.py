@@ -22,12 +22,16 @@ CONNECTIONS_PER_THREAD = 4
 def build_server(app: Flask, host: str, port: int, threads: int = THREADS) -> Any:
     """A waitress server for `app`, bound but not yet running."""
     return waitress.create_server(
-        app, host=host, port=port, threads=threads, ident=IDENT,
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident=IDENT,
         connection_limit=max(100, threads * CONNECTIONS_PER_THREAD),
         # waitress would drop X-Forwarded-For before the app sees it; client_ip.py applies
         # the trusted-proxy rule itself (security.md #7), the same rule as the API's.
         clear_untrusted_proxy_headers=False,
-    )  # fmt: skip
+    )
 
 
 def serve(settings: WebSettings) -> None:

@@ -10,7 +10,8 @@ from typing import TypedDict, TypeVar, cast
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from entrypoints.web.api_client import ApiClient, ApiProblem, TokenPair, User
+from entrypoints.web.api_client import ApiClient, ApiProblem
+from entrypoints.web.auth.types import TokenPairJson, UserJson
 from entrypoints.web.session_store import Entry, SessionStore
 
 T = TypeVar("T")
@@ -51,14 +52,18 @@ def store() -> SessionStore:
     return cast(SessionStore, current_app.extensions[STORE_EXTENSION])
 
 
-def remember(pair: TokenPair, user: User) -> None:
+def remember(pair: TokenPairJson, user: UserJson) -> None:
     """Start a fresh session under a new id: nothing from before sign-in survives
     (security.md #39, #40); the old id's row, if any, is deleted."""
     forget()  # no fixation; Flask-WTF makes a new CSRF token on the next form
     entry = Entry(
-        pair["access_token"], pair["refresh_token"], user["id"], user["email"], user["role"],
+        pair["access_token"],
+        pair["refresh_token"],
+        user["id"],
+        user["email"],
+        user["role"],
         _family_end(pair),
-    )  # fmt: skip
+    )
     session.permanent = True
     session[SESSION_ID] = store().create(entry)
     g.pop(_LOOKUP, None)
@@ -79,24 +84,18 @@ def signed_in() -> bool:
 
 def current_user() -> CurrentUser | None:
     entry = _lookup()[0]
-    return (
-        None if entry is None else {"id": entry.user_id, "email": entry.email, "role": entry.role}
-    )
+    if entry is None:
+        return None
+    return {"id": entry.user_id, "email": entry.email, "role": entry.role}
 
 
 def update_user(email: str, role: str) -> None:
     """The API's word on who the signed-in user is now (security.md #15: the role may change)."""
     user = current_user()
     session_id = session.get(SESSION_ID)
-    if (
-        user is not None
-        and isinstance(session_id, str)
-        and (email, role)
-        != (
-            user["email"],
-            user["role"],
-        )
-    ):
+    if user is None or not isinstance(session_id, str):
+        return
+    if (email, role) != (user["email"], user["role"]):
         store().set_user(session_id, email, role)
         g.pop(_LOOKUP, None)
 
@@ -143,7 +142,7 @@ def _refreshed(stale: Entry) -> Entry:
     return entry
 
 
-def _refresh(token: str) -> TokenPair:
+def _refresh(token: str) -> TokenPairJson:
     try:
         return api().refresh(token)
     except ApiProblem as problem:
@@ -162,7 +161,7 @@ def _raise_if_session_over(problem: ApiProblem) -> None:
         raise SessionExpiredError(message_for(problem.code)) from problem
 
 
-def _family_end(pair: TokenPair) -> float:
+def _family_end(pair: TokenPairJson) -> float:
     return store().now() + float(pair.get("refresh_expires_in") or 0)
 
 

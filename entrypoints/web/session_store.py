@@ -70,9 +70,16 @@ class SessionStore:
         with self._lock:
             self._db.execute(
                 f"INSERT INTO web_session (id, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
-                (session_id, entry.access_token, entry.refresh_token, entry.user_id,
-                 entry.email, entry.role, entry.expires_at),
-            )  # fmt: skip
+                (
+                    session_id,
+                    entry.access_token,
+                    entry.refresh_token,
+                    entry.user_id,
+                    entry.email,
+                    entry.role,
+                    entry.expires_at,
+                ),
+            )
         return session_id
 
     def get(self, session_id: str) -> Entry | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from types import TracebackType
@@ -30,14 +30,16 @@ def open_stream(
     timeout: httpx.Timeout,
     json_body: Mapping[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    relayed: Collection[int] = (),
 ) -> tuple[httpx.Response, ExitStack]:
-    """Send the request and read the status line; a problem is raised before any body is read."""
+    """Send the request and read the status line; a problem is raised before any body is read,
+    unless its status is one the caller relays as it is (`relayed`)."""
     stack = ExitStack()
     try:
         response = stack.enter_context(
             client.stream(method, path, json=json_body, headers=headers, timeout=timeout)
         )
-        if not response.is_success:
+        if not response.is_success and response.status_code not in relayed:
             response.read()
             raise ApiProblem.from_response(response)
     except httpx.TransportError as exc:
@@ -79,7 +81,15 @@ class EventStream(_Streamed):
 
 
 class ByteStream(_Streamed):
-    """The bytes of GET /media/{id}, with the type and length the API gave them."""
+    """The bytes of GET /media/{id}, with the status, type and length the API gave them."""
+
+    @property
+    def status_code(self) -> int:
+        return self._response.status_code
+
+    def header(self, name: str) -> str | None:
+        value = self._response.headers.get(name)
+        return None if value is None else str(value)
 
     @property
     def content_type(self) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -22,8 +21,9 @@ from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from entrypoints.web.api_client import ApiClient
 from tests.web.fake_admin import ADMIN_PATHS, FakeAdmin
-from tests.web.fake_generation import Answer, FakeGenerations, Streamed
-from tests.web.fake_video import VIDEO_PATHS, FakeVideos, read_body
+from tests.web.fake_generation import Answer, FakeGenerations
+from tests.web.fake_server import handler
+from tests.web.fake_video import VIDEO_PATHS, FakeVideos
 
 PASSWORD = "correct horse battery staple"
 COMMON = {"password1234", "12345678"}
@@ -56,6 +56,7 @@ class FakeApi:
     video: FakeVideos = field(default_factory=FakeVideos)  # video jobs (fake_video.py)
     admin: FakeAdmin = field(default_factory=FakeAdmin)
     gone: dict[str, str] = field(default_factory=dict)  # refresh token -> the code it now gets
+    login_names_user: bool = True  # False: a sign-in answers only the tokens, as APIs did before
 
     def add_user(self, email: str, password: str = PASSWORD, role: str = "user") -> None:
         user = {
@@ -107,7 +108,7 @@ class FakeApi:
             caller = self._bearer(headers)
             if isinstance(caller, tuple):
                 return caller
-            answer = self.gen.handle(method, path, dict(parse_qsl(query)), body)
+            answer = self.gen.handle(method, path, dict(parse_qsl(query)), body, headers)
             return answer or problem(404, "not_found", "Not found.")
         if path.startswith(ADMIN_PATHS):
             return self._admin(method, path, query, headers, body)
@@ -156,7 +157,9 @@ class FakeApi:
         account = self.users.get(body["email"])
         if account is None or account["password"] != body["password"]:
             return problem(401, "invalid_credentials", "Invalid email or password.")
-        return self._pair(body["email"])
+        status, pair, headers = self._pair(body["email"])
+        named = {"user": account["user"]} if self.login_names_user else {}
+        return status, {**pair, **named}, headers
 
     def refresh_pair(self, _headers: Any, body: dict[str, Any]) -> Answer:
         email = self.refresh.pop(body["refresh_token"], None)
@@ -195,42 +198,10 @@ ROUTES: dict[tuple[str, str], Callable[[FakeApi, Any, dict[str, Any]], Answer]] 
 }
 
 
-def _handler(fake: list[FakeApi]) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def _answer(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            status, body, headers = fake[0].handle(
-                self.command, self.path, self.headers, read_body(self.headers, raw)
-            )
-            self.send_response(status)
-            kind = "application/problem+json" if status >= 400 else "application/json"
-            for name, value in {"Content-Type": kind, **headers}.items():
-                self.send_header(name, value)
-            if isinstance(body, Streamed):  # HTTP/1.0: the body ends when the connection does
-                self.end_headers()
-                for chunk in body:
-                    self.wfile.write(chunk)
-                    self.wfile.flush()
-                return
-            payload = body if isinstance(body, bytes) else b""
-            if body is not None and not isinstance(body, bytes):
-                payload = json.dumps(body).encode()
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        do_GET = do_POST = do_PUT = do_DELETE = _answer  # noqa: N815 - http.server's naming
-
-        def log_message(self, *_args: Any) -> None:
-            pass
-
-    return Handler
-
-
 @pytest.fixture(scope="session")
 def api_server() -> Iterator[tuple[str, list[FakeApi]]]:
     holder = [FakeApi()]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(holder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler(holder))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}", holder

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import struct
 import threading
 import zlib
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Answer = tuple[int, Any, dict[str, str]]
+RANGE = re.compile(r"bytes=([0-9]+)-([0-9]*)")
 GATE_TIMEOUT_S = 5.0
 USAGE = {"prompt_tokens": 12, "completion_tokens": 30, "total_tokens": 42, "cost": 0.00042}
 TEXT_MODELS = [
@@ -91,6 +93,7 @@ class FakeGenerations:
     answer: str = "Hello **world**, this is the answer."
     stream: Streamed | None = None
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    ranges: list[tuple[str | None, str | None]] = field(default_factory=list)  # Range, If-Range
 
     def add(self, kind: str = "text", **values: Any) -> dict[str, Any]:
         number = next(self.ids)
@@ -117,10 +120,16 @@ class FakeGenerations:
     def add_media(self, content_type: str, data: bytes, width: int, height: int) -> dict[str, Any]:
         media_id = f"m{next(self.ids)}"
         self.media[media_id] = (content_type, data)
-        return {"url": f"/media/{media_id}", "content_type": content_type,
-                "width": width, "height": height}  # fmt: skip
+        return {
+            "url": f"/media/{media_id}",
+            "content_type": content_type,
+            "width": width,
+            "height": height,
+        }
 
-    def handle(self, method: str, path: str, query: dict[str, str], body: Any) -> Answer | None:
+    def handle(
+        self, method: str, path: str, query: dict[str, str], body: Any, headers: Any = None
+    ) -> Answer | None:
         parts = path.strip("/").split("/")
         if (method, path) == ("GET", "/models"):
             return 200, {"data": self.models.get(query.get("output", "text"), [])}, {}
@@ -133,8 +142,23 @@ class FakeGenerations:
             return self._one(method, parts[1])
         if (method, parts[0]) == ("GET", "media") and len(parts) == 2:
             found = self.media.get(parts[1])
-            return (200, found[1], {"Content-Type": found[0]}) if found else None
+            return self._media(*found, headers or {}) if found else None
         return None
+
+    def _media(self, content_type: str, data: bytes, headers: Any) -> Answer:
+        """Like the API: one byte range answered 206, a range past the end 416."""
+        self.ranges.append((headers.get("Range"), headers.get("If-Range")))
+        plain = {"Content-Type": content_type, "Accept-Ranges": "bytes"}
+        wanted = RANGE.fullmatch(headers.get("Range") or "")
+        if wanted is None:
+            return 200, data, plain
+        start, size = int(wanted.group(1)), len(data)
+        if start >= size:
+            body = {"status": 416, "code": "range_not_satisfiable"}
+            return 416, body, {"Content-Range": f"bytes */{size}"}
+        end = min(int(wanted.group(2) or size - 1), size - 1)
+        part = {**plain, "Content-Range": f"bytes {start}-{end}/{size}"}
+        return 206, data[start : end + 1], part
 
     def _generate(self, path: str, body: dict[str, Any]) -> Answer | None:
         if path == "/generate/image":
@@ -160,8 +184,14 @@ class FakeGenerations:
         chosen = [item for item in self.items if not kind or item["kind"] == kind]
         start, limit = int(query.get("cursor") or 0), int(query.get("limit") or 20)
         rest = chosen[start + limit :]
-        return 200, {"data": chosen[start : start + limit],
-                     "next_cursor": str(start + limit) if rest else None}, {}  # fmt: skip
+        return (
+            200,
+            {
+                "data": chosen[start : start + limit],
+                "next_cursor": str(start + limit) if rest else None,
+            },
+            {},
+        )
 
     def _one(self, method: str, generation_id: str) -> Answer | None:
         item = next((i for i in self.items if i["id"] == generation_id), None)

@@ -21,24 +21,52 @@ NO_USAGE = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0, "cost
 
 
 def _model(model_id: str, name: str, **caps: Any) -> dict[str, Any]:
-    return {"id": model_id, "name": name, "input_modalities": ["text", "image"],
-            "output_modalities": ["video"], "context_length": None,
-            "pricing": caps.pop("pricing"), **caps}  # fmt: skip
+    return {
+        "id": model_id,
+        "name": name,
+        "input_modalities": ["text", "image"],
+        "output_modalities": ["video"],
+        "context_length": None,
+        "pricing": caps.pop("pricing"),
+        **caps,
+    }
 
 
 VIDEO_MODELS = [
-    _model("google/veo-3.1-lite", "Google: Veo 3.1 Lite", durations=[4, 6, 8],
-           resolutions=["720p", "1080p"], aspect_ratios=["16:9", "9:16"],
-           frame_images=["first_frame", "last_frame"], generate_audio=True, seed=None,
-           pricing={"per-video-second": "0.50", "per-video-second-1080p": "0.75"}),
-    _model("bytedance/seedance-2.0-mini", "ByteDance: Seedance 2.0 Mini",
-           durations=[4, 5, 6, 8, 10, 12], resolutions=["480p", "720p"],
-           aspect_ratios=["16:9", "9:16", "1:1", "21:9"], frame_images=["first_frame"],
-           generate_audio=True, seed=True, pricing={"per-video-second": "0.034"}),
-    _model("openai/sora-2-pro", "OpenAI: Sora 2 Pro", durations=[4, 8, 12],
-           resolutions=[], aspect_ratios=["16:9", "9:16"], frame_images=[],
-           generate_audio=False, seed=False, pricing={"per-video-second": "0.30"}),
-]  # fmt: skip
+    _model(
+        "google/veo-3.1-lite",
+        "Google: Veo 3.1 Lite",
+        durations=[4, 6, 8],
+        resolutions=["720p", "1080p"],
+        aspect_ratios=["16:9", "9:16"],
+        frame_images=["first_frame", "last_frame"],
+        generate_audio=True,
+        seed=None,
+        pricing={"per-video-second": "0.50", "per-video-second-1080p": "0.75"},
+    ),
+    _model(
+        "bytedance/seedance-2.0-mini",
+        "ByteDance: Seedance 2.0 Mini",
+        durations=[4, 5, 6, 8, 10, 12],
+        resolutions=["480p", "720p"],
+        aspect_ratios=["16:9", "9:16", "1:1", "21:9"],
+        frame_images=["first_frame"],
+        generate_audio=True,
+        seed=True,
+        pricing={"per-video-second": "0.034"},
+    ),
+    _model(
+        "openai/sora-2-pro",
+        "OpenAI: Sora 2 Pro",
+        durations=[4, 8, 12],
+        resolutions=[],
+        aspect_ratios=["16:9", "9:16"],
+        frame_images=[],
+        generate_audio=False,
+        seed=False,
+        pricing={"per-video-second": "0.30"},
+    ),
+]
 
 
 def read_body(headers: Any, raw: bytes) -> Any:
@@ -46,8 +74,12 @@ def read_body(headers: Any, raw: bytes) -> Any:
     kind = headers.get("Content-Type") or ""
     if not kind.startswith("multipart/form-data"):
         return json.loads(raw or b"{}")
-    environ = {"wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw)),
-               "CONTENT_TYPE": kind, "REQUEST_METHOD": "POST"}  # fmt: skip
+    environ = {
+        "wsgi.input": io.BytesIO(raw),
+        "CONTENT_LENGTH": str(len(raw)),
+        "CONTENT_TYPE": kind,
+        "REQUEST_METHOD": "POST",
+    }
     _stream, form, files = parse_form_data(environ)
     uploads = {
         name: {"filename": f.filename, "content_type": f.mimetype, "data": f.read()}
@@ -75,12 +107,26 @@ class FakeVideos:
         return None  # not found: someone else's job too
 
     def add_job(self, owner: str, prompt: str = "A fox in the snow", model: str = "") -> Any:
-        item = self.gen.add("video", prompt=prompt, model=model or "google/veo-3.1-lite",
-                            served_model=None, provider=None, status="queued", usage=NO_USAGE,
-                            duration_ms=None, finished_at=None)  # fmt: skip
-        job = {"id": item["id"], "model": item["model"], "status": "queued", "video_url": None,
-               "error": None, "created_at": "2025-01-01T10:00:00Z",
-               "updated_at": "2025-01-01T10:00:00Z"}  # fmt: skip
+        item = self.gen.add(
+            "video",
+            prompt=prompt,
+            model=model or "google/veo-3.1-lite",
+            served_model=None,
+            provider=None,
+            status="queued",
+            usage=NO_USAGE,
+            duration_ms=None,
+            finished_at=None,
+        )
+        job = {
+            "id": item["id"],
+            "model": item["model"],
+            "status": "queued",
+            "video_url": None,
+            "error": None,
+            "created_at": "2025-01-01T10:00:00Z",
+            "updated_at": "2025-01-01T10:00:00Z",
+        }
         self.jobs[job["id"]], self.owners[job["id"]] = job, owner
         return job
 

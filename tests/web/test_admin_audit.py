@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from entrypoints.web.charts import count_top, nice_top
+from entrypoints.web.admin.charts import count_top, nice_top
 from tests.web.conftest import FakeApi
 
 DASH = "\N{EN DASH}"  # as in "Showing 1-20 of 25"

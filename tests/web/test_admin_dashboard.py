@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from entrypoints.web import charts
+from entrypoints.web.admin import charts
 from tests.web.conftest import FakeApi, sign_in
 from tests.web.fake_admin import breakdown
 

@@ -40,6 +40,30 @@ def test_sign_in_forwards_the_browser_address(client: FlaskClient, fake_api: Fak
     assert fake_api.forwarded_for == ["127.0.0.1"]
 
 
+def test_sign_in_is_one_api_call_the_answer_names_the_user(
+    client: FlaskClient, fake_api: FakeApi
+) -> None:
+    fake_api.add_user("ada@example.com")
+
+    response = sign_in(client, fake_api)
+
+    assert response.location == "/"
+    assert fake_api.calls == ["POST /auth/login"]  # no GET /auth/me straight after
+    assert 'data-testid="user-email">ada@example.com<' in client.get("/").text
+
+
+def test_sign_in_asks_who_the_user_is_when_the_answer_does_not_say(
+    client: FlaskClient, fake_api: FakeApi
+) -> None:
+    fake_api.login_names_user = False  # an API from before sign-in named the user
+
+    response = sign_in(client, fake_api)
+
+    assert response.location == "/"
+    assert fake_api.calls == ["POST /auth/login", "GET /auth/me"]
+    assert 'data-testid="user-email">ada@example.com<' in client.get("/").text
+
+
 def test_wrong_password_is_shown_on_the_form(client: FlaskClient, fake_api: FakeApi) -> None:
     fake_api.add_user("ada@example.com")
 

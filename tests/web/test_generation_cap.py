@@ -37,8 +37,9 @@ def test_past_the_cap_a_generation_is_refused_with_429_and_nothing_is_sent(
     token = csrf_token(client, "/text")
     fake_api.calls.clear()
 
-    page = client.post("/text", data={"model": "openai/gpt-4o-mini", "prompt": "Hi",
-                                      "csrf_token": token})  # fmt: skip
+    page = client.post(
+        "/text", data={"model": "openai/gpt-4o-mini", "prompt": "Hi", "csrf_token": token}
+    )
     stream = post_stream(client, token=token)
 
     assert page.status_code == 429

@@ -68,8 +68,13 @@ def test_the_text_page_explains_the_problem_and_keeps_the_prompt(
 ) -> None:
     token = csrf_token(signed_in, "/text")
     fake_api.forced["/generate/text"] = answer
-    data = {"model": "openai/gpt-4o-mini", "prompt": PROMPT, "system": "Be kind",
-            "temperature": "1.2", "csrf_token": token}  # fmt: skip
+    data = {
+        "model": "openai/gpt-4o-mini",
+        "prompt": PROMPT,
+        "system": "Be kind",
+        "temperature": "1.2",
+        "csrf_token": token,
+    }
 
     response = signed_in.post("/text", data=data)
 
@@ -106,8 +111,12 @@ def test_the_image_page_explains_the_problem_and_keeps_the_prompt(
 ) -> None:
     token = csrf_token(signed_in, "/images")
     fake_api.forced["/generate/image"] = answer
-    data = {"model": "google/gemini-2.5-flash-image", "prompt": PROMPT,
-            "aspect_ratio": "16:9", "csrf_token": token}  # fmt: skip
+    data = {
+        "model": "google/gemini-2.5-flash-image",
+        "prompt": PROMPT,
+        "aspect_ratio": "16:9",
+        "csrf_token": token,
+    }
 
     response = signed_in.post("/images", data=data)
 
@@ -122,8 +131,11 @@ def test_api_validation_errors_land_on_their_fields(
 ) -> None:
     errors = [{"loc": ["body", "prompt"], "msg": "String should have at most 32000 characters"}]
     fake_api.forced["/generate/text"] = problem(422, "validation_error", errors=errors)
-    data = {"model": "openai/gpt-4o-mini", "prompt": PROMPT,
-            "csrf_token": csrf_token(signed_in, "/text")}  # fmt: skip
+    data = {
+        "model": "openai/gpt-4o-mini",
+        "prompt": PROMPT,
+        "csrf_token": csrf_token(signed_in, "/text"),
+    }
 
     response = signed_in.post("/text", data=data)
 
@@ -139,8 +151,11 @@ def test_an_unreachable_api_keeps_the_prompt(tmp_path: Path) -> None:
     api = ApiClient("http://api.invalid", transport=httpx.MockTransport(refuse))
     client = create_app(make_settings(tmp_path), api).test_client()
     plant_session(client, "at", "rt", "ada@example.com")
-    data = {"model": "openai/gpt-4o-mini", "prompt": PROMPT,
-            "csrf_token": csrf_token(client, "/text")}  # fmt: skip
+    data = {
+        "model": "openai/gpt-4o-mini",
+        "prompt": PROMPT,
+        "csrf_token": csrf_token(client, "/text"),
+    }
 
     page = client.get("/text").text
     response = client.post("/text", data=data)

@@ -43,8 +43,14 @@ def test_each_item_shows_kind_model_status_prompt_and_time(
     signed_in: FlaskClient, fake_api: FakeApi
 ) -> None:
     image = fake_api.gen.add_media("image/png", png(2, 2), 2, 2)
-    fake_api.gen.add("image", prompt="A lighthouse " * 30, media=[image], served_model=None,
-                     model="google/gemini-2.5-flash-image", status="failed")  # fmt: skip
+    fake_api.gen.add(
+        "image",
+        prompt="A lighthouse " * 30,
+        media=[image],
+        served_model=None,
+        model="google/gemini-2.5-flash-image",
+        status="failed",
+    )
 
     page = signed_in.get("/history").text
 
@@ -89,8 +95,13 @@ def test_an_empty_history_points_to_the_generators(signed_in: FlaskClient) -> No
 def test_the_detail_page_shows_everything_about_a_failed_generation(
     signed_in: FlaskClient, fake_api: FakeApi
 ) -> None:
-    fake_api.gen.add("text", text=None, status="failed", error_code="upstream_timeout",
-                     prompt="Line one\nLine two")  # fmt: skip
+    fake_api.gen.add(
+        "text",
+        text=None,
+        status="failed",
+        error_code="upstream_timeout",
+        prompt="Line one\nLine two",
+    )
 
     page = signed_in.get("/history/g1").text
 

@@ -26,8 +26,12 @@ def test_the_image_page_offers_image_models_and_aspect_ratios(signed_in: FlaskCl
 def test_a_generated_image_is_shown_through_the_media_proxy(
     signed_in: FlaskClient, fake_api: FakeApi
 ) -> None:
-    data = {"model": "google/gemini-2.5-flash-image", "prompt": "A grey square",
-            "aspect_ratio": "3:2", "csrf_token": csrf_token(signed_in, "/images")}  # fmt: skip
+    data = {
+        "model": "google/gemini-2.5-flash-image",
+        "prompt": "A grey square",
+        "aspect_ratio": "3:2",
+        "csrf_token": csrf_token(signed_in, "/images"),
+    }
 
     page = signed_in.post("/images", data=data).text
 
@@ -38,8 +42,10 @@ def test_a_generated_image_is_shown_through_the_media_proxy(
     ) in page
     assert "<p>A grey picture.</p>" in page
     assert fake_api.gen.bodies[-1] == {
-        "prompt": "A grey square", "model": "google/gemini-2.5-flash-image", "aspect_ratio": "3:2"
-    }  # fmt: skip
+        "prompt": "A grey square",
+        "model": "google/gemini-2.5-flash-image",
+        "aspect_ratio": "3:2",
+    }
 
 
 def test_the_media_proxy_streams_the_bytes_with_their_type(

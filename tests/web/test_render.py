@@ -83,8 +83,11 @@ def test_the_no_js_text_page_renders_a_hostile_answer_inert(
     signed_in: FlaskClient, fake_api: FakeApi
 ) -> None:
     fake_api.gen.answer = HOSTILE
-    data = {"model": "openai/gpt-4o-mini", "prompt": "Be evil",
-            "csrf_token": csrf_token(signed_in, "/text")}  # fmt: skip
+    data = {
+        "model": "openai/gpt-4o-mini",
+        "prompt": "Be evil",
+        "csrf_token": csrf_token(signed_in, "/text"),
+    }
 
     page = signed_in.post("/text", data=data).text
 

@@ -77,7 +77,7 @@ def test_submitting_sends_the_options_and_redirects_to_the_job(
         "resolution": "1080p",
         "aspect_ratio": "9:16",
         "generate_audio": True,
-    }  # fmt: skip  (no seed: Veo takes none)
+    }  # no seed: Veo takes none
 
 
 def test_defaults_are_left_to_the_model_and_audio_can_be_turned_off(
@@ -88,9 +88,12 @@ def test_defaults_are_left_to_the_model_and_audio_can_be_turned_off(
 
     assert signed_in.post("/video", data=data).status_code == 303
 
-    assert videos.bodies[-1] == {"prompt": "A fox in the snow",
-                                 "model": "bytedance/seedance-2.0-mini",
-                                 "generate_audio": False, "seed": 42}  # fmt: skip
+    assert videos.bodies[-1] == {
+        "prompt": "A fox in the snow",
+        "model": "bytedance/seedance-2.0-mini",
+        "generate_audio": False,
+        "seed": 42,
+    }
 
 
 def test_a_value_another_model_offers_gets_the_apis_message_naming_the_allowed_ones(
@@ -147,9 +150,13 @@ def test_the_form_is_checked_before_anything_is_sent(
     ],
 )
 def test_upstream_refusals_are_explained_with_the_prompt_kept(
-    signed_in: FlaskClient, fake_api: FakeApi, videos: FakeVideos, status: int, code: str,
+    signed_in: FlaskClient,
+    fake_api: FakeApi,
+    videos: FakeVideos,
+    status: int,
+    code: str,
     message: str,
-) -> None:  # fmt: skip
+) -> None:
     fake_api.forced["/generate/video"] = problem(status, code, "", reason="provider_down")
 
     response = signed_in.post("/video", data=form_data(signed_in))

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from flask.testing import FlaskClient
 
-from entrypoints.web.video_types import VideoJob
-from entrypoints.web.views.video_job import GONE, elapsed_text, job_view
+from entrypoints.web.video.job import GONE, elapsed_text, job_view
+from entrypoints.web.video.types import VideoJobJson
 from tests.web.conftest import FakeApi, problem
 from tests.web.fake_video import MP4, VIDEO_MODELS, FakeVideos
 
@@ -127,9 +127,15 @@ def test_the_status_json_follows_the_job_to_its_video(
     assert first.json["finished"] is False
     assert first.json["video_src"] is None
     assert second["status_text"] == "In progress: the video is being made."
-    assert third == {"id": job, "status": "completed",
-                     "status_text": "Completed: the video is ready.", "finished": True,
-                     "elapsed_s": 65, "video_src": url, "error_text": None}  # fmt: skip
+    assert third == {
+        "id": job,
+        "status": "completed",
+        "status_text": "Completed: the video is ready.",
+        "finished": True,
+        "elapsed_s": 65,
+        "video_src": url,
+        "error_text": None,
+    }
 
 
 def test_the_status_json_of_a_failed_job_has_the_reason(
@@ -151,9 +157,11 @@ def test_the_status_json_without_a_session_points_to_sign_in(
     response = client.get("/video/g1/status")
 
     assert response.status_code == 401
-    assert response.json == {"code": "session_expired",
-                             "message": "Your session has expired. Please sign in again.",
-                             "redirect": "/login?next=/video/g1"}  # fmt: skip
+    assert response.json == {
+        "code": "session_expired",
+        "message": "Your session has expired. Please sign in again.",
+        "redirect": "/login?next=/video/g1",
+    }
 
 
 def test_the_status_json_when_the_session_ended_meanwhile(
@@ -180,8 +188,10 @@ def test_the_status_json_when_the_api_fails(
     response = signed_in.get(f"/video/{job}/status")
 
     assert response.status_code == 502
-    assert response.json == {"code": "internal_error",
-                             "message": "The job's status could not be read just now."}  # fmt: skip
+    assert response.json == {
+        "code": "internal_error",
+        "message": "The job's status could not be read just now.",
+    }
 
 
 def test_video_jobs_are_in_the_history_with_their_status_and_link_to_their_page(
@@ -215,14 +225,24 @@ def test_the_navigation_and_the_dashboard_lead_to_video(
 
 def test_elapsed_time_is_written_for_people() -> None:
     assert [elapsed_text(s) for s in (0, 42, 65, 3599, 3720)] == [
-        "0 s", "42 s", "1 min 05 s", "59 min 59 s", "1 h 02 min"
-    ]  # fmt: skip
+        "0 s",
+        "42 s",
+        "1 min 05 s",
+        "59 min 59 s",
+        "1 h 02 min",
+    ]
 
 
 def test_a_running_jobs_clock_runs_and_a_finished_ones_stops() -> None:
-    job = VideoJob(id="g1", model="m/x", status="in_progress", video_url=None, error=None,
-                   created_at="2025-01-01T10:00:00Z",
-                   updated_at="2025-01-01T10:00:30Z")  # fmt: skip
+    job = VideoJobJson(
+        id="g1",
+        model="m/x",
+        status="in_progress",
+        video_url=None,
+        error=None,
+        created_at="2025-01-01T10:00:00Z",
+        updated_at="2025-01-01T10:00:30Z",
+    )
     now = datetime(2025, 1, 1, 10, 2, 0, tzinfo=UTC)
 
     assert job_view(job, now)["elapsed_s"] == 120

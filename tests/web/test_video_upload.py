@@ -34,9 +34,7 @@ def test_the_upload_page_offers_only_models_that_start_from_an_image(
     response = signed_in.get("/video/from-image")
 
     assert "openai/sora-2-pro" not in response.text  # frame_images: []
-    assert options(response.text, "model") == [
-        "google/veo-3.1-lite", "bytedance/seedance-2.0-mini"
-    ]  # fmt: skip
+    assert options(response.text, "model") == ["google/veo-3.1-lite", "bytedance/seedance-2.0-mini"]
     assert 'enctype="multipart/form-data"' in response.text
     assert 'accept="image/png,image/jpeg,image/webp"' in response.text
     assert 'data-max-bytes="10485760"' in response.text
@@ -59,10 +57,13 @@ def test_an_upload_is_forwarded_as_multipart_with_its_bytes(
     assert response.location == f"/video/{next(iter(videos.jobs))}"
     sent = videos.bodies[-1]
     assert sent["content_type"].startswith("multipart/form-data; boundary=")
-    assert sent["files"]["image"] == {"filename": "f.png", "content_type": "image/png",
-                                      "data": PNG}  # fmt: skip
-    assert sent["form"] == {"prompt": "A fox in the snow", "model": "google/veo-3.1-lite",
-                            "duration": "4", "generate_audio": "true"}  # fmt: skip
+    assert sent["files"]["image"] == {"filename": "f.png", "content_type": "image/png", "data": PNG}
+    assert sent["form"] == {
+        "prompt": "A fox in the snow",
+        "model": "google/veo-3.1-lite",
+        "duration": "4",
+        "generate_audio": "true",
+    }
 
 
 def test_an_image_url_is_sent_as_json(signed_in: FlaskClient, videos: FakeVideos) -> None:
@@ -71,8 +72,12 @@ def test_an_image_url_is_sent_as_json(signed_in: FlaskClient, videos: FakeVideos
 
     assert signed_in.post("/video/from-image", data=data).status_code == 303
 
-    assert videos.bodies[-1] == {"prompt": "A fox in the snow", "model": "google/veo-3.1-lite",
-                                 "generate_audio": True, "image_url": url}  # fmt: skip
+    assert videos.bodies[-1] == {
+        "prompt": "A fox in the snow",
+        "model": "google/veo-3.1-lite",
+        "generate_audio": True,
+        "image_url": url,
+    }
 
 
 @pytest.mark.parametrize(
@@ -99,20 +104,44 @@ def test_exactly_one_image_source_is_needed(
 @pytest.mark.parametrize(
     ("status", "code", "detail", "top", "field", "said"),
     [
-        (422, "invalid_image", "Only PNG, JPEG and WebP images are accepted.",
-         "That image cannot be used. Choose a PNG, JPEG or WebP picture.", "image", ""),
+        (
+            422,
+            "invalid_image",
+            "Only PNG, JPEG and WebP images are accepted.",
+            "That image cannot be used. Choose a PNG, JPEG or WebP picture.",
+            "image",
+            "",
+        ),
         # The API's edge answers a body over its cap with a generic detail: ours is clearer.
-        (413, "payload_too_large", "Payload too large",
-         "The image is too large: it may be at most 10 MiB.", "image",
-         "The image is too large: it may be at most 10 MiB. Choose a smaller picture."),
-        (422, "invalid_url", "The image URL points to a private or reserved address.",
-         "That image URL cannot be used: it must be an https address", "image_url", ""),
+        (
+            413,
+            "payload_too_large",
+            "Payload too large",
+            "The image is too large: it may be at most 10 MiB.",
+            "image",
+            "The image is too large: it may be at most 10 MiB. Choose a smaller picture.",
+        ),
+        (
+            422,
+            "invalid_url",
+            "The image URL points to a private or reserved address.",
+            "That image URL cannot be used: it must be an https address",
+            "image_url",
+            "",
+        ),
     ],
-)  # fmt: skip
+)
 def test_image_refusals_are_explained_on_their_field_with_the_prompt_kept(
-    signed_in: FlaskClient, fake_api: FakeApi, videos: FakeVideos,
-    status: int, code: str, detail: str, top: str, field: str, said: str,
-) -> None:  # fmt: skip
+    signed_in: FlaskClient,
+    fake_api: FakeApi,
+    videos: FakeVideos,
+    status: int,
+    code: str,
+    detail: str,
+    top: str,
+    field: str,
+    said: str,
+) -> None:
     fake_api.forced["/generate/video/from-image"] = problem(status, code, detail)
     source: dict[str, Any] = (
         {"image_url": "https://10.0.0.1/a.png"}
@@ -172,6 +201,8 @@ def test_the_file_is_sent_whole_again_after_a_silent_refresh(
 
     assert response.status_code == 303
     assert [c for c in fake_api.calls if c.startswith("POST /")][-3:] == [
-        "POST /generate/video/from-image", "POST /auth/refresh", "POST /generate/video/from-image"
-    ]  # fmt: skip
+        "POST /generate/video/from-image",
+        "POST /auth/refresh",
+        "POST /generate/video/from-image",
+    ]
     assert videos.bodies[-1]["files"]["image"]["data"] == PNG

@@ -30,5 +30,10 @@ def box(page: str, name: str) -> str:
 
 
 def form_data(client: FlaskClient, path: str = "/video", **values: Any) -> dict[str, Any]:
-    return {"csrf_token": csrf_token(client, path), "model": "google/veo-3.1-lite",
-            "prompt": "A fox in the snow", "generate_audio": "y", **values}  # fmt: skip
+    return {
+        "csrf_token": csrf_token(client, path),
+        "model": "google/veo-3.1-lite",
+        "prompt": "A fox in the snow",
+        "generate_audio": "y",
+        **values,
+    }

@@ -101,7 +101,7 @@
     return status === "completed" || status === "failed";
   }
 
-  // As elapsed_text() in views/video_job.py: `42 s`, `3 min 05 s`, `1 h 02 min`.
+  // As elapsed_text() in video/job.py: `42 s`, `3 min 05 s`, `1 h 02 min`.
   function duration(seconds) {
     const pad = (n) => String(n).padStart(2, "0");
     if (seconds < 60) {

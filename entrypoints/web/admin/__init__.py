@@ -1,0 +1,1 @@
+"""The admin area: platform statistics, the users table and the audit trail."""

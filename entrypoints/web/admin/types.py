@@ -1,0 +1,73 @@
+"""The JSON shapes of the API's admin routes (api-contract.md, Admin)."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+from entrypoints.web.auth.types import UserJson
+
+
+class UserCountsJson(TypedDict):
+    total: int
+    admins: int
+
+
+class TokenCountsJson(TypedDict):
+    active: int
+    revoked: int
+    expired: int
+
+
+class GenerationCountsJson(TypedDict):
+    total: int
+    text: int
+    image: int
+    video: int
+    failed: int
+
+
+class UsageTotalsJson(TypedDict):
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+
+
+class BreakdownJson(TypedDict):
+    key: str
+    label: str
+    generations: int
+    failed: int
+    total_tokens: int
+    cost: float
+
+
+class StatsJson(TypedDict):
+    users: UserCountsJson
+    refresh_tokens: TokenCountsJson
+    generations: GenerationCountsJson
+    usage: UsageTotalsJson
+    since: str
+    until: str
+    per_day: list[BreakdownJson]
+    per_model: list[BreakdownJson]
+    per_user: list[BreakdownJson]
+
+
+class UserPageJson(TypedDict):
+    data: list[UserJson]
+    total: int
+
+
+class AuditEventJson(TypedDict):
+    id: str
+    at: str
+    action: str
+    actor_id: str | None
+    target_id: str | None
+    outcome: str
+    detail: str | None
+
+
+class AuditPageJson(TypedDict):
+    data: list[AuditEventJson]
+    total: int

@@ -1,0 +1,1 @@
+"""Sign-in, registration, sign-out, and the signed-in account: dashboard and password."""

@@ -1,0 +1,68 @@
+"""Blueprints of the web UI, the navigation they share, and their registration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+
+from entrypoints.web import errors, formatting
+from entrypoints.web.admin import audit as admin_audit
+from entrypoints.web.admin import users as admin_users
+from entrypoints.web.admin import views as admin
+from entrypoints.web.auth import account, dashboard
+from entrypoints.web.auth import views as auth
+from entrypoints.web.generation import history, images, media, text
+from entrypoints.web.session import current_user
+from entrypoints.web.video import job as video_job
+from entrypoints.web.video import views as video
+
+DEMO_MODE = "ALLUCANGET_DEMO_MODE"
+DEMO_MESSAGE = "Demo mode: answers come from a local simulator, not a real AI model."
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    endpoint: str
+    label: str
+    admin_only: bool = False
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("dashboard.index", "Dashboard"),
+    NavItem("text.index", "Text"),
+    NavItem("images.index", "Images"),
+    NavItem("video.index", "Video"),
+    NavItem("history.index", "History"),
+    NavItem("account.password", "Account"),
+    NavItem("admin.index", "Admin", admin_only=True),
+)
+
+
+BLUEPRINTS = (
+    (auth.bp, account.bp, dashboard.bp),
+    (text.bp, images.bp, history.bp, media.bp),
+    (admin.bp, admin_users.bp, admin_audit.bp),
+    (video.bp, video_job.bp),
+)
+
+
+def register(app: Flask) -> None:
+    for area in BLUEPRINTS:
+        for blueprint in area:
+            app.register_blueprint(blueprint)
+    errors.install(app)
+    formatting.install(app)
+    app.add_template_filter(media.proxied, "media_src")
+    app.context_processor(_template_context)
+
+
+def _template_context() -> dict[str, Any]:
+    demo = DEMO_MESSAGE if current_app.config.get(DEMO_MODE) else ""
+    user = current_user()
+    if user is None:
+        return {"current_user": None, "nav_items": (), "demo_message": demo}
+    is_admin = user["role"] == "admin"
+    nav = [i for i in NAV if is_admin or not i.admin_only]
+    return {"current_user": user, "nav_items": nav, "demo_message": demo}

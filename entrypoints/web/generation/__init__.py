@@ -1,0 +1,1 @@
+"""Text and image generation, the history of generations, and the media they made."""
