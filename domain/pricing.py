@@ -17,8 +17,9 @@ Every bound here is an UPPER bound, so that a reservation always covers what is 
   They are priced at the higher of `completion` and `internal_reasoning`.
 * Images: a configured or observed per-image ceiling when there is one, else the
   completion tokens priced at the higher of `completion` and `image_output`.
-* Video: the per-second SKU of the requested resolution times the duration; when the SKUs
-  do not name that resolution, the plain one; without a resolution, the dearest SKU.
+* Video: the per-second SKU of the requested resolution times the duration; when no SKU
+  names that resolution (or none is asked for), the dearest per-second SKU: a plain
+  `per-video-second` is probably the price of the lowest resolution, but nothing says so.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from decimal import Decimal, InvalidOperation
 from domain.budgets import Money, usd
 
 MESSAGE_OVERHEAD = 16  # tokens a chat template may add around one message
-RESOLUTIONS = ("480p", "720p", "768p", "1080p", "1k", "2k", "4k")
 Prices = Mapping[str, str] | None
 
 
@@ -142,8 +142,7 @@ def video_cost_bound(
 def _chosen_skus(
     per_second: dict[str, Decimal | None], resolution: str | None
 ) -> list[Decimal | None]:
-    if resolution is None:
-        return list(per_second.values())
-    named = [v for key, v in per_second.items() if resolution.lower() in key.split("-")]
-    plain = [v for key, v in per_second.items() if not set(RESOLUTIONS) & set(key.split("-"))]
-    return named or plain or list(per_second.values())
+    """The SKUs naming the resolution (a key part such as `1080p`), else all of them."""
+    wanted = (resolution or "").lower()
+    named = [value for key, value in per_second.items() if wanted in key.split("-")]
+    return named or list(per_second.values())

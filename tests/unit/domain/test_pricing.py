@@ -114,7 +114,7 @@ def test_an_image_bound_uses_a_per_image_ceiling_or_else_the_whole_completion() 
 
 def test_a_video_bound_is_the_sku_of_the_resolution_times_the_duration() -> None:
     assert video_cost_bound(VEO, duration=8, resolution="1080p") == Decimal("6")
-    assert video_cost_bound(VEO, duration=8, resolution="720p") == Decimal("4")  # the plain SKU
+    assert video_cost_bound(VEO, duration=8, resolution="720p") == Decimal("6")  # not named
     assert video_cost_bound(SEEDANCE, duration=5, resolution="480p") == Decimal("0.17")
     assert video_cost_bound(SEEDANCE, duration=5, resolution="1080p") == Decimal("0.34")
 
