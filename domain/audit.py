@@ -13,6 +13,7 @@ class AuditAction(StrEnum):
     ADMIN_BOOTSTRAP = "admin_bootstrap"
     LOGIN_LOCK = "authn_login_lock"
     TOKEN_REUSE = "authn_token_reuse"  # noqa: S105 (an event name)
+    BUDGET_CHANGE = "budget_change"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
 from typing import ClassVar
 
 
@@ -64,3 +66,34 @@ class VideoTransitionError(Error):
     """A move backwards, or out of a finished state: refused, whoever asks."""
 
     code = "conflict"
+
+
+class InvalidBudgetError(Error):
+    code = "validation_error"
+    default_detail = "A budget is an amount of USD and a period (day, week, month or none)."
+
+
+class PriceUnknownError(Error):
+    """The model has no price we can bound, and the user's budget is limited (422)."""
+
+    code = "price_unknown"
+    default_detail = "This model has no known price, so it cannot be used within a budget."
+
+
+class BudgetExceededError(Error):
+    """The call could cost more than is left of the budget this period (402)."""
+
+    code = "budget_exceeded"
+
+    def __init__(
+        self, *, limit: Decimal, spent: Decimal, reserved: Decimal, resets_at: datetime | None
+    ) -> None:
+        self.limit = limit
+        self.spent = spent
+        self.reserved = reserved
+        self.resets_at = resets_at
+        when = f" It resets at {resets_at.isoformat()}." if resets_at else ""
+        super().__init__(
+            f"This request could cost more than is left of your budget of {limit} USD "
+            f"({spent} USD spent, {reserved} USD reserved).{when}"
+        )

@@ -25,6 +25,7 @@ from domain.media import MediaRef
 from domain.tokens import RefreshToken
 from domain.users import Role, User
 from domain.video_jobs import VideoJob
+from tests.fake_budgets import FakeBudgetRepository
 
 
 class FakeClock(Clock):
@@ -138,8 +139,9 @@ class FakeRefreshTokenRepository(RefreshTokenRepository):
 
 
 class FakeGenerationRepository(GenerationRepository):
-    def __init__(self) -> None:
+    def __init__(self, budgets: FakeBudgetRepository | None = None) -> None:
         self.rows: dict[str, Generation] = {}
+        self._budgets = budgets or FakeBudgetRepository()
 
     async def add(self, generation: Generation) -> None:
         assert generation.id not in self.rows, "duplicate generation id"
@@ -159,6 +161,7 @@ class FakeGenerationRepository(GenerationRepository):
         mine = [g for g in self.rows.values() if g.user_id == user_id]
         for generation in mine:
             del self.rows[generation.id]
+        self._budgets.delete_for_user(user_id)
         return [ref for g in mine for ref in g.media]
 
 
@@ -203,11 +206,13 @@ class FakeUnitOfWork(UnitOfWork):
     generations: FakeGenerationRepository
     audit: FakeAuditLog
     video_jobs: FakeVideoJobRepository
+    budgets: FakeBudgetRepository
 
     def __init__(self) -> None:
         self.users = FakeUserRepository()
         self.refresh_tokens = FakeRefreshTokenRepository()
-        self.generations = FakeGenerationRepository()
+        self.budgets = FakeBudgetRepository()
+        self.generations = FakeGenerationRepository(self.budgets)
         self.audit = FakeAuditLog()
         self.video_jobs = FakeVideoJobRepository(self.generations)
         self.commits = 0
@@ -218,6 +223,7 @@ class FakeUnitOfWork(UnitOfWork):
             (self.users.rows, self.refresh_tokens.rows, self.generations.rows, self.audit.rows)
         )
         self._jobs_before = dict(self.video_jobs.rows)  # jobs are frozen: a shallow copy does
+        self._budgets_before = self.budgets.snapshot()
         self._committed = False
         return self
 
@@ -230,6 +236,7 @@ class FakeUnitOfWork(UnitOfWork):
             (self.users.rows, self.refresh_tokens.rows, self.generations.rows,
              self.audit.rows) = self._before  # fmt: skip
             self.video_jobs.rows = self._jobs_before
+            self.budgets.restore(self._budgets_before)
         self._committed = False
 
 

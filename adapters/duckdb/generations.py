@@ -15,7 +15,8 @@ GENERATION_COLUMNS = (
     "finish_reason, prompt_tokens, completion_tokens, total_tokens, cost, error_code, "
     "upstream_id, created_at, finished_at"
 )
-USER_OWNED_TABLES: tuple[str, ...] = ("video_jobs",)  # per-user tables besides these two
+# per-user tables besides these two (budgets and spend: migration 0006)
+USER_OWNED_TABLES: tuple[str, ...] = ("video_jobs", "spend", "budgets")
 MEDIA_COLUMNS = (
     "id, owner_id, generation_id, content_type, size_bytes, width, height, position, created_at"
 )

@@ -20,7 +20,8 @@ class GenerationRepository(Protocol):
     async def delete(self, generation_id: str) -> None: ...
     async def media(self, media_id: str) -> MediaRef | None: ...
     async def delete_for_user(self, user_id: str) -> list[MediaRef]:
-        """Remove all of a user's generations (and their jobs); return their media."""
+        """Remove all of a user's generations (and their jobs, budget and spend); return
+        their media."""
         ...
 
 

@@ -1,0 +1,59 @@
+"""Ports of budgets: a user's budget override, and the spend ledger (inside a unit of work)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from domain.budgets import Budget, Money, SpendTotals
+
+
+class SpendState(StrEnum):
+    RESERVED = "reserved"  # counts against the budget until settled or released
+    SETTLED = "settled"  # `amount` is what the call cost
+    RELEASED = "released"  # the call failed: counts for nothing
+
+
+@dataclass(frozen=True, slots=True)
+class SpendEntry:
+    """One row of the ledger. It belongs to the period of `created_at` (when it was
+    reserved), whenever it is settled."""
+
+    id: str
+    user_id: str
+    amount: Money
+    state: SpendState
+    created_at: datetime
+    settled_at: datetime | None = None
+    generation_id: str | None = None
+
+
+class BudgetRepository(Protocol):
+    """Budget overrides and spend entries. Reading the totals and adding a reservation are
+    separate statements: the caller makes them one decision by holding the user's owner
+    lock around the transaction (application.budget.ledger), which is what keeps parallel
+    reservations from overshooting. A user's rows go with them, deleted by
+    GenerationRepository.delete_for_user (like their video jobs)."""
+
+    async def get(self, user_id: str) -> Budget | None:
+        """The admin's override for this user; None: the server's default applies."""
+        ...
+
+    async def set(self, user_id: str, budget: Budget | None) -> None:
+        """Override the default (None: back to the default)."""
+        ...
+
+    async def totals(self, user_id: str, since: datetime) -> SpendTotals:
+        """Settled and reserved amounts of the entries created at or after `since`."""
+        ...
+
+    async def add(self, entry: SpendEntry) -> None: ...
+    async def get_entry(self, entry_id: str) -> SpendEntry | None: ...
+    async def close(
+        self, entry_id: str, state: SpendState, amount: Money | None, now: datetime
+    ) -> bool:
+        """Settle or release a reserved entry (`amount` None keeps it); False when the entry
+        is not reserved any more (already closed, or gone with its user)."""
+        ...
