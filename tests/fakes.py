@@ -25,6 +25,7 @@ from domain.media import MediaRef
 from domain.tokens import RefreshToken
 from domain.users import Role, User
 from domain.video_jobs import VideoJob
+from tests.fake_conversations import FakeConversationRepository
 
 
 class FakeClock(Clock):
@@ -203,6 +204,7 @@ class FakeUnitOfWork(UnitOfWork):
     generations: FakeGenerationRepository
     audit: FakeAuditLog
     video_jobs: FakeVideoJobRepository
+    conversations: FakeConversationRepository
 
     def __init__(self) -> None:
         self.users = FakeUserRepository()
@@ -210,6 +212,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.generations = FakeGenerationRepository()
         self.audit = FakeAuditLog()
         self.video_jobs = FakeVideoJobRepository(self.generations)
+        self.conversations = FakeConversationRepository()
         self.commits = 0
         self._committed = False
 
@@ -218,6 +221,10 @@ class FakeUnitOfWork(UnitOfWork):
             (self.users.rows, self.refresh_tokens.rows, self.generations.rows, self.audit.rows)
         )
         self._jobs_before = dict(self.video_jobs.rows)  # jobs are frozen: a shallow copy does
+        self._conversations_before = (
+            dict(self.conversations.rows),
+            dict(self.conversations.messages_by_id),
+        )
         self._committed = False
         return self
 
@@ -230,6 +237,7 @@ class FakeUnitOfWork(UnitOfWork):
             (self.users.rows, self.refresh_tokens.rows, self.generations.rows,
              self.audit.rows) = self._before  # fmt: skip
             self.video_jobs.rows = self._jobs_before
+            self.conversations.rows, self.conversations.messages_by_id = self._conversations_before
         self._committed = False
 
 

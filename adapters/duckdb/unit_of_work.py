@@ -8,6 +8,7 @@ from typing import Self
 import duckdb
 
 from adapters.duckdb.audit import DuckDBAuditLog, log_committed
+from adapters.duckdb.conversations import DuckDBConversationRepository
 from adapters.duckdb.counts import Change
 from adapters.duckdb.database import Database, Worker
 from adapters.duckdb.generations import DuckDBGenerationRepository
@@ -25,6 +26,7 @@ class DuckDBUnitOfWork(UnitOfWork):
     generations: DuckDBGenerationRepository
     audit: DuckDBAuditLog
     video_jobs: DuckDBVideoJobRepository
+    conversations: DuckDBConversationRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -47,6 +49,7 @@ class DuckDBUnitOfWork(UnitOfWork):
         self._changes: list[Change] = []
         self.generations = DuckDBGenerationRepository(self._worker, self._changes)
         self.video_jobs = DuckDBVideoJobRepository(self._worker, self._changes)
+        self.conversations = DuckDBConversationRepository(self._worker)
         self._audited: list[AuditEvent] = []
         self.audit = DuckDBAuditLog(self._worker, self._audited)
         return self

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol, Self
 
 from application.ports.auth import RefreshTokenRepository, UserRepository
+from application.ports.conversations import ConversationRepository
 from application.ports.generation import GenerationRepository
 from application.ports.video import VideoJobRepository
 from domain.audit import AuditEvent
@@ -31,6 +32,7 @@ class UnitOfWork(Protocol):
     generations: GenerationRepository
     audit: AuditLog
     video_jobs: VideoJobRepository
+    conversations: ConversationRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
