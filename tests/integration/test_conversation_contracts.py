@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.duckdb.admin_readers import DuckDBStatsReader
 from adapters.duckdb.database import open_database
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from application.ports.system import UnitOfWork
@@ -181,3 +182,15 @@ async def test_deleting_a_conversation_or_a_user_takes_the_messages(uow: UnitOfW
         assert await uow.conversations.messages("c2") == []
         assert [m.id for m in await uow.conversations.messages("c3")] == ["m3"]
         assert await uow.conversations.count() == 1
+
+
+async def test_the_admin_statistics_count_conversations_and_messages(tmp_path: Path) -> None:
+    database = open_database(tmp_path / "s.duckdb", 2)
+    try:
+        uow = DuckDBUnitOfWork(database)
+        await store(uow, a_conversation("c1"), a_conversation("c2", user="u2"))
+        await store(uow, a_message("m1", 0), a_message("m2", 1, role=Role.ASSISTANT))
+        stats = await DuckDBStatsReader(database).stats(now=NOW, since=NOW, until=NOW)
+    finally:
+        database.close()
+    assert (stats.conversations, stats.conversation_messages) == (2, 2)
