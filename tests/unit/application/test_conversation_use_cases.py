@@ -6,9 +6,7 @@ import json
 
 import pytest
 
-from application.conversations.create_conversation import CreateConversation
 from application.conversations.delete_conversation import DeleteConversation
-from application.conversations.exchange import Exchanges
 from application.conversations.export_conversation import ExportConversation
 from application.conversations.get_conversation import GetConversation
 from application.conversations.list_conversations import ListConversations
@@ -16,37 +14,10 @@ from application.conversations.regenerate_answer import RegenerateAnswer
 from application.conversations.send_message import SendMessage
 from application.conversations.update_conversation import UpdateConversation
 from application.errors import NotFoundError, UpstreamUnavailableError
-from application.ports.generation import TextRequest
 from domain.conversations import ChatTurn, InvalidConversationError, MessageStatus, Role
 from domain.generations import GenerationKind, GenerationStatus
-from tests.fake_conversations import FakeContextWindows
+from tests.unit.conversation_kit import MODEL, exchanges, last_request, started, user
 from tests.unit.world import World
-
-MODEL = "openai/gpt-4o-mini"
-
-
-def exchanges(world: World, windows: dict[str, int] | None = None) -> Exchanges:
-    return Exchanges(
-        world.uow, world.gateway, FakeContextWindows(windows), world.clock, world.ids, world.locks
-    )
-
-
-async def user(world: World, email: str = "ada@example.com") -> str:
-    await world.signed_up(email)
-    found = await world.uow.users.get_by_email(email)
-    assert found is not None
-    return found.id
-
-
-async def started(world: World, user_id: str, **fields: str) -> str:
-    create = CreateConversation(world.uow, world.clock, world.ids, world.locks)
-    return (await create.execute(user_id=user_id, model=MODEL, **fields)).id
-
-
-def last_request(world: World) -> TextRequest:
-    request = world.gateway.requests[-1]
-    assert isinstance(request, TextRequest)
-    return request
 
 
 async def test_the_third_message_is_sent_with_the_first_two_exchanges(world: World) -> None:
