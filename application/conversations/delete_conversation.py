@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.conversations.exchange import conversation_key, owned
+from application.conversations.ownership import conversation_key, owned
 from application.locks import KeyedLocks
 from application.ports.system import UnitOfWork
 from application.retry import retry_on_conflict

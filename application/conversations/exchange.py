@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 
-from application.errors import NotFoundError, OwnerDeletedError
+from application.conversations.ownership import conversation_key, owned
+from application.errors import OwnerDeletedError
 from application.generation.generate_text import DEFAULT_MAX_TOKENS
 from application.generation.recording import failed, started, succeeded
 from application.generation.stream_text import StreamCancelledError
@@ -51,19 +52,6 @@ class Exchange:
     user_message: Message
     assistant_message: Message
     context_trimmed: int
-
-
-def conversation_key(conversation_id: str) -> str:
-    """Held while a conversation or its messages are written (positions stay in order)."""
-    return f"conversation:{conversation_id}"
-
-
-async def owned(uow: UnitOfWork, conversation_id: str, user_id: str) -> Conversation:
-    """Inside an open unit of work: the user's own conversation; anyone else's is 404."""
-    conversation = await uow.conversations.get(conversation_id)
-    if conversation is None or not conversation.owned_by(user_id):
-        raise NotFoundError()
-    return conversation
 
 
 def status_of(outcome: Generation) -> MessageStatus:

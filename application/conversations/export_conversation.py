@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from application.conversations.get_conversation import GetConversation
-from domain.conversations import Conversation, InvalidConversationError, Message, Role
+from domain.conversations import (
+    Conversation,
+    InvalidConversationError,
+    Message,
+    MessageStatus,
+    Role,
+)
 
 FORMATS = {"markdown": ("text/markdown; charset=utf-8", "md"), "json": ("application/json", "json")}
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -56,12 +62,9 @@ def markdown(conversation: Conversation, messages: list[Message]) -> str:
             lines += ["## User", "", message.content, ""]
             continue
         lines += [f"## Assistant ({message.model})", ""]
-        if message.status.value != "completed":
-            lines += [
-                f"*{message.status.value}"
-                + (f": {message.error_code}*" if message.error_code else "*"),
-                "",
-            ]
+        if message.status is not MessageStatus.COMPLETED:
+            ending = f"{message.status.value}: {message.error_code}" if message.error_code else ""
+            lines += [f"*{ending or message.status.value}*", ""]
         lines += [message.content, ""] if message.content else []
     return "\n".join(lines).rstrip() + "\n"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.conversations.exchange import owned
+from application.conversations.ownership import owned
 from application.ports.system import UnitOfWork
 from domain.conversations import Conversation, Message
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from application.conversations.exchange import conversation_key, owned
+from application.conversations.ownership import conversation_key, owned
 from application.locks import KeyedLocks
 from application.ports.system import Clock, UnitOfWork
 from application.retry import retry_on_conflict
