@@ -35,7 +35,7 @@ async def run(path: Path, base_url: str, key: str) -> None:
     exchanges = Exchanges(uow, gateway, _NoWindows(), clock, ids, locks)
     stream = StreamMessage(exchanges)
     for turn in range(1000):
-        content = f"Message {turn} [[sim:tokens=20]]"
+        content = f"Message {turn} [[sim:tokens=40]]"
         pending = await stream.prepare(user_id="u1", conversation_id=chat.id, content=content)
         print(f"user {pending.question.id}", flush=True)
         async for event in stream.execute(pending):
