@@ -62,9 +62,16 @@ def error_body(
 
 def _context(info: ErrorInfo) -> ErrorReply:
     asked = info.context_length * 12 + 21
+    return context_reply(info, asked, 0)
+
+
+def context_reply(info: ErrorInfo, text_input: int, output: int) -> ErrorReply:
+    """error-400-rubyllm-context-length.json; with `max_tokens`, the output is named too."""
+    asked = text_input + output
+    parts = f"{text_input} of text input" + (f", {output} in the output" if output else "")
     message = (
         f"This endpoint's maximum context length is {info.context_length} tokens. However, you "
-        f"requested about {asked} tokens ({asked} of text input). Please reduce the length of "
+        f"requested about {asked} tokens ({parts}). Please reduce the length of "
         "either one, or use the context-compression plugin to compress your prompt automatically."
     )
     previous = [{"code": 400, "message": message}] * 2

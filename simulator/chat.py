@@ -10,7 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from simulator.bodies import credits_reply, error_body, provider_error
+from simulator.bodies import context_reply, credits_reply, error_body, provider_error
 from simulator.catalogue import ModelSpec, lookup
 from simulator.common import Call, early_fault, json_response, open_call
 from simulator.images import (
@@ -26,9 +26,8 @@ from simulator.text import (
     Usage,
     join_words,
     last_user_text,
-    messages_text,
     prompt_tokens,
-    reply_words,
+    reply_for,
     usage_for,
 )
 
@@ -120,11 +119,23 @@ def _over_budget(call: Call, spec: ModelSpec) -> Response | None:
     return json_response(reply.status, reply.body, reply.headers)
 
 
+def _over_context(call: Call, spec: ModelSpec) -> Response | None:
+    """The catalogue's context_length holds: the prompt's tokens plus `max_tokens`."""
+    text_input, output = prompt_tokens(call.body["messages"]), _max_tokens(call.body) or 0
+    if text_input + output <= spec.context:
+        return None
+    info = call.error_info(
+        spec.id, spec.provider, "", _max_tokens(call.body), spec.max_output, spec.context
+    )
+    reply = context_reply(info, text_input, output)
+    return json_response(reply.status, reply.body, reply.headers)
+
+
 def plan(call: Call, spec: ModelSpec) -> Completion:
     body, fault = call.body, call.fault_name
     messages: list[Any] = body["messages"]
     limit = _max_tokens(body) or spec.max_output
-    words, truncated = reply_words(messages_text(messages), limit)
+    words, truncated = reply_for(messages, limit)
     finish = "length" if truncated else "stop"
     if fault == "empty_content":
         words, finish = [], "stop"
@@ -238,7 +249,7 @@ async def chat_completions(request: Request) -> Response:
     info = call.error_info(
         model, spec.provider, prompt, _max_tokens(call.body), spec.max_output, spec.context
     )
-    early = await early_fault(call, info) or _over_budget(call, spec)
+    early = await early_fault(call, info) or _over_context(call, spec) or _over_budget(call, spec)
     if early is not None:
         return early
     if call.fault_name == "error_200":

@@ -105,6 +105,29 @@ def reply_words(prompt: str, limit: int) -> tuple[list[str], bool]:
     return words[: max(limit, 0)], natural > limit
 
 
+def conversation_turns(messages: list[Any]) -> list[dict[str, Any]]:
+    """The user and assistant messages (the system prompt is not a turn)."""
+    roles = ("user", "assistant")
+    return [m for m in messages if isinstance(m, dict) and m.get("role") in roles]
+
+
+def reply_for(messages: list[Any], limit: int) -> tuple[list[str], bool]:
+    """One turn: `reply_words` of all the text. Several (a conversation): a reply a test can
+    check, `Simulated reply to: <last user words> turns=N first: <first user words>`, then
+    the lorem words of the last user message."""
+    turns = conversation_turns(messages)
+    if len(turns) <= 1:
+        return reply_words(messages_text(messages), limit)
+    users = [m for m in turns if m.get("role") == "user"]
+    first = part_text(users[0].get("content")) if users else ""
+    last = last_user_text(messages)
+    words, _ = reply_words(last, 1 << 30)
+    echoed = 3 + len(strip_markers(last).split()[:_ECHO_WORDS])
+    marker = [f"turns={len(turns)}", "first:", *strip_markers(first).split()[:_ECHO_WORDS]]
+    words = [*words[:echoed], *marker, *words[echoed:]]
+    return words[: max(limit, 0)], len(words) > limit
+
+
 def join_words(words: list[str]) -> str:
     return " ".join(words)
 

@@ -26,6 +26,7 @@ from domain.tokens import RefreshToken
 from domain.users import Role, User
 from domain.video_jobs import VideoJob
 from tests.fake_budgets import FakeBudgetRepository
+from tests.fake_conversations import FakeConversationRepository
 
 
 class FakeClock(Clock):
@@ -207,6 +208,7 @@ class FakeUnitOfWork(UnitOfWork):
     audit: FakeAuditLog
     video_jobs: FakeVideoJobRepository
     budgets: FakeBudgetRepository
+    conversations: FakeConversationRepository
 
     def __init__(self) -> None:
         self.users = FakeUserRepository()
@@ -215,6 +217,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.generations = FakeGenerationRepository(self.budgets)
         self.audit = FakeAuditLog()
         self.video_jobs = FakeVideoJobRepository(self.generations)
+        self.conversations = FakeConversationRepository()
         self.commits = 0
         self._committed = False
 
@@ -224,6 +227,10 @@ class FakeUnitOfWork(UnitOfWork):
         )
         self._jobs_before = dict(self.video_jobs.rows)  # jobs are frozen: a shallow copy does
         self._budgets_before = self.budgets.snapshot()
+        self._conversations_before = (
+            dict(self.conversations.rows),
+            dict(self.conversations.messages_by_id),
+        )
         self._committed = False
         return self
 
@@ -237,6 +244,7 @@ class FakeUnitOfWork(UnitOfWork):
              self.audit.rows) = self._before  # fmt: skip
             self.video_jobs.rows = self._jobs_before
             self.budgets.restore(self._budgets_before)
+            self.conversations.rows, self.conversations.messages_by_id = self._conversations_before
         self._committed = False
 
 

@@ -24,6 +24,8 @@ TOKENS = """SELECT count(*) FILTER (revoked_at IS NULL AND replaced_by IS NULL A
     count(*) FILTER (revoked_at IS NOT NULL OR replaced_by IS NOT NULL),
     count(*) FILTER (revoked_at IS NULL AND replaced_by IS NULL AND expires_at <= ?)
     FROM refresh_tokens"""
+CONVERSATIONS = """SELECT (SELECT count(*) FROM conversations),
+    (SELECT count(*) FROM conversation_messages)"""
 BREAKDOWN = """SELECT {key}, count(*), count(*) FILTER (status = 'failed'),
     coalesce(sum(total_tokens), 0), coalesce(sum(cost), 0)
     FROM generations WHERE created_at >= ? AND created_at < ? GROUP BY {key} ORDER BY {order}"""
@@ -61,6 +63,7 @@ class DuckDBStatsReader(StatsReader):
         users = (await read("SELECT count(*), count(*) FILTER (role = 'admin') FROM users"))[0]
         tokens = (await read(TOKENS, [to_db(now), to_db(now)]))[0]
         totals = (await read(TOTALS))[0]
+        chats = (await read(CONVERSATIONS))[0]
         period = [to_db(since), to_db(until)]
         per_user = await self._breakdown("user", period)
         return Stats(
@@ -73,6 +76,7 @@ class DuckDBStatsReader(StatsReader):
             per_day=await self._breakdown("day", period),
             per_model=await self._breakdown("model", period),
             per_user=await self._with_emails(per_user),
+            conversations=int(chats[0]), conversation_messages=int(chats[1]),
         )  # fmt: skip
 
     async def _breakdown(self, grouping: str, period: list[Any]) -> list[Breakdown]:

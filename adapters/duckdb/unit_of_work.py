@@ -9,6 +9,7 @@ import duckdb
 
 from adapters.duckdb.audit import DuckDBAuditLog, log_committed
 from adapters.duckdb.budgets import DuckDBBudgetRepository
+from adapters.duckdb.conversations import DuckDBConversationRepository
 from adapters.duckdb.counts import Change
 from adapters.duckdb.database import Database, Worker
 from adapters.duckdb.generations import DuckDBGenerationRepository
@@ -27,6 +28,7 @@ class DuckDBUnitOfWork(UnitOfWork):
     audit: DuckDBAuditLog
     video_jobs: DuckDBVideoJobRepository
     budgets: DuckDBBudgetRepository
+    conversations: DuckDBConversationRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -50,6 +52,7 @@ class DuckDBUnitOfWork(UnitOfWork):
         self.generations = DuckDBGenerationRepository(self._worker, self._changes)
         self.video_jobs = DuckDBVideoJobRepository(self._worker, self._changes)
         self.budgets = DuckDBBudgetRepository(self._worker)
+        self.conversations = DuckDBConversationRepository(self._worker)
         self._audited: list[AuditEvent] = []
         self.audit = DuckDBAuditLog(self._worker, self._audited)
         return self

@@ -28,10 +28,11 @@ _DATA_URL = re.compile(r"^data:(?P<type>[\w.+-]+/[\w.+-]+)(?:;[\w.+-]+=[^;,]*)*;
 
 def text_body(request: TextRequest, *, stream: bool = False) -> dict[str, Any]:
     """`max_tokens` always: without it the credit pre-flight reserves the model's maximum
-    output and can answer 402 (openrouter.md §2, §6)."""
-    messages = [{"role": "user", "content": request.prompt}]
-    if request.system:
-        messages.insert(0, {"role": "system", "content": request.system})
+    output and can answer 402 (openrouter.md §2, §6). Messages: the system prompt, the
+    earlier turns of a conversation, then the prompt."""
+    messages = [{"role": "system", "content": request.system}] if request.system else []
+    messages += [{"role": turn.role.value, "content": turn.content} for turn in request.history]
+    messages.append({"role": "user", "content": request.prompt})
     body: dict[str, Any] = {
         "model": request.model,
         "messages": messages,

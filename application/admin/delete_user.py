@@ -45,6 +45,7 @@ class DeleteUser:
                 raise NotFoundError()
             ensure_an_admin_remains(user, None, await uow.users.count_admins())
             refs = await uow.generations.delete_for_user(user_id)
+            await uow.conversations.delete_for_user(user_id)
             await uow.refresh_tokens.delete_for_user(user_id)
             await uow.users.delete(user_id)
             event = AuditEvent(

@@ -44,6 +44,8 @@ class Stats:
     per_day: list[Breakdown] = field(default_factory=list)
     per_model: list[Breakdown] = field(default_factory=list)
     per_user: list[Breakdown] = field(default_factory=list)
+    conversations: int = 0
+    conversation_messages: int = 0
 
 
 class UserDirectory(Protocol):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.conversations import ChatTurn
 from domain.generations import Generation, GenerationKind, Usage
 from domain.media import MediaRef
 from domain.video_options import VideoCapabilities
@@ -94,6 +95,7 @@ class TextRequest:
     prompt: str
     max_tokens: int
     system: str | None = None
+    history: tuple[ChatTurn, ...] = ()  # earlier turns of a conversation, oldest first
     temperature: float | None = None
 
 

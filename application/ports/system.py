@@ -7,6 +7,7 @@ from typing import Protocol, Self
 
 from application.ports.auth import RefreshTokenRepository, UserRepository
 from application.ports.budget import BudgetRepository
+from application.ports.conversations import ConversationRepository
 from application.ports.generation import GenerationRepository
 from application.ports.video import VideoJobRepository
 from domain.audit import AuditEvent
@@ -33,6 +34,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     video_jobs: VideoJobRepository
     budgets: BudgetRepository
+    conversations: ConversationRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...
