@@ -85,9 +85,11 @@ class OpenRouterGateway(AIGateway):
 
     async def complete_text(self, request: TextRequest) -> TextResult:
         return await self._call(
-            "POST", CHAT, lambda raw: text_result(decode_json(raw), request.model, self._secret),
+            "POST",
+            CHAT,
+            lambda raw: text_result(decode_json(raw), request.model, self._secret),
             body=text_body(request),
-        )  # fmt: skip
+        )
 
     async def stream_text(self, request: TextRequest) -> AsyncIterator[TextDelta | TextResult]:
         """Each content delta is yielded as soon as its event is complete. Retries happen only
@@ -114,15 +116,18 @@ class OpenRouterGateway(AIGateway):
 
     async def generate_image(self, request: ImageRequest) -> ImageResult:
         return await self._call(
-            "POST", CHAT, lambda raw: image_result(decode_json(raw), request.model, self._secret),
+            "POST",
+            CHAT,
+            lambda raw: image_result(decode_json(raw), request.model, self._secret),
             body=image_body(request),
-        )  # fmt: skip
+        )
 
     async def list_models(self, output: str) -> list[ModelInfo]:
         """The server filters by output modality; its default is `text` only (§5)."""
         params = {"output_modalities": output}
-        return await self._call("GET", "/models", lambda raw: model_infos(decode_json(raw)),
-                                params=params)  # fmt: skip
+        return await self._call(
+            "GET", "/models", lambda raw: model_infos(decode_json(raw)), params=params
+        )
 
     async def reachable(self) -> bool:
         """For /readyz: one quick `GET /key` (3 s, no retries), remembered for 15 s."""
@@ -148,9 +153,14 @@ class OpenRouterGateway(AIGateway):
         return self._upstream
 
     async def _call(
-        self, method: str, path: str, parse: Callable[[bytes], T], *, body: Any = None,
+        self,
+        method: str,
+        path: str,
+        parse: Callable[[bytes], T],
+        *,
+        body: Any = None,
         params: dict[str, str] | None = None,
-    ) -> T:  # fmt: skip
+    ) -> T:
         """One call within the deadline; a large answer is parsed off the event loop."""
         upstream = self._configured()
         async with deadline(self._deadline_s):
@@ -171,8 +181,10 @@ class OpenRouterGateway(AIGateway):
 def _attribution(app_url: str | None, app_title: str | None) -> dict[str, str]:
     """Rankings only, never behaviour (openrouter.md §1), so a value that cannot be sent as a
     header is left out rather than failing every call; `X-Title` is the older name."""
-    url, title = (value if value and value.isascii() and value.isprintable() else None
-                  for value in (app_url, app_title))  # fmt: skip
+    url, title = (
+        value if value and value.isascii() and value.isprintable() else None
+        for value in (app_url, app_title)
+    )
     headers = {"HTTP-Referer": url} if url else {}
     if title:
         headers |= {"X-OpenRouter-Title": title, "X-Title": title}

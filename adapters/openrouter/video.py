@@ -86,8 +86,9 @@ class OpenRouterVideoGateway(VideoGateway):
         return f"OpenRouterVideoGateway(base_url={self._base!r}, configured={configured})"
 
     async def submit_video(self, request: VideoRequest) -> SubmittedVideo:
-        payload = await self._json(self._configured(self._once), "POST", "/videos",
-                                   submit_body(request))  # fmt: skip
+        payload = await self._json(
+            self._configured(self._once), "POST", "/videos", submit_body(request)
+        )
         return submitted_of(payload, self._base)
 
     async def poll_video(self, upstream_id: str, polling_url: str | None) -> VideoPoll:
@@ -108,9 +109,11 @@ class OpenRouterVideoGateway(VideoGateway):
         by hand, at most three, each hop getting the key only if it is OpenRouter's. The body
         goes to a temporary file in the spool folder, all of it within the download deadline."""
         self._configured(self._once)
-        url = content_urls[0] if content_urls else (
-            f"{self._base}/videos/{quote(upstream_id, safe='')}/content?index=0"
-        )  # fmt: skip
+        url = (
+            content_urls[0]
+            if content_urls
+            else (f"{self._base}/videos/{quote(upstream_id, safe='')}/content?index=0")
+        )
         async with deadline(self._download_deadline_s):
             for _ in range(MAX_REDIRECTS + 1):
                 response = await self._get_content(url)
@@ -122,8 +125,9 @@ class OpenRouterVideoGateway(VideoGateway):
         raise bad_response("The video download was redirected too many times.")
 
     async def list_video_models(self) -> list[ModelInfo]:
-        return video_models(await self._json(self._configured(self._retrying), "GET",
-                                             "/videos/models"))  # fmt: skip
+        return video_models(
+            await self._json(self._configured(self._retrying), "GET", "/videos/models")
+        )
 
     def _configured(self, upstream: Upstream | None) -> Upstream:
         if upstream is None:

@@ -21,10 +21,13 @@ def submit_body(request: VideoRequest) -> dict[str, Any]:
     body: dict[str, Any] = {"model": request.model, "prompt": request.prompt}
     body |= request.options.as_dict()
     if request.first_frame_url is not None:
-        body["frame_images"] = [{
-            "type": "image_url", "image_url": {"url": request.first_frame_url},
-            "frame_type": "first_frame",
-        }]  # fmt: skip
+        body["frame_images"] = [
+            {
+                "type": "image_url",
+                "image_url": {"url": request.first_frame_url},
+                "frame_type": "first_frame",
+            }
+        ]
     return body
 
 

@@ -60,8 +60,14 @@ class BreakdownOut(BaseModel):
 
     @classmethod
     def of(cls, row: Breakdown) -> BreakdownOut:
-        return cls(key=row.key, label=row.label, generations=row.generations, failed=row.failed,
-                   total_tokens=row.total_tokens, cost=row.cost)  # fmt: skip
+        return cls(
+            key=row.key,
+            label=row.label,
+            generations=row.generations,
+            failed=row.failed,
+            total_tokens=row.total_tokens,
+            cost=row.cost,
+        )
 
 
 class StatsOut(BaseModel):
@@ -79,16 +85,19 @@ class StatsOut(BaseModel):
     def of(cls, s: Stats) -> StatsOut:
         return cls(
             users=UsersStatsOut(total=s.users_total, admins=s.admins),
-            refresh_tokens=TokensStatsOut(active=s.tokens_active, revoked=s.tokens_revoked,
-                                          expired=s.tokens_expired),
+            refresh_tokens=TokensStatsOut(
+                active=s.tokens_active, revoked=s.tokens_revoked, expired=s.tokens_expired
+            ),
             generations=GenerationsStatsOut(**s.generations),
-            usage=UsageStatsOut(prompt_tokens=s.prompt_tokens,
-                                completion_tokens=s.completion_tokens, cost=s.cost),
-            since=s.since, until=s.until,
+            usage=UsageStatsOut(
+                prompt_tokens=s.prompt_tokens, completion_tokens=s.completion_tokens, cost=s.cost
+            ),
+            since=s.since,
+            until=s.until,
             per_day=[BreakdownOut.of(r) for r in s.per_day],
             per_model=[BreakdownOut.of(r) for r in s.per_model],
             per_user=[BreakdownOut.of(r) for r in s.per_user],
-        )  # fmt: skip
+        )
 
 
 class AuditEventOut(BaseModel):
@@ -102,8 +111,15 @@ class AuditEventOut(BaseModel):
 
     @classmethod
     def of(cls, e: AuditEvent) -> AuditEventOut:
-        return cls(id=e.id, at=e.at, action=e.action.value, actor_id=e.actor_id,
-                   target_id=e.target_id, outcome=e.outcome, detail=e.detail)  # fmt: skip
+        return cls(
+            id=e.id,
+            at=e.at,
+            action=e.action.value,
+            actor_id=e.actor_id,
+            target_id=e.target_id,
+            outcome=e.outcome,
+            detail=e.detail,
+        )
 
 
 class AuditPageOut(BaseModel):

@@ -27,9 +27,13 @@ class VideoIn(StrictIn):
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
 
     def options(self) -> VideoOptions:
-        return VideoOptions(duration=self.duration, resolution=self.resolution,
-                            aspect_ratio=self.aspect_ratio, generate_audio=self.generate_audio,
-                            seed=self.seed)  # fmt: skip
+        return VideoOptions(
+            duration=self.duration,
+            resolution=self.resolution,
+            aspect_ratio=self.aspect_ratio,
+            generate_audio=self.generate_audio,
+            seed=self.seed,
+        )
 
 
 class VideoFromImageIn(VideoIn):
@@ -52,17 +56,31 @@ class VideoOut(BaseModel):
     @classmethod
     def of(cls, job: VideoJob) -> VideoOut:
         video_url = f"/media/{job.video.id}" if job.video else None
-        return cls(id=job.id, model=job.model, status=job.status.value, video_url=video_url,
-                   error=job.error, created_at=job.created_at,
-                   updated_at=job.updated_at)  # fmt: skip
+        return cls(
+            id=job.id,
+            model=job.model,
+            status=job.status.value,
+            video_url=video_url,
+            error=job.error,
+            created_at=job.created_at,
+            updated_at=job.updated_at,
+        )
 
 
 def from_image_request_body() -> dict[str, Any]:
     """OpenAPI for the route that reads its body itself: multipart or JSON."""
     schema = VideoFromImageIn.model_json_schema()
-    upload = {**schema, "properties": {**schema["properties"],
-              "image": {"type": "string", "format": "binary",
-                        "description": "PNG, JPEG or WebP, at most 10 MiB and 40 MP"}}}  # fmt: skip
+    upload = {
+        **schema,
+        "properties": {
+            **schema["properties"],
+            "image": {
+                "type": "string",
+                "format": "binary",
+                "description": "PNG, JPEG or WebP, at most 10 MiB and 40 MP",
+            },
+        },
+    }
     return {
         "required": True,
         "content": {
