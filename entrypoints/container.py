@@ -14,6 +14,7 @@ from adapters.duckdb.admin_readers import (
     DuckDBUserDirectory,
 )
 from adapters.duckdb.database import Database, open_database
+from adapters.duckdb.health import DuckDBHealth
 from adapters.duckdb.readers import DuckDBHistoryReader
 from adapters.duckdb.recorder import DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
@@ -22,6 +23,8 @@ from adapters.media.images import PillowImageInspector
 from adapters.media.resolver import SystemAddressResolver
 from adapters.media.store import FileMediaStore
 from adapters.media.upload import PillowImageSanitizer
+from adapters.metrics.metered import MeteredGateway
+from adapters.metrics.prometheus import ApiMetrics
 from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from adapters.openrouter.video import OpenRouterVideoGateway
 from adapters.security.passwords import LibpassPasswordHasher, load_common_passwords
@@ -51,7 +54,6 @@ from application.generation.submit_video_from_image import SubmitVideoFromImage
 from application.locks import KeyedLocks
 from domain.users import PasswordPolicy
 from domain.video_jobs import VideoTiming
-from entrypoints.api.metrics import ApiMetrics, InstrumentedGateway
 from entrypoints.settings import Settings
 
 
@@ -111,8 +113,6 @@ def _throttle(settings: Settings) -> InMemoryLoginThrottle:
 
 
 class Container(containers.DeclarativeContainer):
-    wiring_config = containers.WiringConfiguration(modules=["entrypoints.api.deps"])
-
     settings = providers.Dependency(instance_of=Settings)
 
     database = providers.Resource(_database, settings=settings)
@@ -130,6 +130,7 @@ class Container(containers.DeclarativeContainer):
     user_lookup = providers.Singleton(DuckDBUserLookup, database=database)
     uow = providers.Factory(DuckDBUnitOfWork, database=database)
     recorder = providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks)
+    health = providers.Singleton(DuckDBHealth, database=database)
 
     register_user = providers.Factory(
         RegisterUser,
@@ -165,9 +166,15 @@ class Container(containers.DeclarativeContainer):
     )
     logout = providers.Factory(Logout, uow=uow, tokens=tokens, clock=clock, locks=locks)
     change_password = providers.Factory(
-        ChangePassword, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy,
-        locks=locks, throttle=throttle,
-    )  # fmt: skip
+        ChangePassword,
+        uow=uow,
+        hasher=hasher,
+        clock=clock,
+        ids=ids,
+        policy=policy,
+        locks=locks,
+        throttle=throttle,
+    )
     current_user = providers.Factory(CurrentUser, users=user_lookup, tokens=tokens, clock=clock)
     bootstrap_admin = providers.Factory(
         BootstrapAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy, locks=locks
@@ -184,7 +191,7 @@ class Container(containers.DeclarativeContainer):
         deadline_s=settings.provided.upstream_deadline_s,
         stream_deadline_s=settings.provided.upstream_stream_deadline_s,
     )
-    gateway = providers.Singleton(InstrumentedGateway, inner=openrouter, metrics=metrics)
+    gateway = providers.Singleton(MeteredGateway, inner=openrouter, counter=metrics)
     media = providers.Singleton(FileMediaStore, root=settings.provided.media_dir)
     inspector = providers.Singleton(PillowImageInspector)
     history_reader = providers.Singleton(DuckDBHistoryReader, database=database)
@@ -197,15 +204,23 @@ class Container(containers.DeclarativeContainer):
         StreamText, recorder=recorder, gateway=gateway, clock=clock, ids=ids
     )
     generate_image = providers.Factory(
-        GenerateImage, recorder=recorder, gateway=gateway, media=media, inspector=inspector,
-        clock=clock, ids=ids,
-    )  # fmt: skip
+        GenerateImage,
+        recorder=recorder,
+        gateway=gateway,
+        media=media,
+        inspector=inspector,
+        clock=clock,
+        ids=ids,
+    )
     video_gateway = providers.Singleton(
-        OpenRouterVideoGateway, client=http, base_url=settings.provided.openrouter_base_url,
+        OpenRouterVideoGateway,
+        client=http,
+        base_url=settings.provided.openrouter_base_url,
         api_key=settings.provided.openrouter_api_key.get_secret_value.call(),
-        spool_dir=media.provided.incoming, deadline_s=settings.provided.upstream_deadline_s,
+        spool_dir=media.provided.incoming,
+        deadline_s=settings.provided.upstream_deadline_s,
         download_deadline_s=settings.provided.upstream_stream_deadline_s,
-    )  # fmt: skip
+    )
     list_video_models = providers.Factory(
         ListVideoModels, gateway=video_gateway, clock=clock, cache=model_cache
     )
@@ -221,19 +236,39 @@ class Container(containers.DeclarativeContainer):
     sanitizer = providers.Resource(_sanitizer, settings=settings)
     resolver = providers.Singleton(SystemAddressResolver)
     submit_video = providers.Factory(
-        SubmitVideo, uow=uow, gateway=video_gateway, catalogue=list_video_models, clock=clock,
-        ids=ids, timing=video_timing, locks=locks,
-    )  # fmt: skip
+        SubmitVideo,
+        uow=uow,
+        gateway=video_gateway,
+        catalogue=list_video_models,
+        clock=clock,
+        ids=ids,
+        timing=video_timing,
+        locks=locks,
+    )
     submit_video_from_image = providers.Factory(
-        SubmitVideoFromImage, uow=uow, gateway=video_gateway, catalogue=list_video_models,
-        sanitizer=sanitizer, resolver=resolver, clock=clock, ids=ids, timing=video_timing,
-        locks=locks, max_upload_bytes=settings.provided.upload_max_bytes,
-    )  # fmt: skip
+        SubmitVideoFromImage,
+        uow=uow,
+        gateway=video_gateway,
+        catalogue=list_video_models,
+        sanitizer=sanitizer,
+        resolver=resolver,
+        clock=clock,
+        ids=ids,
+        timing=video_timing,
+        locks=locks,
+        max_upload_bytes=settings.provided.upload_max_bytes,
+    )
     get_video = providers.Factory(GetVideo, uow=uow)
     advance_video_jobs = providers.Factory(
-        AdvanceVideoJobs, uow=uow, gateway=video_gateway, media=media, clock=clock, ids=ids,
-        timing=video_timing, locks=locks,
-    )  # fmt: skip
+        AdvanceVideoJobs,
+        uow=uow,
+        gateway=video_gateway,
+        media=media,
+        clock=clock,
+        ids=ids,
+        timing=video_timing,
+        locks=locks,
+    )
 
     user_directory = providers.Singleton(DuckDBUserDirectory, database=database)
     stats_reader = providers.Singleton(DuckDBStatsReader, database=database)

@@ -14,13 +14,9 @@ from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register import RegisterUser
 from entrypoints.api.deps import (
-    AuthenticateDep,
-    ChangePasswordDep,
     ClientAddress,
     CurrentCaller,
-    LogoutDep,
-    RefreshTokensDep,
-    RegisterUserDep,
+    Provided,
 )
 from entrypoints.api.login_body import LOGIN_OPENAPI, login_credentials
 from entrypoints.api.problems import problem_responses
@@ -45,7 +41,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
     description=inspect.getdoc(RegisterUser),
 )
 async def register(
-    body: RegisterIn, register_user: RegisterUserDep, client: ClientAddress
+    body: RegisterIn, register_user: Provided[RegisterUser], client: ClientAddress
 ) -> UserOut:
     user = await register_user.execute(email=body.email, password=body.password, client=client)
     return UserOut.of(user)
@@ -59,7 +55,7 @@ async def register(
 )
 async def login(
     response: Response,
-    authenticate: AuthenticateDep,
+    authenticate: Provided[Authenticate],
     client: ClientAddress,
     credentials: Annotated[CredentialsIn, Depends(login_credentials)],
 ) -> TokenPairOut:
@@ -78,7 +74,7 @@ async def login(
     description=inspect.getdoc(RefreshTokens),
 )
 async def refresh(
-    body: RefreshIn, response: Response, refresh_tokens: RefreshTokensDep
+    body: RefreshIn, response: Response, refresh_tokens: Provided[RefreshTokens]
 ) -> TokenPairOut:
     pair = await refresh_tokens.execute(refresh_token=body.refresh_token)
     response.headers.update(NO_STORE)
@@ -91,7 +87,7 @@ async def refresh(
     responses=problem_responses("token_invalid", "token_expired", "conflict"),
     description=inspect.getdoc(Logout),
 )
-async def logout(body: RefreshIn, logout_uc: LogoutDep) -> Response:
+async def logout(body: RefreshIn, logout_uc: Provided[Logout]) -> Response:
     await logout_uc.execute(refresh_token=body.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -108,7 +104,10 @@ async def me(caller: CurrentCaller) -> UserOut:
     description=inspect.getdoc(ChangePassword),
 )
 async def change_password(
-    body: PasswordChangeIn, caller: CurrentCaller, change: ChangePasswordDep, client: ClientAddress
+    body: PasswordChangeIn,
+    caller: CurrentCaller,
+    change: Provided[ChangePassword],
+    client: ClientAddress,
 ) -> Response:
     await change.execute(
         user_id=caller.user.id,

@@ -12,13 +12,7 @@ from application.generation.generate_image import GenerateImage
 from application.generation.generate_text import GenerateText
 from application.generation.list_models import ListModels
 from application.generation.stream_text import StreamText
-from entrypoints.api.deps import (
-    CurrentCaller,
-    GenerateImageDep,
-    GenerateTextDep,
-    ListModelsDep,
-    StreamTextDep,
-)
+from entrypoints.api.deps import CurrentCaller, Provided
 from entrypoints.api.problems import problem_responses
 from entrypoints.api.schemas.generation import (
     ImageIn,
@@ -47,7 +41,7 @@ UPSTREAM = (
 )
 async def models(
     caller: CurrentCaller,
-    list_models: ListModelsDep,
+    list_models: Provided[ListModels],
     output: Annotated[Literal["text", "image", "video"], Query()] = "text",
 ) -> ModelListOut:
     found = await list_models.execute(output=output)
@@ -59,7 +53,9 @@ async def models(
     responses=problem_responses(*AUTHED, *UPSTREAM),
     description=inspect.getdoc(GenerateText),
 )
-async def generate_text(body: TextIn, caller: CurrentCaller, generate: GenerateTextDep) -> TextOut:
+async def generate_text(
+    body: TextIn, caller: CurrentCaller, generate: Provided[GenerateText]
+) -> TextOut:
     generation = await generate.execute(user_id=caller.user.id, **body.model_dump())
     return TextOut.of(generation)
 
@@ -77,7 +73,7 @@ async def generate_text(body: TextIn, caller: CurrentCaller, generate: GenerateT
     response_class=StreamingResponse,
 )
 async def stream_text(
-    body: TextIn, caller: CurrentCaller, stream: StreamTextDep
+    body: TextIn, caller: CurrentCaller, stream: Provided[StreamText]
 ) -> StreamingResponse:
     request, generation = stream.prepare(user_id=caller.user.id, **body.model_dump())
     return StreamingResponse(
@@ -93,7 +89,7 @@ async def stream_text(
     description=inspect.getdoc(GenerateImage),
 )
 async def generate_image(
-    body: ImageIn, caller: CurrentCaller, generate: GenerateImageDep
+    body: ImageIn, caller: CurrentCaller, generate: Provided[GenerateImage]
 ) -> ImageOut:
     generation = await generate.execute(user_id=caller.user.id, **body.model_dump())
     return ImageOut.of(generation)

@@ -12,13 +12,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from application.errors import NotFoundError
 from application.generation.history import DeleteGeneration, GetGeneration, ListHistory, OpenMedia
 from domain.generations import GenerationKind
-from entrypoints.api.deps import (
-    CurrentCaller,
-    DeleteGenerationDep,
-    GetGenerationDep,
-    ListHistoryDep,
-    OpenMediaDep,
-)
+from entrypoints.api.deps import CurrentCaller, Provided
 from entrypoints.api.media_file import MediaFileResponse, range_answer
 from entrypoints.api.problems import problem_response, problem_responses
 from entrypoints.api.schemas.generation import GenerationOut, GenerationPageOut
@@ -38,7 +32,7 @@ AUTHED = ("not_authenticated", "token_invalid", "token_expired")
 )
 async def list_generations(
     caller: CurrentCaller,
-    history: ListHistoryDep,
+    history: Provided[ListHistory],
     kind: Annotated[Literal["text", "image", "video"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -60,7 +54,7 @@ async def list_generations(
     description=inspect.getdoc(GetGeneration),
 )
 async def get_generation(
-    generation_id: str, caller: CurrentCaller, get: GetGenerationDep
+    generation_id: str, caller: CurrentCaller, get: Provided[GetGeneration]
 ) -> GenerationOut:
     generation = await get.execute(
         generation_id=generation_id, user_id=caller.user.id, is_admin=caller.user.is_admin
@@ -75,7 +69,7 @@ async def get_generation(
     description=inspect.getdoc(DeleteGeneration),
 )
 async def delete_generation(
-    generation_id: str, caller: CurrentCaller, delete: DeleteGenerationDep
+    generation_id: str, caller: CurrentCaller, delete: Provided[DeleteGeneration]
 ) -> Response:
     await delete.execute(
         generation_id=generation_id, user_id=caller.user.id, is_admin=caller.user.is_admin
@@ -94,7 +88,7 @@ async def delete_generation(
     response_class=Response,
 )
 async def media(
-    media_id: str, request: Request, caller: CurrentCaller, open_media: OpenMediaDep
+    media_id: str, request: Request, caller: CurrentCaller, open_media: Provided[OpenMedia]
 ) -> Response:
     """Streamed from disk, never read whole into memory; `Range` is honoured (206), and a
     range past the end is 416 with `Content-Range: bytes */size`."""
