@@ -17,6 +17,15 @@ from domain.errors import Error
 
 log = logging.getLogger("allucanget.api")
 PROBLEM_JSON = "application/problem+json"
+# What a family of routes can answer, for `problem_responses(*AUTHED, ...)`.
+AUTHED = ("not_authenticated", "token_invalid", "token_expired")
+ADMIN = (*AUTHED, "forbidden")
+UPSTREAM = (
+    "provider_not_configured",
+    "upstream_rejected",
+    "upstream_unavailable",
+    "upstream_timeout",
+)
 
 
 @dataclass(frozen=True, slots=True)

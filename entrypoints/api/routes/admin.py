@@ -11,13 +11,12 @@ from application.admin.manage_users import ChangeRole, DeleteUser, GetUser, List
 from application.admin.observe import GetStats, ListAudit
 from domain.users import Role
 from entrypoints.api.deps import AdminCaller, Provided
-from entrypoints.api.problems import problem_responses
+from entrypoints.api.problems import ADMIN, problem_responses
 from entrypoints.api.schemas.admin import AuditEventOut, AuditPageOut, RoleIn, StatsOut, UserPageOut
 from entrypoints.api.schemas.auth import UserOut
 from entrypoints.api.schemas.common import DATE_TIME_HINT, DateTimeParam
 
 router = APIRouter(tags=["admin"])
-ADMIN = ("not_authenticated", "token_invalid", "token_expired", "forbidden")
 
 
 @router.get(

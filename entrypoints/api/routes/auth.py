@@ -19,7 +19,7 @@ from entrypoints.api.deps import (
     Provided,
 )
 from entrypoints.api.login_body import LOGIN_OPENAPI, login_credentials
-from entrypoints.api.problems import problem_responses
+from entrypoints.api.problems import AUTHED, problem_responses
 from entrypoints.api.schemas.auth import (
     CredentialsIn,
     PasswordChangeIn,
@@ -30,7 +30,6 @@ from entrypoints.api.schemas.auth import (
 )
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-AUTHED = ("not_authenticated", "token_invalid", "token_expired")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
 
 

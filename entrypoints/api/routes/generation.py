@@ -13,7 +13,7 @@ from application.generation.generate_text import GenerateText
 from application.generation.list_models import ListModels
 from application.generation.stream_text import StreamText
 from entrypoints.api.deps import CurrentCaller, Provided
-from entrypoints.api.problems import problem_responses
+from entrypoints.api.problems import AUTHED, UPSTREAM, problem_responses
 from entrypoints.api.schemas.generation import (
     ImageIn,
     ImageOut,
@@ -25,13 +25,6 @@ from entrypoints.api.schemas.generation import (
 from entrypoints.api.sse import started_stream
 
 router = APIRouter(tags=["generation"])
-AUTHED = ("not_authenticated", "token_invalid", "token_expired")
-UPSTREAM = (
-    "provider_not_configured",
-    "upstream_rejected",
-    "upstream_unavailable",
-    "upstream_timeout",
-)
 
 
 @router.get(

@@ -14,7 +14,7 @@ from application.generation.history import DeleteGeneration, GetGeneration, List
 from domain.generations import GenerationKind
 from entrypoints.api.deps import CurrentCaller, Provided
 from entrypoints.api.media_file import MediaFileResponse, range_answer
-from entrypoints.api.problems import problem_response, problem_responses
+from entrypoints.api.problems import AUTHED, problem_response, problem_responses
 from entrypoints.api.schemas.generation import GenerationOut, GenerationPageOut
 
 router = APIRouter(tags=["history"])
@@ -24,7 +24,6 @@ MEDIA_TYPES: dict[str, dict[str, str]] = {
     "image/webp": {},
     "video/mp4": {},
 }
-AUTHED = ("not_authenticated", "token_invalid", "token_expired")
 
 
 @router.get(

@@ -10,19 +10,12 @@ from application.generation.get_video import GetVideo
 from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
 from entrypoints.api.deps import CurrentCaller, Provided
-from entrypoints.api.problems import problem_responses
+from entrypoints.api.problems import AUTHED, UPSTREAM, problem_responses
 from entrypoints.api.schemas.video import VideoIn, VideoOut, from_image_request_body
 from entrypoints.api.video_input import read_from_image
 from entrypoints.settings import Settings
 
 router = APIRouter(tags=["video"])
-AUTHED = ("not_authenticated", "token_invalid", "token_expired")
-UPSTREAM = (
-    "provider_not_configured",
-    "upstream_rejected",
-    "upstream_unavailable",
-    "upstream_timeout",
-)
 UPLOAD = ("payload_too_large", "unsupported_media_type", "invalid_image", "invalid_url")
 
 
