@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -11,7 +10,7 @@ from application.admin.manage_users import ChangeRole, DeleteUser, GetUser, List
 from application.admin.observe import GetStats, ListAudit
 from domain.users import Role
 from entrypoints.api.deps import AdminCaller, Provided
-from entrypoints.api.problems import ADMIN, problem_responses
+from entrypoints.api.problems import ADMIN, documented
 from entrypoints.api.schemas.admin import AuditEventOut, AuditPageOut, RoleIn, StatsOut, UserPageOut
 from entrypoints.api.schemas.auth import UserOut
 from entrypoints.api.schemas.common import DATE_TIME_HINT, DateTimeParam
@@ -19,9 +18,7 @@ from entrypoints.api.schemas.common import DATE_TIME_HINT, DateTimeParam
 router = APIRouter(tags=["admin"])
 
 
-@router.get(
-    "/admin/stats", responses=problem_responses(*ADMIN), description=inspect.getdoc(GetStats)
-)
+@router.get("/admin/stats", **documented(GetStats, *ADMIN))
 async def stats(
     caller: AdminCaller,
     get_stats: Provided[GetStats],
@@ -31,9 +28,7 @@ async def stats(
     return StatsOut.of(await get_stats.execute(since=since, until=until))
 
 
-@router.get(
-    "/admin/audit", responses=problem_responses(*ADMIN), description=inspect.getdoc(ListAudit)
-)
+@router.get("/admin/audit", **documented(ListAudit, *ADMIN))
 async def audit(
     caller: AdminCaller,
     list_audit: Provided[ListAudit],
@@ -44,7 +39,7 @@ async def audit(
     return AuditPageOut(data=[AuditEventOut.of(e) for e in page.items], total=page.total)
 
 
-@router.get("/users", responses=problem_responses(*ADMIN), description=inspect.getdoc(ListUsers))
+@router.get("/users", **documented(ListUsers, *ADMIN))
 async def list_users(
     caller: AdminCaller,
     users: Provided[ListUsers],
@@ -58,8 +53,7 @@ async def list_users(
 
 @router.get(
     "/users/{user_id}",
-    responses=problem_responses(*ADMIN, "not_found"),
-    description=inspect.getdoc(GetUser),
+    **documented(GetUser, *ADMIN, "not_found"),
 )
 async def get_user(user_id: str, caller: AdminCaller, get: Provided[GetUser]) -> UserOut:
     return UserOut.of(await get.execute(user_id=user_id))
@@ -68,8 +62,7 @@ async def get_user(user_id: str, caller: AdminCaller, get: Provided[GetUser]) ->
 @router.delete(
     "/users/{user_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, "not_found", "last_admin", "conflict"),
-    description=inspect.getdoc(DeleteUser),
+    **documented(DeleteUser, *ADMIN, "not_found", "last_admin", "conflict"),
 )
 async def delete_user(user_id: str, caller: AdminCaller, delete: Provided[DeleteUser]) -> Response:
     await delete.execute(actor_id=caller.user.id, user_id=user_id)
@@ -78,8 +71,7 @@ async def delete_user(user_id: str, caller: AdminCaller, delete: Provided[Delete
 
 @router.put(
     "/users/{user_id}/role",
-    responses=problem_responses(*ADMIN, "not_found", "last_admin", "conflict"),
-    description=inspect.getdoc(ChangeRole),
+    **documented(ChangeRole, *ADMIN, "not_found", "last_admin", "conflict"),
 )
 async def change_role(
     user_id: str, body: RoleIn, caller: AdminCaller, change: Provided[ChangeRole]

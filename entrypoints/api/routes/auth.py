@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
@@ -19,7 +18,7 @@ from entrypoints.api.deps import (
     Provided,
 )
 from entrypoints.api.login_body import LOGIN_OPENAPI, login_credentials
-from entrypoints.api.problems import AUTHED, problem_responses
+from entrypoints.api.problems import AUTHED, documented
 from entrypoints.api.schemas.auth import (
     CredentialsIn,
     PasswordChangeIn,
@@ -36,8 +35,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
 @router.post(
     "/register",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses("email_taken", "forbidden", "weak_password", "invalid_email"),
-    description=inspect.getdoc(RegisterUser),
+    **documented(RegisterUser, "email_taken", "forbidden", "weak_password", "invalid_email"),
 )
 async def register(
     body: RegisterIn, register_user: Provided[RegisterUser], client: ClientAddress
@@ -48,8 +46,7 @@ async def register(
 
 @router.post(
     "/login",
-    responses=problem_responses("invalid_credentials", "unsupported_media_type"),
-    description=inspect.getdoc(Authenticate),
+    **documented(Authenticate, "invalid_credentials", "unsupported_media_type"),
     openapi_extra=LOGIN_OPENAPI,
 )
 async def login(
@@ -67,10 +64,9 @@ async def login(
 
 @router.post(
     "/refresh",
-    responses=problem_responses(
-        "token_invalid", "token_expired", "token_revoked", "token_reused", "conflict"
+    **documented(
+        RefreshTokens, "token_invalid", "token_expired", "token_revoked", "token_reused", "conflict"
     ),
-    description=inspect.getdoc(RefreshTokens),
 )
 async def refresh(
     body: RefreshIn, response: Response, refresh_tokens: Provided[RefreshTokens]
@@ -83,15 +79,14 @@ async def refresh(
 @router.post(
     "/logout",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses("token_invalid", "token_expired", "conflict"),
-    description=inspect.getdoc(Logout),
+    **documented(Logout, "token_invalid", "token_expired", "conflict"),
 )
 async def logout(body: RefreshIn, logout_uc: Provided[Logout]) -> Response:
     await logout_uc.execute(refresh_token=body.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", responses=problem_responses(*AUTHED), description=inspect.getdoc(CurrentUser))
+@router.get("/me", **documented(CurrentUser, *AUTHED))
 async def me(caller: CurrentCaller) -> UserOut:
     return UserOut.of(caller.user)
 
@@ -99,8 +94,7 @@ async def me(caller: CurrentCaller) -> UserOut:
 @router.put(
     "/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*AUTHED, "invalid_credentials", "weak_password", "conflict"),
-    description=inspect.getdoc(ChangePassword),
+    **documented(ChangePassword, *AUTHED, "invalid_credentials", "weak_password", "conflict"),
 )
 async def change_password(
     body: PasswordChangeIn,

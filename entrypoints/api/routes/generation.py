@@ -13,7 +13,7 @@ from application.generation.generate_text import GenerateText
 from application.generation.list_models import ListModels
 from application.generation.stream_text import StreamText
 from entrypoints.api.deps import CurrentCaller, Provided
-from entrypoints.api.problems import AUTHED, UPSTREAM, problem_responses
+from entrypoints.api.problems import AUTHED, UPSTREAM, documented, problem_responses
 from entrypoints.api.schemas.generation import (
     ImageIn,
     ImageOut,
@@ -29,8 +29,7 @@ router = APIRouter(tags=["generation"])
 
 @router.get(
     "/models",
-    responses=problem_responses(*AUTHED, *UPSTREAM),
-    description=inspect.getdoc(ListModels),
+    **documented(ListModels, *AUTHED, *UPSTREAM),
 )
 async def models(
     caller: CurrentCaller,
@@ -43,8 +42,7 @@ async def models(
 
 @router.post(
     "/generate/text",
-    responses=problem_responses(*AUTHED, *UPSTREAM),
-    description=inspect.getdoc(GenerateText),
+    **documented(GenerateText, *AUTHED, *UPSTREAM),
 )
 async def generate_text(
     body: TextIn, caller: CurrentCaller, generate: Provided[GenerateText]
@@ -78,8 +76,7 @@ async def stream_text(
 
 @router.post(
     "/generate/image",
-    responses=problem_responses(*AUTHED, *UPSTREAM),
-    description=inspect.getdoc(GenerateImage),
+    **documented(GenerateImage, *AUTHED, *UPSTREAM),
 )
 async def generate_image(
     body: ImageIn, caller: CurrentCaller, generate: Provided[GenerateImage]

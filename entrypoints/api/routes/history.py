@@ -14,7 +14,7 @@ from application.generation.history import DeleteGeneration, GetGeneration, List
 from domain.generations import GenerationKind
 from entrypoints.api.deps import CurrentCaller, Provided
 from entrypoints.api.media_file import MediaFileResponse, range_answer
-from entrypoints.api.problems import AUTHED, problem_response, problem_responses
+from entrypoints.api.problems import AUTHED, documented, problem_response, problem_responses
 from entrypoints.api.schemas.generation import GenerationOut, GenerationPageOut
 
 router = APIRouter(tags=["history"])
@@ -26,9 +26,7 @@ MEDIA_TYPES: dict[str, dict[str, str]] = {
 }
 
 
-@router.get(
-    "/generations", responses=problem_responses(*AUTHED), description=inspect.getdoc(ListHistory)
-)
+@router.get("/generations", **documented(ListHistory, *AUTHED))
 async def list_generations(
     caller: CurrentCaller,
     history: Provided[ListHistory],
@@ -49,8 +47,7 @@ async def list_generations(
 
 @router.get(
     "/generations/{generation_id}",
-    responses=problem_responses(*AUTHED, "not_found"),
-    description=inspect.getdoc(GetGeneration),
+    **documented(GetGeneration, *AUTHED, "not_found"),
 )
 async def get_generation(
     generation_id: str, caller: CurrentCaller, get: Provided[GetGeneration]
@@ -64,8 +61,7 @@ async def get_generation(
 @router.delete(
     "/generations/{generation_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*AUTHED, "not_found", "conflict"),
-    description=inspect.getdoc(DeleteGeneration),
+    **documented(DeleteGeneration, *AUTHED, "not_found", "conflict"),
 )
 async def delete_generation(
     generation_id: str, caller: CurrentCaller, delete: Provided[DeleteGeneration]

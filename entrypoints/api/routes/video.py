@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import inspect
-
 from fastapi import APIRouter, Request, status
 
 from application.generation.get_video import GetVideo
 from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
 from entrypoints.api.deps import CurrentCaller, Provided
-from entrypoints.api.problems import AUTHED, UPSTREAM, problem_responses
+from entrypoints.api.problems import AUTHED, UPSTREAM, documented
 from entrypoints.api.schemas.video import VideoIn, VideoOut, from_image_request_body
 from entrypoints.api.video_input import read_from_image
 from entrypoints.settings import Settings
@@ -22,8 +20,7 @@ UPLOAD = ("payload_too_large", "unsupported_media_type", "invalid_image", "inval
 @router.post(
     "/generate/video",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(*AUTHED, *UPSTREAM, "payload_too_large", "conflict"),
-    description=inspect.getdoc(SubmitVideo),
+    **documented(SubmitVideo, *AUTHED, *UPSTREAM, "payload_too_large", "conflict"),
 )
 async def submit_video(
     body: VideoIn, caller: CurrentCaller, submit: Provided[SubmitVideo]
@@ -37,8 +34,7 @@ async def submit_video(
 @router.post(
     "/generate/video/from-image",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(*AUTHED, *UPSTREAM, *UPLOAD, "conflict"),
-    description=inspect.getdoc(SubmitVideoFromImage),
+    **documented(SubmitVideoFromImage, *AUTHED, *UPSTREAM, *UPLOAD, "conflict"),
     openapi_extra={"requestBody": from_image_request_body()},
 )
 async def submit_video_from_image(
@@ -61,8 +57,7 @@ async def submit_video_from_image(
 
 @router.get(
     "/generate/video/{job_id}",
-    responses=problem_responses(*AUTHED, "not_found"),
-    description=inspect.getdoc(GetVideo),
+    **documented(GetVideo, *AUTHED, "not_found"),
 )
 async def get_video(job_id: str, caller: CurrentCaller, get: Provided[GetVideo]) -> VideoOut:
     job = await get.execute(job_id=job_id, user_id=caller.user.id, is_admin=caller.user.is_admin)

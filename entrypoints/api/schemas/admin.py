@@ -7,10 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from application.ports.admin import Breakdown, Stats
-from domain.audit import AuditEvent
+from application.ports.admin import Stats
 from entrypoints.api.schemas.auth import UserOut
-from entrypoints.api.schemas.common import StrictIn
+from entrypoints.api.schemas.common import CopiedOut, StrictIn
 
 
 class RoleIn(StrictIn):
@@ -50,24 +49,13 @@ class UsageStatsOut(BaseModel):
     cost: float
 
 
-class BreakdownOut(BaseModel):
+class BreakdownOut(CopiedOut):
     key: str
     label: str
     generations: int
     failed: int
     total_tokens: int
     cost: float
-
-    @classmethod
-    def of(cls, row: Breakdown) -> BreakdownOut:
-        return cls(
-            key=row.key,
-            label=row.label,
-            generations=row.generations,
-            failed=row.failed,
-            total_tokens=row.total_tokens,
-            cost=row.cost,
-        )
 
 
 class StatsOut(BaseModel):
@@ -100,7 +88,7 @@ class StatsOut(BaseModel):
         )
 
 
-class AuditEventOut(BaseModel):
+class AuditEventOut(CopiedOut):
     id: str
     at: datetime
     action: str
@@ -108,18 +96,6 @@ class AuditEventOut(BaseModel):
     target_id: str | None
     outcome: str
     detail: str | None
-
-    @classmethod
-    def of(cls, e: AuditEvent) -> AuditEventOut:
-        return cls(
-            id=e.id,
-            at=e.at,
-            action=e.action.value,
-            actor_id=e.actor_id,
-            target_id=e.target_id,
-            outcome=e.outcome,
-            detail=e.detail,
-        )
 
 
 class AuditPageOut(BaseModel):

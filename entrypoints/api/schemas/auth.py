@@ -7,9 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from application.auth.tokens import TokenPair
 from domain.users import EMAIL_PATTERN, User
-from entrypoints.api.schemas.common import StrictIn
+from entrypoints.api.schemas.common import CopiedOut, StrictIn
 
 # Bounds keep hostile bodies cheap; the password policy (8..1024) answers 422 weak_password.
 # The schema says what the domain accepts (domain/users.py), so clients and fuzzers see it.
@@ -49,18 +48,9 @@ class UserOut(BaseModel):
         return cls(id=user.id, email=user.email, role=user.role.value, created_at=user.created_at)
 
 
-class TokenPairOut(BaseModel):
+class TokenPairOut(CopiedOut):
     access_token: str
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int
     refresh_expires_in: int
-
-    @classmethod
-    def of(cls, pair: TokenPair) -> TokenPairOut:
-        return cls(
-            access_token=pair.access_token,
-            refresh_token=pair.refresh_token,
-            expires_in=pair.expires_in,
-            refresh_expires_in=pair.refresh_expires_in,
-        )

@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from application.ports.generation import ModelInfo
-from domain.generations import MAX_PROMPT_CHARS, MODEL_ID, Generation, Usage
-from entrypoints.api.schemas.common import StrictIn
+from domain.generations import MAX_PROMPT_CHARS, MODEL_ID, Generation
+from entrypoints.api.schemas.common import CopiedOut, StrictIn
 
 ModelId = Field(min_length=3, max_length=200, pattern=MODEL_ID.pattern)
 Prompt = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
@@ -30,20 +30,11 @@ class ImageIn(StrictIn):
     aspect_ratio: AspectRatio | None = None
 
 
-class UsageOut(BaseModel):
+class UsageOut(CopiedOut):
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
     cost: float
-
-    @classmethod
-    def of(cls, usage: Usage) -> UsageOut:
-        return cls(
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            total_tokens=usage.total_tokens,
-            cost=usage.cost,
-        )
 
 
 class TextOut(BaseModel):

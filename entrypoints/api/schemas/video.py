@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Any, Literal
 
@@ -14,6 +15,7 @@ from entrypoints.api.schemas.generation import ModelId, Prompt
 # openrouter.md §4: the values OpenRouter knows; each model offers a subset (checked later).
 Resolution = Literal["480p", "720p", "768p", "1080p", "1K", "2K", "4K"]
 VideoAspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9", "9:21"]
+OPTIONS = {option.name for option in fields(VideoOptions)}
 MAX_URL_CHARS = 4096  # the schema bound; the 2048 rule is checked later, as invalid_url
 
 
@@ -27,13 +29,7 @@ class VideoIn(StrictIn):
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
 
     def options(self) -> VideoOptions:
-        return VideoOptions(
-            duration=self.duration,
-            resolution=self.resolution,
-            aspect_ratio=self.aspect_ratio,
-            generate_audio=self.generate_audio,
-            seed=self.seed,
-        )
+        return VideoOptions(**self.model_dump(include=OPTIONS))
 
 
 class VideoFromImageIn(VideoIn):
