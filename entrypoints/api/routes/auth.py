@@ -24,6 +24,7 @@ from entrypoints.api.schemas.auth import (
     PasswordChangeIn,
     RefreshIn,
     RegisterIn,
+    SignedInOut,
     TokenPairOut,
     UserOut,
 )
@@ -54,12 +55,12 @@ async def login(
     authenticate: Provided[Authenticate],
     client: ClientAddress,
     credentials: Annotated[CredentialsIn, Depends(login_credentials)],
-) -> TokenPairOut:
+) -> SignedInOut:
     pair = await authenticate.execute(
         email=credentials.email, password=credentials.password, client=client
     )
     response.headers.update(NO_STORE)
-    return TokenPairOut.of(pair)
+    return SignedInOut.signed_in(pair)
 
 
 @router.post(

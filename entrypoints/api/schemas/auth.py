@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from application.auth.tokens import TokenPair
 from domain.users import EMAIL_PATTERN, User
 from entrypoints.api.schemas.common import CopiedOut, StrictIn
 
@@ -54,3 +55,14 @@ class TokenPairOut(CopiedOut):
     token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int
     refresh_expires_in: int
+
+
+class SignedInOut(TokenPairOut):
+    """What sign-in answers: the token pair and the signed-in user, as `/auth/me` answers it
+    (so a client needs no second request)."""
+
+    user: UserOut
+
+    @classmethod
+    def signed_in(cls, pair: TokenPair) -> SignedInOut:
+        return cls(**TokenPairOut.of(pair).model_dump(), user=UserOut.of(pair.user))
