@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import timedelta
 
 from dependency_injector import containers, providers
@@ -13,7 +11,7 @@ from adapters.duckdb.admin_readers import (
     DuckDBStatsReader,
     DuckDBUserDirectory,
 )
-from adapters.duckdb.database import Database, open_database
+from adapters.duckdb.health import DuckDBHealth
 from adapters.duckdb.readers import DuckDBHistoryReader
 from adapters.duckdb.recorder import DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
@@ -21,12 +19,12 @@ from adapters.duckdb.users import DuckDBUserLookup
 from adapters.media.images import PillowImageInspector
 from adapters.media.resolver import SystemAddressResolver
 from adapters.media.store import FileMediaStore
-from adapters.media.upload import PillowImageSanitizer
 from adapters.media.videos import HeaderVideoInspector
+from adapters.metrics.metered import MeteredGateway
+from adapters.metrics.prometheus import ApiMetrics
 from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from adapters.openrouter.video import OpenRouterVideoGateway
-from adapters.security.passwords import LibpassPasswordHasher, load_common_passwords
-from adapters.security.throttle import InMemoryLoginThrottle
+from adapters.security.passwords import load_common_passwords
 from adapters.security.tokens import JwtTokenIssuer
 from adapters.system import SystemClock, UuidGenerator
 from application.admin.bootstrap_admin import BootstrapAdmin
@@ -59,76 +57,18 @@ from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
 from application.locks import KeyedLocks
 from domain.users import PasswordPolicy
-from domain.video_jobs import VideoTiming
-from entrypoints.api.metrics import ApiMetrics, InstrumentedGateway
+from entrypoints import resources
 from entrypoints.settings import Settings
 
 
-def _database(settings: Settings) -> Iterator[Database]:
-    database = open_database(settings.database_path, settings.db_threads)
-    yield database
-    database.close()
-
-
-def _hasher(settings: Settings) -> Iterator[LibpassPasswordHasher]:
-    hasher = LibpassPasswordHasher(
-        memory_kib=settings.argon2_memory_kib,
-        time_cost=settings.argon2_time_cost,
-        parallelism=settings.argon2_parallelism,
-        threads=settings.hash_threads,
-    )
-    yield hasher
-    hasher.close()
-
-
-def _video_timing(settings: Settings) -> VideoTiming:
-    return VideoTiming(
-        poll=timedelta(seconds=settings.video_poll_interval_s),
-        max_poll=timedelta(seconds=settings.video_poll_max_interval_s),
-        deadline=timedelta(seconds=settings.video_job_deadline_s),
-    )
-
-
-def _decode_budget(settings: Settings) -> int:
-    """The configured pixel budget, else one pixel (4 bytes decoded) per 16 bytes of RAM,
-    between one largest upload and one per decoding thread."""
-    if settings.upload_decode_budget_pixels is not None:
-        return settings.upload_decode_budget_pixels
-    most = settings.upload_max_pixels
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return max(most, min(most * settings.upload_decode_threads, ram // 16))
-
-
-def _sanitizer(settings: Settings) -> Iterator[PillowImageSanitizer]:
-    sanitizer = PillowImageSanitizer(
-        settings.upload_max_pixels,
-        threads=settings.upload_decode_threads,
-        budget_pixels=_decode_budget(settings),
-    )
-    yield sanitizer
-    sanitizer.close()
-
-
-def _throttle(settings: Settings) -> InMemoryLoginThrottle:
-    return InMemoryLoginThrottle(
-        limits={
-            "account": settings.login_max_failures_per_account,
-            "client": settings.login_max_failures_per_address,
-        },
-        window_s=settings.login_window_s,
-    )
-
-
 class Container(containers.DeclarativeContainer):
-    wiring_config = containers.WiringConfiguration(modules=["entrypoints.api.deps"])
-
     settings = providers.Dependency(instance_of=Settings)
 
-    database = providers.Resource(_database, settings=settings)
-    hasher = providers.Resource(_hasher, settings=settings)
+    database = providers.Resource(resources.database, settings=settings)
+    hasher = providers.Resource(resources.hasher, settings=settings)
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UuidGenerator)
-    throttle = providers.Singleton(_throttle, settings=settings)
+    throttle = providers.Singleton(resources.throttle, settings=settings)
     tokens = providers.Singleton(
         JwtTokenIssuer,
         secret=settings.provided.resolved_secret.call(),
@@ -139,6 +79,7 @@ class Container(containers.DeclarativeContainer):
     user_lookup = providers.Singleton(DuckDBUserLookup, database=database)
     uow = providers.Factory(DuckDBUnitOfWork, database=database)
     recorder = providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks)
+    health = providers.Singleton(DuckDBHealth, database=database)
 
     register_user = providers.Factory(
         RegisterUser,
@@ -174,9 +115,15 @@ class Container(containers.DeclarativeContainer):
     )
     logout = providers.Factory(Logout, uow=uow, tokens=tokens, clock=clock, locks=locks)
     change_password = providers.Factory(
-        ChangePassword, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy,
-        locks=locks, throttle=throttle,
-    )  # fmt: skip
+        ChangePassword,
+        uow=uow,
+        hasher=hasher,
+        clock=clock,
+        ids=ids,
+        policy=policy,
+        locks=locks,
+        throttle=throttle,
+    )
     current_user = providers.Factory(CurrentUser, users=user_lookup, tokens=tokens, clock=clock)
     bootstrap_admin = providers.Factory(
         BootstrapAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy, locks=locks
@@ -193,7 +140,7 @@ class Container(containers.DeclarativeContainer):
         deadline_s=settings.provided.upstream_deadline_s,
         stream_deadline_s=settings.provided.upstream_stream_deadline_s,
     )
-    gateway = providers.Singleton(InstrumentedGateway, inner=openrouter, metrics=metrics)
+    gateway = providers.Singleton(MeteredGateway, inner=openrouter, counter=metrics)
     media = providers.Singleton(FileMediaStore, root=settings.provided.media_dir)
     inspector = providers.Singleton(PillowImageInspector)
     history_reader = providers.Singleton(DuckDBHistoryReader, database=database)
@@ -206,44 +153,73 @@ class Container(containers.DeclarativeContainer):
         StreamText, recorder=recorder, gateway=gateway, clock=clock, ids=ids
     )
     generate_image = providers.Factory(
-        GenerateImage, recorder=recorder, gateway=gateway, media=media, inspector=inspector,
-        clock=clock, ids=ids,
-    )  # fmt: skip
+        GenerateImage,
+        recorder=recorder,
+        gateway=gateway,
+        media=media,
+        inspector=inspector,
+        clock=clock,
+        ids=ids,
+    )
     video_gateway = providers.Singleton(
-        OpenRouterVideoGateway, client=http, base_url=settings.provided.openrouter_base_url,
+        OpenRouterVideoGateway,
+        client=http,
+        base_url=settings.provided.openrouter_base_url,
         api_key=settings.provided.openrouter_api_key.get_secret_value.call(),
-        spool_dir=media.provided.incoming, deadline_s=settings.provided.upstream_deadline_s,
+        spool_dir=media.provided.incoming,
+        deadline_s=settings.provided.upstream_deadline_s,
         download_deadline_s=settings.provided.upstream_stream_deadline_s,
-    )  # fmt: skip
+    )
     list_video_models = providers.Factory(
         ListVideoModels, gateway=video_gateway, clock=clock, cache=model_cache
     )
     list_models = providers.Factory(
         ListModels, gateway=gateway, clock=clock, cache=model_cache, videos=list_video_models
     )
-    list_history = providers.Factory(ListGenerations, reader=history_reader)
+    list_generations = providers.Factory(ListGenerations, reader=history_reader)
     get_generation = providers.Factory(GetGeneration, uow=uow)
     delete_generation = providers.Factory(DeleteGeneration, uow=uow, media=media)
     open_media = providers.Factory(OpenMedia, uow=uow, media=media)
 
-    video_timing = providers.Singleton(_video_timing, settings=settings)
-    sanitizer = providers.Resource(_sanitizer, settings=settings)
+    video_timing = providers.Singleton(resources.video_timing, settings=settings)
+    sanitizer = providers.Resource(resources.sanitizer, settings=settings)
     resolver = providers.Singleton(SystemAddressResolver)
     submit_video = providers.Factory(
-        SubmitVideo, uow=uow, gateway=video_gateway, catalogue=list_video_models, clock=clock,
-        ids=ids, timing=video_timing, locks=locks,
-    )  # fmt: skip
+        SubmitVideo,
+        uow=uow,
+        gateway=video_gateway,
+        catalogue=list_video_models,
+        clock=clock,
+        ids=ids,
+        timing=video_timing,
+        locks=locks,
+    )
     submit_video_from_image = providers.Factory(
-        SubmitVideoFromImage, uow=uow, gateway=video_gateway, catalogue=list_video_models,
-        sanitizer=sanitizer, resolver=resolver, clock=clock, ids=ids, timing=video_timing,
-        locks=locks, max_upload_bytes=settings.provided.upload_max_bytes,
-    )  # fmt: skip
+        SubmitVideoFromImage,
+        uow=uow,
+        gateway=video_gateway,
+        catalogue=list_video_models,
+        sanitizer=sanitizer,
+        resolver=resolver,
+        clock=clock,
+        ids=ids,
+        timing=video_timing,
+        locks=locks,
+        max_upload_bytes=settings.provided.upload_max_bytes,
+    )
     get_video = providers.Factory(GetVideo, uow=uow)
     video_inspector = providers.Singleton(HeaderVideoInspector)
     advance_video_jobs = providers.Factory(
-        AdvanceVideoJobs, uow=uow, gateway=video_gateway, media=media, clock=clock, ids=ids,
-        timing=video_timing, locks=locks, inspector=video_inspector,
-    )  # fmt: skip
+        AdvanceVideoJobs,
+        uow=uow,
+        gateway=video_gateway,
+        media=media,
+        clock=clock,
+        ids=ids,
+        timing=video_timing,
+        locks=locks,
+        inspector=video_inspector,
+    )
 
     user_directory = providers.Singleton(DuckDBUserDirectory, database=database)
     stats_reader = providers.Singleton(DuckDBStatsReader, database=database)

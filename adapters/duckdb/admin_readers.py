@@ -67,17 +67,29 @@ class DuckDBStatsReader(StatsReader):
         period = [to_db(since), to_db(until)]
         per_user = await self._breakdown("user", period)
         return Stats(
-            users_total=int(users[0]), admins=int(users[1]), tokens_active=int(tokens[0]),
-            tokens_revoked=int(tokens[1]), tokens_expired=int(tokens[2]),
-            generations=dict(zip(("total", "text", "image", "video", "failed"),
-                                 (int(v) for v in totals[:5]), strict=True)),
-            prompt_tokens=int(totals[5]), completion_tokens=int(totals[6]), cost=float(totals[7]),
-            since=since, until=until,
+            users_total=int(users[0]),
+            admins=int(users[1]),
+            tokens_active=int(tokens[0]),
+            tokens_revoked=int(tokens[1]),
+            tokens_expired=int(tokens[2]),
+            generations=dict(
+                zip(
+                    ("total", "text", "image", "video", "failed"),
+                    (int(v) for v in totals[:5]),
+                    strict=True,
+                )
+            ),
+            prompt_tokens=int(totals[5]),
+            completion_tokens=int(totals[6]),
+            cost=float(totals[7]),
+            since=since,
+            until=until,
             per_day=await self._breakdown("day", period),
             per_model=await self._breakdown("model", period),
             per_user=await self._with_emails(per_user),
-            conversations=int(chats[0]), conversation_messages=int(chats[1]),
-        )  # fmt: skip
+            conversations=int(chats[0]),
+            conversation_messages=int(chats[1]),
+        )
 
     async def _breakdown(self, grouping: str, period: list[Any]) -> list[Breakdown]:
         key, order, limit = GROUPINGS[grouping]
@@ -92,8 +104,17 @@ class DuckDBStatsReader(StatsReader):
             "SELECT id, email FROM users WHERE list_contains(?, id)", [[r.key for r in rows]]
         )
         emails: dict[str, str] = {row[0]: row[1] for row in found}
-        return [Breakdown(r.key, emails.get(r.key, "(deleted)"), r.generations, r.failed,
-                          r.total_tokens, r.cost) for r in rows]  # fmt: skip
+        return [
+            Breakdown(
+                r.key,
+                emails.get(r.key, "(deleted)"),
+                r.generations,
+                r.failed,
+                r.total_tokens,
+                r.cost,
+            )
+            for r in rows
+        ]
 
 
 class DuckDBAuditReader(AuditReader):

@@ -20,9 +20,16 @@ class DuckDBAuditLog(AuditLog):
     async def add(self, event: AuditEvent) -> None:
         await self._worker.execute(
             f"INSERT INTO audit_events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [event.id, to_db(event.at), event.action.value, event.actor_id, event.target_id,
-             event.outcome, event.detail],
-        )  # fmt: skip
+            [
+                event.id,
+                to_db(event.at),
+                event.action.value,
+                event.actor_id,
+                event.target_id,
+                event.outcome,
+                event.detail,
+            ],
+        )
         self._pending.append(event)
 
 
@@ -30,7 +37,11 @@ def log_committed(events: list[AuditEvent]) -> None:
     for event in events:
         log.info(
             event.action.value,
-            extra={"event": event.action.value, "at": event.at.isoformat(),
-                   "actor_id": event.actor_id, "target_id": event.target_id,
-                   "outcome": event.outcome},
-        )  # fmt: skip
+            extra={
+                "event": event.action.value,
+                "at": event.at.isoformat(),
+                "actor_id": event.actor_id,
+                "target_id": event.target_id,
+                "outcome": event.outcome,
+            },
+        )

@@ -24,27 +24,62 @@ MEDIA_COLUMNS = (
 
 def generation_params(g: Generation) -> list[Any]:
     u = g.usage
-    return [g.id, g.user_id, g.kind.value, g.model, g.served_model, g.provider, g.prompt,
-            g.options, g.status.value, g.text, g.finish_reason, u.prompt_tokens,
-            u.completion_tokens, u.total_tokens, u.cost, g.error_code, g.upstream_id,
-            to_db(g.created_at), to_db(g.finished_at)]  # fmt: skip
+    return [
+        g.id,
+        g.user_id,
+        g.kind.value,
+        g.model,
+        g.served_model,
+        g.provider,
+        g.prompt,
+        g.options,
+        g.status.value,
+        g.text,
+        g.finish_reason,
+        u.prompt_tokens,
+        u.completion_tokens,
+        u.total_tokens,
+        u.cost,
+        g.error_code,
+        g.upstream_id,
+        to_db(g.created_at),
+        to_db(g.finished_at),
+    ]
 
 
 def generation_from(row: Row, media: tuple[MediaRef, ...] = ()) -> Generation:
     return Generation(
-        id=row[0], user_id=row[1], kind=GenerationKind(row[2]), model=row[3],
-        served_model=row[4], provider=row[5], prompt=row[6], options=row[7],
-        status=GenerationStatus(row[8]), text=row[9], finish_reason=row[10],
-        usage=Usage(row[11], row[12], row[13], float(row[14])), error_code=row[15],
-        upstream_id=row[16], created_at=utc(row[17]), finished_at=from_db(row[18]), media=media,
-    )  # fmt: skip
+        id=row[0],
+        user_id=row[1],
+        kind=GenerationKind(row[2]),
+        model=row[3],
+        served_model=row[4],
+        provider=row[5],
+        prompt=row[6],
+        options=row[7],
+        status=GenerationStatus(row[8]),
+        text=row[9],
+        finish_reason=row[10],
+        usage=Usage(row[11], row[12], row[13], float(row[14])),
+        error_code=row[15],
+        upstream_id=row[16],
+        created_at=utc(row[17]),
+        finished_at=from_db(row[18]),
+        media=media,
+    )
 
 
 def media_from(row: Row) -> MediaRef:
     return MediaRef(
-        id=row[0], owner_id=row[1], generation_id=row[2], content_type=row[3],
-        size_bytes=int(row[4]), width=row[5], height=row[6], created_at=utc(row[8]),
-    )  # fmt: skip
+        id=row[0],
+        owner_id=row[1],
+        generation_id=row[2],
+        content_type=row[3],
+        size_bytes=int(row[4]),
+        width=row[5],
+        height=row[6],
+        created_at=utc(row[8]),
+    )
 
 
 class DuckDBGenerationRepository(GenerationRepository):
@@ -64,9 +99,18 @@ class DuckDBGenerationRepository(GenerationRepository):
         for position, ref in enumerate(generation.media):
             await self._worker.execute(
                 f"INSERT INTO media ({MEDIA_COLUMNS}) VALUES ({_marks(9)})",
-                [ref.id, ref.owner_id, ref.generation_id, ref.content_type, ref.size_bytes,
-                 ref.width, ref.height, position, to_db(ref.created_at)],
-            )  # fmt: skip
+                [
+                    ref.id,
+                    ref.owner_id,
+                    ref.generation_id,
+                    ref.content_type,
+                    ref.size_bytes,
+                    ref.width,
+                    ref.height,
+                    position,
+                    to_db(ref.created_at),
+                ],
+            )
 
     async def get(self, generation_id: str) -> Generation | None:
         rows = await self._worker.execute(
@@ -83,9 +127,11 @@ class DuckDBGenerationRepository(GenerationRepository):
     async def delete(self, generation_id: str) -> None:
         await self._worker.execute("DELETE FROM video_jobs WHERE id = ?", [generation_id])
         await self._worker.execute("DELETE FROM media WHERE generation_id = ?", [generation_id])
-        self._removed(await self._worker.execute(
-            "DELETE FROM generations WHERE id = ? RETURNING kind, status", [generation_id]
-        ))  # fmt: skip
+        self._removed(
+            await self._worker.execute(
+                "DELETE FROM generations WHERE id = ? RETURNING kind, status", [generation_id]
+            )
+        )
 
     async def media(self, media_id: str) -> MediaRef | None:
         rows = await self._worker.execute(
@@ -100,9 +146,11 @@ class DuckDBGenerationRepository(GenerationRepository):
         for table in USER_OWNED_TABLES:  # children first, though no foreign key forces it
             await self._worker.execute(f"DELETE FROM {table} WHERE user_id = ?", [user_id])
         await self._worker.execute("DELETE FROM media WHERE owner_id = ?", [user_id])
-        self._removed(await self._worker.execute(
-            "DELETE FROM generations WHERE user_id = ? RETURNING kind, status", [user_id]
-        ))  # fmt: skip
+        self._removed(
+            await self._worker.execute(
+                "DELETE FROM generations WHERE user_id = ? RETURNING kind, status", [user_id]
+            )
+        )
         return [media_from(row) for row in rows]
 
     def _removed(self, rows: list[Row]) -> None:

@@ -37,10 +37,19 @@ def _values(rows: int, columns: int) -> str:
 
 def _media_params(generation: Generation) -> list[list[Any]]:
     return [
-        [ref.id, ref.owner_id, ref.generation_id, ref.content_type, ref.size_bytes,
-         ref.width, ref.height, position, to_db(ref.created_at)]
+        [
+            ref.id,
+            ref.owner_id,
+            ref.generation_id,
+            ref.content_type,
+            ref.size_bytes,
+            ref.width,
+            ref.height,
+            position,
+            to_db(ref.created_at),
+        ]
         for position, ref in enumerate(generation.media)
-    ]  # fmt: skip
+    ]
 
 
 # Column types for the UNNEST form, in GENERATION_COLUMNS order.

@@ -24,9 +24,18 @@ JOB_COLUMNS = (
 
 
 def _job_params(job: VideoJob) -> list[Any]:
-    return [job.upstream_id, job.polling_url, job.image_source, job.polls, job.failures,
-            job.download_failures, to_db(job.next_poll_at), to_db(job.deadline), job.error,
-            to_db(job.updated_at)]  # fmt: skip
+    return [
+        job.upstream_id,
+        job.polling_url,
+        job.image_source,
+        job.polls,
+        job.failures,
+        job.download_failures,
+        to_db(job.next_poll_at),
+        to_db(job.deadline),
+        job.error,
+        to_db(job.updated_at),
+    ]
 
 
 def _options(raw: str | None) -> VideoOptions:
@@ -40,13 +49,28 @@ def _options(raw: str | None) -> VideoOptions:
 
 def job_from(g: Generation, row: Row) -> VideoJob:
     return VideoJob(
-        id=g.id, user_id=g.user_id, model=g.model, prompt=g.prompt, created_at=g.created_at,
-        updated_at=utc(row[9]), next_poll_at=from_db(row[6]), deadline=utc(row[7]),
-        options=_options(g.options), image_source=row[2], status=VideoStatus(g.status.value),
-        upstream_id=row[0], polling_url=row[1], polls=row[3], failures=row[4],
-        download_failures=row[5], error=row[8], error_code=g.error_code, cost=g.usage.cost,
-        video=g.media[0] if g.media else None, finished_at=g.finished_at,
-    )  # fmt: skip
+        id=g.id,
+        user_id=g.user_id,
+        model=g.model,
+        prompt=g.prompt,
+        created_at=g.created_at,
+        updated_at=utc(row[9]),
+        next_poll_at=from_db(row[6]),
+        deadline=utc(row[7]),
+        options=_options(g.options),
+        image_source=row[2],
+        status=VideoStatus(g.status.value),
+        upstream_id=row[0],
+        polling_url=row[1],
+        polls=row[3],
+        failures=row[4],
+        download_failures=row[5],
+        error=row[8],
+        error_code=g.error_code,
+        cost=g.usage.cost,
+        video=g.media[0] if g.media else None,
+        finished_at=g.finished_at,
+    )
 
 
 class DuckDBVideoJobRepository(VideoJobRepository):
@@ -81,9 +105,15 @@ class DuckDBVideoJobRepository(VideoJobRepository):
         await self._worker.execute(
             "UPDATE generations SET status = ?, upstream_id = ?, cost = ?, error_code = ?, "
             "finished_at = ? WHERE id = ?",
-            [job.status.value, job.upstream_id, job.cost, job.error_code,
-             to_db(job.finished_at), job.id],
-        )  # fmt: skip
+            [
+                job.status.value,
+                job.upstream_id,
+                job.cost,
+                job.error_code,
+                to_db(job.finished_at),
+                job.id,
+            ],
+        )
         for (status,) in before:  # the counts by kind and status move with it
             self._changes.extend([(("video", status), -1), (("video", job.status.value), 1)])
         assignments = ", ".join(f"{name.strip()} = ?" for name in JOB_COLUMNS.split(","))
@@ -94,9 +124,18 @@ class DuckDBVideoJobRepository(VideoJobRepository):
             ref = job.video
             await self._worker.execute(
                 f"INSERT OR IGNORE INTO media ({MEDIA_COLUMNS}) VALUES ({', '.join('?' * 9)})",
-                [ref.id, ref.owner_id, ref.generation_id, ref.content_type, ref.size_bytes,
-                 ref.width, ref.height, 0, to_db(ref.created_at)],
-            )  # fmt: skip
+                [
+                    ref.id,
+                    ref.owner_id,
+                    ref.generation_id,
+                    ref.content_type,
+                    ref.size_bytes,
+                    ref.width,
+                    ref.height,
+                    0,
+                    to_db(ref.created_at),
+                ],
+            )
 
     async def due(self, now: datetime, limit: int) -> list[VideoJob]:
         """Read from `video_jobs` alone (a finished job has no `next_poll_at`), so an idle

@@ -27,8 +27,13 @@ class PillowImageInspector(ImageInspector):
                 with Image.open(io.BytesIO(data)) as image:
                     kind = FORMATS.get(image.format or "")
                     width, height = image.size
-            except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
-                    Image.DecompressionBombWarning) as exc:  # fmt: skip
+            except (
+                UnidentifiedImageError,
+                OSError,
+                ValueError,
+                Image.DecompressionBombError,
+                Image.DecompressionBombWarning,
+            ) as exc:
                 raise InvalidImageError() from exc
         if kind is None:
             raise InvalidImageError()

@@ -18,8 +18,15 @@ from application.ports.video import CleanImage, ImageSanitizer
 CONTENT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 DEFAULT_MAX_PIXELS = 40_000_000  # api-contract.md: 40 megapixels
 _KEPT_INFO = ("transparency",)  # needed to re-encode palette images; no metadata
-_BROKEN = (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError,
-           Image.DecompressionBombError, Image.DecompressionBombWarning)  # fmt: skip
+_BROKEN = (
+    UnidentifiedImageError,
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
 
 
 def format_from_magic(data: bytes) -> str | None:
@@ -46,9 +53,12 @@ class PillowImageSanitizer(ImageSanitizer):
     stay within the budget; the others wait their turn."""
 
     def __init__(
-        self, max_pixels: int = DEFAULT_MAX_PIXELS, *, threads: int = 2,
+        self,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        *,
+        threads: int = 2,
         budget_pixels: int | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._max_pixels = min(max_pixels, budget_pixels or max_pixels)
         self._budget = PixelBudget(budget_pixels or max_pixels)
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="image-decode")

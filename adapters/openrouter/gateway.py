@@ -6,11 +6,12 @@ import asyncio
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 import httpx
 
-from adapters.openrouter.client import RetryPolicy, make_http_client
+from adapters.openrouter.client import make_http_client
+from adapters.openrouter.connection import ConnectionOptions, OpenRouterConnection
 from adapters.openrouter.errors import bad_response
 from adapters.openrouter.models import model_infos
 from adapters.openrouter.payloads import (
@@ -22,8 +23,7 @@ from adapters.openrouter.payloads import (
     text_result,
 )
 from adapters.openrouter.sse import SSEDecoder, StreamState
-from adapters.openrouter.upstream import Upstream, deadline, next_chunk, off_loop, read_body
-from application.errors import ProviderNotConfiguredError
+from adapters.openrouter.upstream import deadline, next_chunk, off_loop, read_body
 from application.ports.generation import (
     AIGateway,
     ImageRequest,
@@ -44,9 +44,8 @@ MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 PROBE_TTL_S, PROBE_TIMEOUT_S = 15.0, 3.0
 
 
-class OpenRouterGateway(AIGateway):
-    """Every failure leaves as one of the Upstream* errors or ProviderNotConfiguredError.
-    The key is sent only as a Bearer header to `base_url`; it is in no message, log or repr."""
+class OpenRouterGateway(OpenRouterConnection, AIGateway):
+    """Every failure leaves as one of the Upstream* errors or ProviderNotConfiguredError."""
 
     def __init__(
         self,
@@ -54,47 +53,33 @@ class OpenRouterGateway(AIGateway):
         base_url: str,
         api_key: str,
         *,
-        app_url: str | None = None,
-        app_title: str | None = None,
-        max_retries: int = 2,
-        retry_base_s: float = 0.5,
-        retry_max_wait_s: float = 10,
         stream_idle_timeout_s: float = 60,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
         deadline_s: float = 300,
         stream_deadline_s: float = 900,
+        **options: Unpack[ConnectionOptions],
     ) -> None:
-        api_key = _header_safe(api_key.strip(), "The OpenRouter API key")
-        self._base_url = base_url.rstrip("/")
-        self._secret = api_key
+        super().__init__(client, base_url, api_key, **options)
         self._idle_s = stream_idle_timeout_s
         self._deadline_s, self._stream_deadline_s = deadline_s, stream_deadline_s
         self._max_bytes = max_response_bytes
-        self._upstream: Upstream | None = None
-        self._client = client
         self._probe: tuple[float, bool] = (-PROBE_TTL_S, False)
-        if api_key:  # empty: not configured, and no request is ever built
-            headers = {"Authorization": f"Bearer {api_key}"} | _attribution(app_url, app_title)
-            self._auth = {"Authorization": f"Bearer {api_key}"}
-            policy = RetryPolicy(max_retries, retry_base_s, retry_max_wait_s)
-            self._upstream = Upstream(client, self._base_url, headers, policy, api_key)
-
-    def __repr__(self) -> str:
-        configured = self._upstream is not None
-        return f"OpenRouterGateway(base_url={self._base_url!r}, configured={configured})"
+        self._retrying = self._upstream(self._retry)
 
     async def complete_text(self, request: TextRequest) -> TextResult:
         return await self._call(
-            "POST", CHAT, lambda raw: text_result(decode_json(raw), request.model, self._secret),
+            "POST",
+            CHAT,
+            lambda raw: text_result(decode_json(raw), request.model, self._secret),
             body=text_body(request),
-        )  # fmt: skip
+        )
 
     async def stream_text(self, request: TextRequest) -> AsyncIterator[TextDelta | TextResult]:
         """Each content delta is yielded as soon as its event is complete. Retries happen only
         before the 200 arrives, so never after anything was yielded. The whole stream has a
         total deadline besides the idle timeout, which any byte (a keep-alive too) resets."""
         ends_at = time.monotonic() + self._stream_deadline_s
-        upstream = self._configured()
+        upstream = self._configured(self._retrying)
         async with deadline(self._stream_deadline_s):
             response = await upstream.open("POST", CHAT, body=text_body(request, stream=True))
             if response.headers.get("content-type", "").startswith("application/json"):
@@ -114,19 +99,22 @@ class OpenRouterGateway(AIGateway):
 
     async def generate_image(self, request: ImageRequest) -> ImageResult:
         return await self._call(
-            "POST", CHAT, lambda raw: image_result(decode_json(raw), request.model, self._secret),
+            "POST",
+            CHAT,
+            lambda raw: image_result(decode_json(raw), request.model, self._secret),
             body=image_body(request),
-        )  # fmt: skip
+        )
 
     async def list_models(self, output: str) -> list[ModelInfo]:
         """The server filters by output modality; its default is `text` only (§5)."""
         params = {"output_modalities": output}
-        return await self._call("GET", "/models", lambda raw: model_infos(decode_json(raw)),
-                                params=params)  # fmt: skip
+        return await self._call(
+            "GET", "/models", lambda raw: model_infos(decode_json(raw)), params=params
+        )
 
     async def reachable(self) -> bool:
         """For /readyz: one quick `GET /key` (3 s, no retries), remembered for 15 s."""
-        if self._upstream is None:
+        if not self.configured:
             return False
         checked_at, answer = self._probe
         if time.monotonic() - checked_at < PROBE_TTL_S:
@@ -142,17 +130,17 @@ class OpenRouterGateway(AIGateway):
         self._probe = (time.monotonic(), answer)
         return answer
 
-    def _configured(self) -> Upstream:
-        if self._upstream is None:
-            raise ProviderNotConfiguredError()
-        return self._upstream
-
     async def _call(
-        self, method: str, path: str, parse: Callable[[bytes], T], *, body: Any = None,
+        self,
+        method: str,
+        path: str,
+        parse: Callable[[bytes], T],
+        *,
+        body: Any = None,
         params: dict[str, str] | None = None,
-    ) -> T:  # fmt: skip
+    ) -> T:
         """One call within the deadline; a large answer is parsed off the event loop."""
-        upstream = self._configured()
+        upstream = self._configured(self._retrying)
         async with deadline(self._deadline_s):
             response = await upstream.open(method, path, body=body, params=params)
             raw = await read_body(response, self._max_bytes)
@@ -166,22 +154,3 @@ class OpenRouterGateway(AIGateway):
                     yield data
         finally:
             await response.aclose()
-
-
-def _attribution(app_url: str | None, app_title: str | None) -> dict[str, str]:
-    """Rankings only, never behaviour (openrouter.md §1), so a value that cannot be sent as a
-    header is left out rather than failing every call; `X-Title` is the older name."""
-    url, title = (value if value and value.isascii() and value.isprintable() else None
-                  for value in (app_url, app_title))  # fmt: skip
-    headers = {"HTTP-Referer": url} if url else {}
-    if title:
-        headers |= {"X-OpenRouter-Title": title, "X-Title": title}
-    return headers
-
-
-def _header_safe(value: str, what: str) -> str:
-    """A key with a space, a line break or non-ASCII would fail (or echo the key in an
-    h11 error) on every call; refuse it once, at start-up, without repeating it."""
-    if value and not all("!" <= char <= "~" for char in value):
-        raise ValueError(f"{what} contains characters that cannot be sent in a header.")
-    return value

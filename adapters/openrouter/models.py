@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from adapters.openrouter.payloads import mapping, text_or_none
@@ -9,16 +10,26 @@ from application.ports.generation import ModelInfo
 
 
 def model_infos(payload: dict[str, Any]) -> list[ModelInfo]:
-    """One entry without a string `id` is skipped; the others still count."""
+    return each_model(payload, model_info)
+
+
+def each_model(
+    payload: dict[str, Any], parse: Callable[[dict[str, Any], str], ModelInfo]
+) -> list[ModelInfo]:
+    """The `data` entries, each parsed with its id. One entry without a string `id` is
+    skipped; the others still count."""
     entries = payload.get("data")
-    infos = (model_info(entry) for entry in entries) if isinstance(entries, list) else ()
-    return [info for info in infos if info is not None]
+    ids = (
+        ((entry, mapping(entry).get("id")) for entry in entries)
+        if isinstance(entries, list)
+        else ()
+    )
+    return [
+        parse(entry, model_id) for entry, model_id in ids if isinstance(model_id, str) and model_id
+    ]
 
 
-def model_info(entry: Any) -> ModelInfo | None:
-    model_id = mapping(entry).get("id")
-    if not isinstance(model_id, str) or not model_id:
-        return None
+def model_info(entry: dict[str, Any], model_id: str) -> ModelInfo:
     arch = mapping(entry.get("architecture"))
     context = entry.get("context_length")
     return ModelInfo(

@@ -49,9 +49,13 @@ class Upstream:
     status, attempt and duration only."""
 
     def __init__(
-        self, client: httpx.AsyncClient, base_url: str, headers: dict[str, str],
-        policy: RetryPolicy, secret: str,
-    ) -> None:  # fmt: skip
+        self,
+        client: httpx.AsyncClient,
+        base_url: str,
+        headers: dict[str, str],
+        policy: RetryPolicy,
+        secret: str,
+    ) -> None:
         self._client, self._base = client, base_url.rstrip("/")
         self._headers, self._policy, self._secret = headers, policy, secret
 
@@ -105,8 +109,12 @@ class Upstream:
         duration_ms = round((time.monotonic() - started) * 1000)
         log.info(
             "openrouter %s %s status=%s attempt=%d duration_ms=%d",
-            method, path, status, attempt, duration_ms,
-        )  # fmt: skip
+            method,
+            path,
+            status,
+            attempt,
+            duration_ms,
+        )
 
 
 async def _error_payload(response: httpx.Response) -> Any:

@@ -7,14 +7,14 @@ import logging
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 
 from adapters.openrouter.client import RetryPolicy
+from adapters.openrouter.connection import ConnectionOptions, OpenRouterConnection
 from adapters.openrouter.errors import bad_response, transport_error, upstream_error
-from adapters.openrouter.gateway import _attribution, _header_safe
 from adapters.openrouter.payloads import decode_json
 from adapters.openrouter.spool import spool_body
 from adapters.openrouter.upstream import MAX_ERROR_BODY, Upstream, deadline, off_loop, read_body
@@ -25,7 +25,7 @@ from adapters.openrouter.video_payloads import (
     submitted_of,
     video_models,
 )
-from application.errors import ProviderNotConfiguredError, UpstreamUnavailableError
+from application.errors import UpstreamUnavailableError
 from application.ports.generation import ModelInfo
 from application.ports.video import (
     DownloadedVideo,
@@ -43,7 +43,7 @@ MAX_REDIRECTS = 3
 GONE = "OpenRouter no longer knows this video job."
 
 
-class OpenRouterVideoGateway(VideoGateway):
+class OpenRouterVideoGateway(OpenRouterConnection, VideoGateway):
     """Submits, polls and downloads are each sent once: the submit because a repeat could
     bill a second job (openrouter.md §8.5), polls and downloads because the follower
     retries them with backoff. The key goes only to the base URL's origin, never through
@@ -55,40 +55,24 @@ class OpenRouterVideoGateway(VideoGateway):
         base_url: str,
         api_key: str,
         *,
-        app_url: str | None = None,
-        app_title: str | None = None,
-        max_retries: int = 2,
-        retry_base_s: float = 0.5,
-        retry_max_wait_s: float = 10,
         max_video_bytes: int = MAX_VIDEO_BYTES,
         spool_dir: Path | None = None,
         deadline_s: float = 300,
         download_deadline_s: float = 900,
+        **options: Unpack[ConnectionOptions],
     ) -> None:
-        api_key = _header_safe(api_key.strip(), "The OpenRouter API key")
-        self._client, self._base, self._secret = client, base_url.rstrip("/"), api_key
-        self._origin, self._max_video = origin_of(self._base), max_video_bytes
+        super().__init__(client, base_url, api_key, **options)
+        self._origin, self._max_video = origin_of(self._base_url), max_video_bytes
         self._spool = spool_dir or Path(tempfile.gettempdir())
         self._deadline_s, self._download_deadline_s = deadline_s, download_deadline_s
-        self._headers = {"Authorization": f"Bearer {api_key}"} | _attribution(app_url, app_title)
-        self._once: Upstream | None = None
-        self._retrying: Upstream | None = None
-        if api_key:
-            once, retrying = (
-                RetryPolicy(0),
-                RetryPolicy(max_retries, retry_base_s, retry_max_wait_s),
-            )
-            self._once = Upstream(client, self._base, self._headers, once, api_key)
-            self._retrying = Upstream(client, self._base, self._headers, retrying, api_key)
-
-    def __repr__(self) -> str:
-        configured = self._once is not None
-        return f"OpenRouterVideoGateway(base_url={self._base!r}, configured={configured})"
+        self._once = self._upstream(RetryPolicy(0))
+        self._retrying = self._upstream(self._retry)
 
     async def submit_video(self, request: VideoRequest) -> SubmittedVideo:
-        payload = await self._json(self._configured(self._once), "POST", "/videos",
-                                   submit_body(request))  # fmt: skip
-        return submitted_of(payload, self._base)
+        payload = await self._json(
+            self._configured(self._once), "POST", "/videos", submit_body(request)
+        )
+        return submitted_of(payload, self._base_url)
 
     async def poll_video(self, upstream_id: str, polling_url: str | None) -> VideoPoll:
         """The `polling_url` when it lies under the base URL, else `/videos/{id}`."""
@@ -108,9 +92,11 @@ class OpenRouterVideoGateway(VideoGateway):
         by hand, at most three, each hop getting the key only if it is OpenRouter's. The body
         goes to a temporary file in the spool folder, all of it within the download deadline."""
         self._configured(self._once)
-        url = content_urls[0] if content_urls else (
-            f"{self._base}/videos/{quote(upstream_id, safe='')}/content?index=0"
-        )  # fmt: skip
+        url = (
+            content_urls[0]
+            if content_urls
+            else (f"{self._base_url}/videos/{quote(upstream_id, safe='')}/content?index=0")
+        )
         async with deadline(self._download_deadline_s):
             for _ in range(MAX_REDIRECTS + 1):
                 response = await self._get_content(url)
@@ -122,13 +108,9 @@ class OpenRouterVideoGateway(VideoGateway):
         raise bad_response("The video download was redirected too many times.")
 
     async def list_video_models(self) -> list[ModelInfo]:
-        return video_models(await self._json(self._configured(self._retrying), "GET",
-                                             "/videos/models"))  # fmt: skip
-
-    def _configured(self, upstream: Upstream | None) -> Upstream:
-        if upstream is None:
-            raise ProviderNotConfiguredError()
-        return upstream
+        return video_models(
+            await self._json(self._configured(self._retrying), "GET", "/videos/models")
+        )
 
     async def _json(
         self, upstream: Upstream, method: str, path: str, body: Any = None
@@ -139,8 +121,8 @@ class OpenRouterVideoGateway(VideoGateway):
         return await off_loop(raw, decode_json)
 
     def _path_under_base(self, url: str | None) -> str | None:
-        if url and url.startswith(self._base + "/"):
-            return url[len(self._base) :]
+        if url and url.startswith(self._base_url + "/"):
+            return url[len(self._base_url) :]
         return None
 
     def _trusted(self, url: str) -> bool:

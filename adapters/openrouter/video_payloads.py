@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from adapters.openrouter.errors import bad_response
+from adapters.openrouter.models import each_model
 from adapters.openrouter.payloads import mapping, text_or_none
 from application.ports.generation import ModelInfo
 from application.ports.video import SubmittedVideo, VideoPoll, VideoRequest
@@ -21,10 +22,13 @@ def submit_body(request: VideoRequest) -> dict[str, Any]:
     body: dict[str, Any] = {"model": request.model, "prompt": request.prompt}
     body |= request.options.as_dict()
     if request.first_frame_url is not None:
-        body["frame_images"] = [{
-            "type": "image_url", "image_url": {"url": request.first_frame_url},
-            "frame_type": "first_frame",
-        }]  # fmt: skip
+        body["frame_images"] = [
+            {
+                "type": "image_url",
+                "image_url": {"url": request.first_frame_url},
+                "frame_type": "first_frame",
+            }
+        ]
     return body
 
 
@@ -73,15 +77,10 @@ def _clean(message: str, secret: str) -> str:
 
 def video_models(payload: dict[str, Any]) -> list[ModelInfo]:
     """`/videos/models` entries; each capability may be null (not offered) (§4, §8.6)."""
-    entries = payload.get("data")
-    infos = (video_model(entry) for entry in entries) if isinstance(entries, list) else ()
-    return [info for info in infos if info is not None]
+    return each_model(payload, video_model)
 
 
-def video_model(entry: Any) -> ModelInfo | None:
-    model_id = mapping(entry).get("id")
-    if not isinstance(model_id, str) or not model_id:
-        return None
+def video_model(entry: dict[str, Any], model_id: str) -> ModelInfo:
     caps = VideoCapabilities(
         durations=tuple(v for v in _list(entry, "supported_durations") if type(v) is int),
         resolutions=_strings(entry, "supported_resolutions"),

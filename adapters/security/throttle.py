@@ -134,8 +134,11 @@ class InMemoryLoginThrottle(LoginThrottle):
             del self._entries[key]
         for slot_id in [s for s, when in self._in_flight.items() if when <= horizon]:
             del self._in_flight[slot_id]  # a request that never reported back
-        for account in [a for a, v in self._familiar.items() if next(reversed(v.values()))
-                        <= moment - self._familiar_s]:  # fmt: skip
+        for account in [
+            a
+            for a, v in self._familiar.items()
+            if next(reversed(v.values())) <= moment - self._familiar_s
+        ]:
             del self._familiar[account]
 
 

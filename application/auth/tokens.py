@@ -17,6 +17,7 @@ class TokenPair:
     expires_in: int
     refresh_expires_in: int
     family_id: str
+    user: User  # the signed-in user, so a client needs no `/auth/me` straight after
 
 
 def pair_for(user: User, refresh: RefreshToken, tokens: TokenIssuer, now: datetime) -> TokenPair:
@@ -26,4 +27,5 @@ def pair_for(user: User, refresh: RefreshToken, tokens: TokenIssuer, now: dateti
         expires_in=tokens.access_ttl_s,
         refresh_expires_in=max(0, int((refresh.expires_at - now).total_seconds())),
         family_id=refresh.family_id,
+        user=user,
     )

@@ -1,178 +1,67 @@
-"""FastAPI dependencies: the only place routes meet the container, plus the caller."""
+"""FastAPI dependencies: the only place routes meet the container, plus the caller.
 
-from typing import Annotated
+A route asks for what the container provides by its type: `register: Provided[RegisterUser]`.
+The provider is found once, when the route is defined, and called directly on each request
+rather than wired in with `Depends(Provide[...])`: FastAPI runs that marker as a sync
+dependency, one thread-pool hop per dependency per request (the benchmarks found /auth/me
+at 0.18x a bare hello). The getter here is async, so it runs on the event loop."""
 
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, TypeVar
+
+from dependency_injector import providers
 from fastapi import Depends, Request
 
-from adapters.duckdb.database import Database
-from adapters.openrouter.gateway import OpenRouterGateway
-from application.admin.bootstrap_admin import BootstrapAdmin
-from application.admin.change_role import ChangeRole
-from application.admin.delete_user import DeleteUser
-from application.admin.get_stats import GetStats
-from application.admin.get_user import GetUser
-from application.admin.list_audit import ListAudit
-from application.admin.list_users import ListUsers
-from application.auth.authenticate import Authenticate
-from application.auth.change_password import ChangePassword
 from application.auth.current_user import Caller
-from application.auth.logout import Logout
-from application.auth.refresh_tokens import RefreshTokens
-from application.auth.register_user import RegisterUser
 from application.errors import ForbiddenError, NotAuthenticatedError
-from application.generation.delete_generation import DeleteGeneration
-from application.generation.generate_image import GenerateImage
-from application.generation.generate_text import GenerateText
-from application.generation.get_generation import GetGeneration
-from application.generation.get_video import GetVideo
-from application.generation.list_generations import ListGenerations
-from application.generation.list_models import ListModels
-from application.generation.list_video_models import ListVideoModels
-from application.generation.open_media import OpenMedia
-from application.generation.stream_text import StreamText
-from application.generation.submit_video import SubmitVideo
-from application.generation.submit_video_from_image import SubmitVideoFromImage
 from domain.errors import TokenInvalidError
 from entrypoints.api.client_address import client_address
-from entrypoints.api.metrics import ApiMetrics
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 
+T = TypeVar("T")
 MAX_AUTHORIZATION = 4096  # security.md #17: hostile headers get 401, never 5xx
 
 
-def _container(request: Request) -> Container:
-    """The app's container. Providers are called directly rather than wired in with
-    `Depends(Provide[...])`: FastAPI runs that marker as a sync dependency, one thread-pool
-    hop per dependency per request (the benchmarks found /auth/me at 0.18x a bare hello)."""
-    container: Container = request.app.state.container
-    return container
+def provider_name(kind: type) -> str:
+    """The one provider of the container that gives a `kind`, by the class it makes."""
+    names = [
+        name
+        for name, provider in Container.providers.items()
+        if getattr(provider, "instance_of", None) is kind
+        or (
+            isinstance(provider, providers.Factory | providers.Singleton)
+            and provider.provides is kind
+        )
+    ]
+    if len(names) != 1:
+        raise LookupError(f"The container has {len(names)} providers of {kind.__name__}.")
+    return names[0]
 
 
-async def _register(request: Request) -> RegisterUser:
-    return _container(request).register_user()
+@cache
+def _getter(kind: type) -> Callable[[Request], Awaitable[Any]]:
+    name = provider_name(kind)
+
+    async def provided(request: Request) -> Any:
+        return getattr(request.app.state.container, name)()
+
+    provided.__name__ = f"provided_{name}"
+    return provided
 
 
-async def _authenticate(request: Request) -> Authenticate:
-    return _container(request).authenticate()
+if TYPE_CHECKING:  # to mypy `Provided[X]` is an X
+    Provided: TypeAlias = Annotated[T, "provided by the container"]
+else:
 
+    class Provided:
+        """`Provided[X]`: the X the container provides, as an async dependency."""
 
-async def _refresh(request: Request) -> RefreshTokens:
-    return _container(request).refresh_tokens()
-
-
-async def _logout(request: Request) -> Logout:
-    return _container(request).logout()
-
-
-async def _change_password(request: Request) -> ChangePassword:
-    return _container(request).change_password()
-
-
-async def _bootstrap(request: Request) -> BootstrapAdmin:
-    return _container(request).bootstrap_admin()
-
-
-async def _generate_text(request: Request) -> GenerateText:
-    return _container(request).generate_text()
-
-
-async def _stream_text(request: Request) -> StreamText:
-    return _container(request).stream_text()
-
-
-async def _generate_image(request: Request) -> GenerateImage:
-    return _container(request).generate_image()
-
-
-async def _list_models(request: Request) -> ListModels:
-    return _container(request).list_models()
-
-
-async def _list_history(request: Request) -> ListGenerations:
-    return _container(request).list_history()
-
-
-async def _get_generation(request: Request) -> GetGeneration:
-    return _container(request).get_generation()
-
-
-async def _delete_generation(request: Request) -> DeleteGeneration:
-    return _container(request).delete_generation()
-
-
-async def _open_media(request: Request) -> OpenMedia:
-    return _container(request).open_media()
-
-
-async def _list_users(request: Request) -> ListUsers:
-    return _container(request).list_users()
-
-
-async def _get_user(request: Request) -> GetUser:
-    return _container(request).get_user()
-
-
-async def _change_role(request: Request) -> ChangeRole:
-    return _container(request).change_role()
-
-
-async def _delete_user(request: Request) -> DeleteUser:
-    return _container(request).delete_user()
-
-
-async def _get_stats(request: Request) -> GetStats:
-    return _container(request).get_stats()
-
-
-async def _list_audit(request: Request) -> ListAudit:
-    return _container(request).list_audit()
-
-
-async def _submit_video(request: Request) -> SubmitVideo:
-    return _container(request).submit_video()
-
-
-async def _submit_video_from_image(request: Request) -> SubmitVideoFromImage:
-    return _container(request).submit_video_from_image()
-
-
-async def _get_video(request: Request) -> GetVideo:
-    return _container(request).get_video()
-
-
-async def _list_video_models(request: Request) -> ListVideoModels:
-    return _container(request).list_video_models()
-
-
-async def _settings(request: Request) -> Settings:
-    return _container(request).settings()
-
-
-RegisterUserDep = Annotated[RegisterUser, Depends(_register)]
-AuthenticateDep = Annotated[Authenticate, Depends(_authenticate)]
-RefreshTokensDep = Annotated[RefreshTokens, Depends(_refresh)]
-LogoutDep = Annotated[Logout, Depends(_logout)]
-ChangePasswordDep = Annotated[ChangePassword, Depends(_change_password)]
-SettingsDep = Annotated[Settings, Depends(_settings)]
-ListUsersDep = Annotated[ListUsers, Depends(_list_users)]
-GetUserDep = Annotated[GetUser, Depends(_get_user)]
-ChangeRoleDep = Annotated[ChangeRole, Depends(_change_role)]
-DeleteUserDep = Annotated[DeleteUser, Depends(_delete_user)]
-GetStatsDep = Annotated[GetStats, Depends(_get_stats)]
-ListAuditDep = Annotated[ListAudit, Depends(_list_audit)]
-GenerateTextDep = Annotated[GenerateText, Depends(_generate_text)]
-StreamTextDep = Annotated[StreamText, Depends(_stream_text)]
-GenerateImageDep = Annotated[GenerateImage, Depends(_generate_image)]
-ListModelsDep = Annotated[ListModels, Depends(_list_models)]
-ListHistoryDep = Annotated[ListGenerations, Depends(_list_history)]
-GetGenerationDep = Annotated[GetGeneration, Depends(_get_generation)]
-DeleteGenerationDep = Annotated[DeleteGeneration, Depends(_delete_generation)]
-OpenMediaDep = Annotated[OpenMedia, Depends(_open_media)]
-SubmitVideoDep = Annotated[SubmitVideo, Depends(_submit_video)]
-SubmitVideoFromImageDep = Annotated[SubmitVideoFromImage, Depends(_submit_video_from_image)]
-GetVideoDep = Annotated[GetVideo, Depends(_get_video)]
-ListVideoModelsDep = Annotated[ListVideoModels, Depends(_list_video_models)]
+        def __class_getitem__(cls, kind: type) -> Any:
+            return Annotated[kind, Depends(_getter(kind))]
 
 
 def bearer_token(request: Request) -> str:
@@ -187,7 +76,8 @@ def bearer_token(request: Request) -> str:
 
 
 async def _caller(request: Request) -> Caller:
-    current_user = _container(request).current_user()  # not a sub-dependency: one less level
+    container: Container = request.app.state.container
+    current_user = container.current_user()  # not a sub-dependency: one less level
     caller = await current_user.execute(access_token=bearer_token(request))
     request.state.user_id = caller.user.id
     return caller
@@ -199,31 +89,10 @@ async def _admin(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
     return caller
 
 
-async def _client(request: Request, settings: SettingsDep) -> str:
+async def _client(request: Request, settings: Provided[Settings]) -> str:
     return client_address(request, settings.trusted_proxies)
 
 
 CurrentCaller = Annotated[Caller, Depends(_caller)]
 AdminCaller = Annotated[Caller, Depends(_admin)]
 ClientAddress = Annotated[str, Depends(_client)]
-
-
-async def _database(request: Request) -> Database:
-    return _container(request).database()
-
-
-DatabaseDep = Annotated[Database, Depends(_database)]
-
-
-async def _metrics(request: Request) -> ApiMetrics:
-    return _container(request).metrics()
-
-
-MetricsDep = Annotated[ApiMetrics, Depends(_metrics)]
-
-
-async def _openrouter(request: Request) -> OpenRouterGateway:
-    return _container(request).openrouter()
-
-
-OpenRouterDep = Annotated[OpenRouterGateway, Depends(_openrouter)]

@@ -32,9 +32,14 @@ class MediaFileResponse(FileResponse):
     stat up front. With `whole`, the request's Range header is set aside."""
 
     def __init__(
-        self, path: str, stat_result: os.stat_result, media_type: str,
-        headers: Mapping[str, str], *, whole: bool,
-    ) -> None:  # fmt: skip
+        self,
+        path: str,
+        stat_result: os.stat_result,
+        media_type: str,
+        headers: Mapping[str, str],
+        *,
+        whole: bool,
+    ) -> None:
         super().__init__(path, headers=headers, media_type=media_type, stat_result=stat_result)
         self._whole = whole
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass
 from typing import Any, Final
@@ -17,6 +18,15 @@ from domain.errors import Error
 
 log = logging.getLogger("allucanget.api")
 PROBLEM_JSON = "application/problem+json"
+# What a family of routes can answer, for `problem_responses(*AUTHED, ...)`.
+AUTHED = ("not_authenticated", "token_invalid", "token_expired")
+ADMIN = (*AUTHED, "forbidden")
+UPSTREAM = (
+    "provider_not_configured",
+    "upstream_rejected",
+    "upstream_unavailable",
+    "upstream_timeout",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,12 @@ def problem_response(
     if status == 401:  # RFC 6750 §3: every 401 carries a Bearer challenge
         headers["WWW-Authenticate"] = BEARER_CHALLENGES.get(code, 'Bearer error="invalid_token"')
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def documented(use_case: type, *codes: str) -> dict[str, Any]:
+    """`responses=` and `description=` of a route: the problems it can answer, and what the
+    use case behind it does (its docstring)."""
+    return {"responses": problem_responses(*codes), "description": inspect.getdoc(use_case)}
 
 
 def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:

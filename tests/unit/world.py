@@ -129,7 +129,7 @@ class World:
             self.clock, self.ids,
         )  # fmt: skip
 
-    def list_history(self) -> ListGenerations:
+    def list_generations(self) -> ListGenerations:
         return ListGenerations(FakeHistoryReader(self.uow))
 
     def get_generation(self) -> GetGeneration:

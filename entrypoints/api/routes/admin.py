@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
@@ -14,40 +13,29 @@ from application.admin.get_user import GetUser
 from application.admin.list_audit import ListAudit
 from application.admin.list_users import ListUsers
 from domain.users import Role
-from entrypoints.api.deps import (
-    AdminCaller,
-    ChangeRoleDep,
-    DeleteUserDep,
-    GetStatsDep,
-    GetUserDep,
-    ListAuditDep,
-    ListUsersDep,
-)
-from entrypoints.api.problems import problem_responses
+from entrypoints.api.deps import AdminCaller, Provided
+from entrypoints.api.problems import ADMIN, documented
 from entrypoints.api.schemas.admin import AuditEventOut, AuditPageOut, RoleIn, StatsOut, UserPageOut
 from entrypoints.api.schemas.auth import UserOut
 from entrypoints.api.schemas.common import DATE_TIME_HINT, DateTimeParam
 
 router = APIRouter(tags=["admin"])
-ADMIN = ("not_authenticated", "token_invalid", "token_expired", "forbidden")
 
 
-@router.get("/admin/stats", responses=problem_responses(*ADMIN),
-            description=inspect.getdoc(GetStats))  # fmt: skip
+@router.get("/admin/stats", **documented(GetStats, *ADMIN))
 async def stats(
     caller: AdminCaller,
-    get_stats: GetStatsDep,
+    get_stats: Provided[GetStats],
     since: Annotated[DateTimeParam | None, Query(description=DATE_TIME_HINT)] = None,
     until: Annotated[DateTimeParam | None, Query(description=DATE_TIME_HINT)] = None,
 ) -> StatsOut:
     return StatsOut.of(await get_stats.execute(since=since, until=until))
 
 
-@router.get("/admin/audit", responses=problem_responses(*ADMIN),
-            description=inspect.getdoc(ListAudit))  # fmt: skip
+@router.get("/admin/audit", **documented(ListAudit, *ADMIN))
 async def audit(
     caller: AdminCaller,
-    list_audit: ListAuditDep,
+    list_audit: Provided[ListAudit],
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> AuditPageOut:
@@ -55,10 +43,10 @@ async def audit(
     return AuditPageOut(data=[AuditEventOut.of(e) for e in page.items], total=page.total)
 
 
-@router.get("/users", responses=problem_responses(*ADMIN), description=inspect.getdoc(ListUsers))
+@router.get("/users", **documented(ListUsers, *ADMIN))
 async def list_users(
     caller: AdminCaller,
-    users: ListUsersDep,
+    users: Provided[ListUsers],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     q: Annotated[str | None, Query(max_length=320)] = None,
@@ -67,25 +55,30 @@ async def list_users(
     return UserPageOut(data=[UserOut.of(u) for u in page.items], total=page.total)
 
 
-@router.get("/users/{user_id}", responses=problem_responses(*ADMIN, "not_found"),
-            description=inspect.getdoc(GetUser))  # fmt: skip
-async def get_user(user_id: str, caller: AdminCaller, get: GetUserDep) -> UserOut:
+@router.get(
+    "/users/{user_id}",
+    **documented(GetUser, *ADMIN, "not_found"),
+)
+async def get_user(user_id: str, caller: AdminCaller, get: Provided[GetUser]) -> UserOut:
     return UserOut.of(await get.execute(user_id=user_id))
 
 
-@router.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT,
-               responses=problem_responses(*ADMIN, "not_found", "last_admin", "conflict"),
-               description=inspect.getdoc(DeleteUser))  # fmt: skip
-async def delete_user(user_id: str, caller: AdminCaller, delete: DeleteUserDep) -> Response:
+@router.delete(
+    "/users/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    **documented(DeleteUser, *ADMIN, "not_found", "last_admin", "conflict"),
+)
+async def delete_user(user_id: str, caller: AdminCaller, delete: Provided[DeleteUser]) -> Response:
     await delete.execute(actor_id=caller.user.id, user_id=user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.put("/users/{user_id}/role",
-            responses=problem_responses(*ADMIN, "not_found", "last_admin", "conflict"),
-            description=inspect.getdoc(ChangeRole))  # fmt: skip
+@router.put(
+    "/users/{user_id}/role",
+    **documented(ChangeRole, *ADMIN, "not_found", "last_admin", "conflict"),
+)
 async def change_role(
-    user_id: str, body: RoleIn, caller: AdminCaller, change: ChangeRoleDep
+    user_id: str, body: RoleIn, caller: AdminCaller, change: Provided[ChangeRole]
 ) -> UserOut:
     user = await change.execute(actor_id=caller.user.id, user_id=user_id, role=Role(body.role))
     return UserOut.of(user)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response, status
@@ -14,38 +13,33 @@ from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register_user import RegisterUser
 from entrypoints.api.deps import (
-    AuthenticateDep,
-    ChangePasswordDep,
     ClientAddress,
     CurrentCaller,
-    LogoutDep,
-    RefreshTokensDep,
-    RegisterUserDep,
+    Provided,
 )
 from entrypoints.api.login_body import LOGIN_OPENAPI, login_credentials
-from entrypoints.api.problems import problem_responses
+from entrypoints.api.problems import AUTHED, documented
 from entrypoints.api.schemas.auth import (
     CredentialsIn,
     PasswordChangeIn,
     RefreshIn,
     RegisterIn,
+    SignedInOut,
     TokenPairOut,
     UserOut,
 )
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-AUTHED = ("not_authenticated", "token_invalid", "token_expired")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
 
 
 @router.post(
     "/register",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses("email_taken", "forbidden", "weak_password", "invalid_email"),
-    description=inspect.getdoc(RegisterUser),
+    **documented(RegisterUser, "email_taken", "forbidden", "weak_password", "invalid_email"),
 )
 async def register(
-    body: RegisterIn, register_user: RegisterUserDep, client: ClientAddress
+    body: RegisterIn, register_user: Provided[RegisterUser], client: ClientAddress
 ) -> UserOut:
     user = await register_user.execute(email=body.email, password=body.password, client=client)
     return UserOut.of(user)
@@ -53,32 +47,30 @@ async def register(
 
 @router.post(
     "/login",
-    responses=problem_responses("invalid_credentials", "unsupported_media_type"),
-    description=inspect.getdoc(Authenticate),
+    **documented(Authenticate, "invalid_credentials", "unsupported_media_type"),
     openapi_extra=LOGIN_OPENAPI,
 )
 async def login(
     response: Response,
-    authenticate: AuthenticateDep,
+    authenticate: Provided[Authenticate],
     client: ClientAddress,
     credentials: Annotated[CredentialsIn, Depends(login_credentials)],
-) -> TokenPairOut:
+) -> SignedInOut:
     pair = await authenticate.execute(
         email=credentials.email, password=credentials.password, client=client
     )
     response.headers.update(NO_STORE)
-    return TokenPairOut.of(pair)
+    return SignedInOut.signed_in(pair)
 
 
 @router.post(
     "/refresh",
-    responses=problem_responses(
-        "token_invalid", "token_expired", "token_revoked", "token_reused", "conflict"
+    **documented(
+        RefreshTokens, "token_invalid", "token_expired", "token_revoked", "token_reused", "conflict"
     ),
-    description=inspect.getdoc(RefreshTokens),
 )
 async def refresh(
-    body: RefreshIn, response: Response, refresh_tokens: RefreshTokensDep
+    body: RefreshIn, response: Response, refresh_tokens: Provided[RefreshTokens]
 ) -> TokenPairOut:
     pair = await refresh_tokens.execute(refresh_token=body.refresh_token)
     response.headers.update(NO_STORE)
@@ -88,15 +80,14 @@ async def refresh(
 @router.post(
     "/logout",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses("token_invalid", "token_expired", "conflict"),
-    description=inspect.getdoc(Logout),
+    **documented(Logout, "token_invalid", "token_expired", "conflict"),
 )
-async def logout(body: RefreshIn, logout_uc: LogoutDep) -> Response:
+async def logout(body: RefreshIn, logout_uc: Provided[Logout]) -> Response:
     await logout_uc.execute(refresh_token=body.refresh_token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", responses=problem_responses(*AUTHED), description=inspect.getdoc(CurrentUser))
+@router.get("/me", **documented(CurrentUser, *AUTHED))
 async def me(caller: CurrentCaller) -> UserOut:
     return UserOut.of(caller.user)
 
@@ -104,11 +95,13 @@ async def me(caller: CurrentCaller) -> UserOut:
 @router.put(
     "/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*AUTHED, "invalid_credentials", "weak_password", "conflict"),
-    description=inspect.getdoc(ChangePassword),
+    **documented(ChangePassword, *AUTHED, "invalid_credentials", "weak_password", "conflict"),
 )
 async def change_password(
-    body: PasswordChangeIn, caller: CurrentCaller, change: ChangePasswordDep, client: ClientAddress
+    body: PasswordChangeIn,
+    caller: CurrentCaller,
+    change: Provided[ChangePassword],
+    client: ClientAddress,
 ) -> Response:
     await change.execute(
         user_id=caller.user.id,

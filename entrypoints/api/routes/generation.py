@@ -12,14 +12,8 @@ from application.generation.generate_image import GenerateImage
 from application.generation.generate_text import GenerateText
 from application.generation.list_models import ListModels
 from application.generation.stream_text import StreamText
-from entrypoints.api.deps import (
-    CurrentCaller,
-    GenerateImageDep,
-    GenerateTextDep,
-    ListModelsDep,
-    StreamTextDep,
-)
-from entrypoints.api.problems import problem_responses
+from entrypoints.api.deps import CurrentCaller, Provided
+from entrypoints.api.problems import AUTHED, UPSTREAM, documented, problem_responses
 from entrypoints.api.schemas.generation import (
     ImageIn,
     ImageOut,
@@ -31,23 +25,15 @@ from entrypoints.api.schemas.generation import (
 from entrypoints.api.sse import started_stream
 
 router = APIRouter(tags=["generation"])
-AUTHED = ("not_authenticated", "token_invalid", "token_expired")
-UPSTREAM = (
-    "provider_not_configured",
-    "upstream_rejected",
-    "upstream_unavailable",
-    "upstream_timeout",
-)
 
 
 @router.get(
     "/models",
-    responses=problem_responses(*AUTHED, *UPSTREAM),
-    description=inspect.getdoc(ListModels),
+    **documented(ListModels, *AUTHED, *UPSTREAM),
 )
 async def models(
     caller: CurrentCaller,
-    list_models: ListModelsDep,
+    list_models: Provided[ListModels],
     output: Annotated[Literal["text", "image", "video"], Query()] = "text",
 ) -> ModelListOut:
     found = await list_models.execute(output=output)
@@ -56,10 +42,11 @@ async def models(
 
 @router.post(
     "/generate/text",
-    responses=problem_responses(*AUTHED, *UPSTREAM),
-    description=inspect.getdoc(GenerateText),
+    **documented(GenerateText, *AUTHED, *UPSTREAM),
 )
-async def generate_text(body: TextIn, caller: CurrentCaller, generate: GenerateTextDep) -> TextOut:
+async def generate_text(
+    body: TextIn, caller: CurrentCaller, generate: Provided[GenerateText]
+) -> TextOut:
     generation = await generate.execute(user_id=caller.user.id, **body.model_dump())
     return TextOut.of(generation)
 
@@ -77,7 +64,7 @@ async def generate_text(body: TextIn, caller: CurrentCaller, generate: GenerateT
     response_class=StreamingResponse,
 )
 async def stream_text(
-    body: TextIn, caller: CurrentCaller, stream: StreamTextDep
+    body: TextIn, caller: CurrentCaller, stream: Provided[StreamText]
 ) -> StreamingResponse:
     request, generation = stream.prepare(user_id=caller.user.id, **body.model_dump())
     return StreamingResponse(
@@ -89,11 +76,10 @@ async def stream_text(
 
 @router.post(
     "/generate/image",
-    responses=problem_responses(*AUTHED, *UPSTREAM),
-    description=inspect.getdoc(GenerateImage),
+    **documented(GenerateImage, *AUTHED, *UPSTREAM),
 )
 async def generate_image(
-    body: ImageIn, caller: CurrentCaller, generate: GenerateImageDep
+    body: ImageIn, caller: CurrentCaller, generate: Provided[GenerateImage]
 ) -> ImageOut:
     generation = await generate.execute(user_id=caller.user.id, **body.model_dump())
     return ImageOut.of(generation)

@@ -8,7 +8,11 @@ from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 
-from entrypoints.api.deps import DatabaseDep, MetricsDep, OpenRouterDep, SettingsDep
+from adapters.duckdb.health import DuckDBHealth
+from adapters.metrics.prometheus import ApiMetrics
+from adapters.openrouter.gateway import OpenRouterGateway
+from entrypoints.api.deps import Provided
+from entrypoints.settings import Settings
 
 router = APIRouter(tags=["operations"])
 
@@ -34,25 +38,23 @@ async def healthz() -> HealthOut:
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
 )
-async def metrics(database: DatabaseDep, registry: MetricsDep) -> Response:
+async def metrics(database: Provided[DuckDBHealth], registry: Provided[ApiMetrics]) -> Response:
     """Prometheus metrics: requests and latency by route and status, upstream calls by
     outcome, generations by kind and status, video jobs by state. The generation counts
     are kept in memory as generations are written: a scrape reads no table."""
-    counts = database.generation_counts.snapshot()
+    counts = database.generation_counts()
     return Response(registry.render(counts), media_type=CONTENT_TYPE_LATEST)
 
 
 @router.get("/readyz")
 async def readyz(
-    database: DatabaseDep, settings: SettingsDep, openrouter: OpenRouterDep
+    database: Provided[DuckDBHealth],
+    settings: Provided[Settings],
+    openrouter: Provided[OpenRouterGateway],
 ) -> ReadyOut:
     """The database answers; says whether an OpenRouter key is configured and OpenRouter
     answers (degraded if not: sign-in and history still work)."""
-    try:
-        await database.read("SELECT 1")
-        db_state: Literal["ok", "unavailable"] = "ok"
-    except Exception:  # readiness reports, it never fails
-        db_state = "unavailable"
+    db_state: Literal["ok", "unavailable"] = "ok" if await database.ping() else "unavailable"
     upstream: Literal["configured", "not_configured", "unreachable"] = "not_configured"
     if settings.openrouter_configured:
         upstream = "configured" if await openrouter.reachable() else "unreachable"

@@ -15,15 +15,9 @@ from application.generation.get_generation import GetGeneration
 from application.generation.list_generations import ListGenerations
 from application.generation.open_media import OpenMedia
 from domain.generations import GenerationKind
-from entrypoints.api.deps import (
-    CurrentCaller,
-    DeleteGenerationDep,
-    GetGenerationDep,
-    ListHistoryDep,
-    OpenMediaDep,
-)
+from entrypoints.api.deps import CurrentCaller, Provided
 from entrypoints.api.media_file import MediaFileResponse, range_answer
-from entrypoints.api.problems import problem_response, problem_responses
+from entrypoints.api.problems import AUTHED, documented, problem_response, problem_responses
 from entrypoints.api.schemas.generation import GenerationOut, GenerationPageOut
 
 router = APIRouter(tags=["history"])
@@ -33,17 +27,12 @@ MEDIA_TYPES: dict[str, dict[str, str]] = {
     "image/webp": {},
     "video/mp4": {},
 }
-AUTHED = ("not_authenticated", "token_invalid", "token_expired")
 
 
-@router.get(
-    "/generations",
-    responses=problem_responses(*AUTHED),
-    description=inspect.getdoc(ListGenerations),
-)
+@router.get("/generations", **documented(ListGenerations, *AUTHED))
 async def list_generations(
     caller: CurrentCaller,
-    history: ListHistoryDep,
+    history: Provided[ListGenerations],
     kind: Annotated[Literal["text", "image", "video"] | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -61,11 +50,10 @@ async def list_generations(
 
 @router.get(
     "/generations/{generation_id}",
-    responses=problem_responses(*AUTHED, "not_found"),
-    description=inspect.getdoc(GetGeneration),
+    **documented(GetGeneration, *AUTHED, "not_found"),
 )
 async def get_generation(
-    generation_id: str, caller: CurrentCaller, get: GetGenerationDep
+    generation_id: str, caller: CurrentCaller, get: Provided[GetGeneration]
 ) -> GenerationOut:
     generation = await get.execute(
         generation_id=generation_id, user_id=caller.user.id, is_admin=caller.user.is_admin
@@ -76,11 +64,10 @@ async def get_generation(
 @router.delete(
     "/generations/{generation_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*AUTHED, "not_found", "conflict"),
-    description=inspect.getdoc(DeleteGeneration),
+    **documented(DeleteGeneration, *AUTHED, "not_found", "conflict"),
 )
 async def delete_generation(
-    generation_id: str, caller: CurrentCaller, delete: DeleteGenerationDep
+    generation_id: str, caller: CurrentCaller, delete: Provided[DeleteGeneration]
 ) -> Response:
     await delete.execute(
         generation_id=generation_id, user_id=caller.user.id, is_admin=caller.user.is_admin
@@ -99,7 +86,7 @@ async def delete_generation(
     response_class=Response,
 )
 async def media(
-    media_id: str, request: Request, caller: CurrentCaller, open_media: OpenMediaDep
+    media_id: str, request: Request, caller: CurrentCaller, open_media: Provided[OpenMedia]
 ) -> Response:
     """Streamed from disk, never read whole into memory; `Range` is honoured (206), and a
     range past the end is 416 with `Content-Range: bytes */size`."""

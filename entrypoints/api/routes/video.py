@@ -2,42 +2,29 @@
 
 from __future__ import annotations
 
-import inspect
-
 from fastapi import APIRouter, Request, status
 
 from application.generation.get_video import GetVideo
 from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
-from entrypoints.api.deps import (
-    CurrentCaller,
-    GetVideoDep,
-    SettingsDep,
-    SubmitVideoDep,
-    SubmitVideoFromImageDep,
-)
-from entrypoints.api.problems import problem_responses
+from entrypoints.api.deps import CurrentCaller, Provided
+from entrypoints.api.problems import AUTHED, UPSTREAM, documented
 from entrypoints.api.schemas.video import VideoIn, VideoOut, from_image_request_body
 from entrypoints.api.video_input import read_from_image
+from entrypoints.settings import Settings
 
 router = APIRouter(tags=["video"])
-AUTHED = ("not_authenticated", "token_invalid", "token_expired")
-UPSTREAM = (
-    "provider_not_configured",
-    "upstream_rejected",
-    "upstream_unavailable",
-    "upstream_timeout",
-)
 UPLOAD = ("payload_too_large", "unsupported_media_type", "invalid_image", "invalid_url")
 
 
 @router.post(
     "/generate/video",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(*AUTHED, *UPSTREAM, "payload_too_large", "conflict"),
-    description=inspect.getdoc(SubmitVideo),
+    **documented(SubmitVideo, *AUTHED, *UPSTREAM, "payload_too_large", "conflict"),
 )
-async def submit_video(body: VideoIn, caller: CurrentCaller, submit: SubmitVideoDep) -> VideoOut:
+async def submit_video(
+    body: VideoIn, caller: CurrentCaller, submit: Provided[SubmitVideo]
+) -> VideoOut:
     job = await submit.execute(
         user_id=caller.user.id, model=body.model, prompt=body.prompt, options=body.options()
     )
@@ -47,29 +34,31 @@ async def submit_video(body: VideoIn, caller: CurrentCaller, submit: SubmitVideo
 @router.post(
     "/generate/video/from-image",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=problem_responses(*AUTHED, *UPSTREAM, *UPLOAD, "conflict"),
-    description=inspect.getdoc(SubmitVideoFromImage),
+    **documented(SubmitVideoFromImage, *AUTHED, *UPSTREAM, *UPLOAD, "conflict"),
     openapi_extra={"requestBody": from_image_request_body()},
 )
 async def submit_video_from_image(
     request: Request,
     caller: CurrentCaller,
-    submit: SubmitVideoFromImageDep,
-    settings: SettingsDep,
+    submit: Provided[SubmitVideoFromImage],
+    settings: Provided[Settings],
 ) -> VideoOut:
     given = await read_from_image(request, settings.upload_max_bytes)
     job = await submit.execute(
-        user_id=caller.user.id, model=given.body.model, prompt=given.body.prompt,
-        options=given.body.options(), image=given.image, image_url=given.body.image_url,
-    )  # fmt: skip
+        user_id=caller.user.id,
+        model=given.body.model,
+        prompt=given.body.prompt,
+        options=given.body.options(),
+        image=given.image,
+        image_url=given.body.image_url,
+    )
     return VideoOut.of(job)
 
 
 @router.get(
     "/generate/video/{job_id}",
-    responses=problem_responses(*AUTHED, "not_found"),
-    description=inspect.getdoc(GetVideo),
+    **documented(GetVideo, *AUTHED, "not_found"),
 )
-async def get_video(job_id: str, caller: CurrentCaller, get: GetVideoDep) -> VideoOut:
+async def get_video(job_id: str, caller: CurrentCaller, get: Provided[GetVideo]) -> VideoOut:
     job = await get.execute(job_id=job_id, user_id=caller.user.id, is_admin=caller.user.is_admin)
     return VideoOut.of(job)

@@ -7,10 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from application.ports.admin import Breakdown, Stats
-from domain.audit import AuditEvent
+from application.ports.admin import Stats
 from entrypoints.api.schemas.auth import UserOut
-from entrypoints.api.schemas.common import StrictIn
+from entrypoints.api.schemas.common import CopiedOut, StrictIn
 
 
 class RoleIn(StrictIn):
@@ -50,18 +49,13 @@ class UsageStatsOut(BaseModel):
     cost: float
 
 
-class BreakdownOut(BaseModel):
+class BreakdownOut(CopiedOut):
     key: str
     label: str
     generations: int
     failed: int
     total_tokens: int
     cost: float
-
-    @classmethod
-    def of(cls, row: Breakdown) -> BreakdownOut:
-        return cls(key=row.key, label=row.label, generations=row.generations, failed=row.failed,
-                   total_tokens=row.total_tokens, cost=row.cost)  # fmt: skip
 
 
 class StatsOut(BaseModel):
@@ -79,19 +73,22 @@ class StatsOut(BaseModel):
     def of(cls, s: Stats) -> StatsOut:
         return cls(
             users=UsersStatsOut(total=s.users_total, admins=s.admins),
-            refresh_tokens=TokensStatsOut(active=s.tokens_active, revoked=s.tokens_revoked,
-                                          expired=s.tokens_expired),
+            refresh_tokens=TokensStatsOut(
+                active=s.tokens_active, revoked=s.tokens_revoked, expired=s.tokens_expired
+            ),
             generations=GenerationsStatsOut(**s.generations),
-            usage=UsageStatsOut(prompt_tokens=s.prompt_tokens,
-                                completion_tokens=s.completion_tokens, cost=s.cost),
-            since=s.since, until=s.until,
+            usage=UsageStatsOut(
+                prompt_tokens=s.prompt_tokens, completion_tokens=s.completion_tokens, cost=s.cost
+            ),
+            since=s.since,
+            until=s.until,
             per_day=[BreakdownOut.of(r) for r in s.per_day],
             per_model=[BreakdownOut.of(r) for r in s.per_model],
             per_user=[BreakdownOut.of(r) for r in s.per_user],
-        )  # fmt: skip
+        )
 
 
-class AuditEventOut(BaseModel):
+class AuditEventOut(CopiedOut):
     id: str
     at: datetime
     action: str
@@ -99,11 +96,6 @@ class AuditEventOut(BaseModel):
     target_id: str | None
     outcome: str
     detail: str | None
-
-    @classmethod
-    def of(cls, e: AuditEvent) -> AuditEventOut:
-        return cls(id=e.id, at=e.at, action=e.action.value, actor_id=e.actor_id,
-                   target_id=e.target_id, outcome=e.outcome, detail=e.detail)  # fmt: skip
 
 
 class AuditPageOut(BaseModel):

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from application.auth.tokens import TokenPair
 from domain.users import EMAIL_PATTERN, User
-from entrypoints.api.schemas.common import StrictIn
+from entrypoints.api.schemas.common import CopiedOut, StrictIn
 
 # Bounds keep hostile bodies cheap; the password policy (8..1024) answers 422 weak_password.
 # The schema says what the domain accepts (domain/users.py), so clients and fuzzers see it.
@@ -49,18 +49,20 @@ class UserOut(BaseModel):
         return cls(id=user.id, email=user.email, role=user.role.value, created_at=user.created_at)
 
 
-class TokenPairOut(BaseModel):
+class TokenPairOut(CopiedOut):
     access_token: str
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int
     refresh_expires_in: int
 
+
+class SignedInOut(TokenPairOut):
+    """What sign-in answers: the token pair and the signed-in user, as `/auth/me` answers it
+    (so a client needs no second request)."""
+
+    user: UserOut
+
     @classmethod
-    def of(cls, pair: TokenPair) -> TokenPairOut:
-        return cls(
-            access_token=pair.access_token,
-            refresh_token=pair.refresh_token,
-            expires_in=pair.expires_in,
-            refresh_expires_in=pair.refresh_expires_in,
-        )
+    def signed_in(cls, pair: TokenPair) -> SignedInOut:
+        return cls(**TokenPairOut.of(pair).model_dump(), user=UserOut.of(pair.user))

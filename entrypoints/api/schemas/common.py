@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import (
     AfterValidator,
@@ -14,6 +14,17 @@ from pydantic import (
     ConfigDict,
     WithJsonSchema,
 )
+
+
+class CopiedOut(BaseModel):
+    """An answer whose fields copy, by name, the attributes of what the use case returned
+    (an enum as its string)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, source: object) -> Self:
+        return cls.model_validate(source)
 
 
 class StrictIn(BaseModel):

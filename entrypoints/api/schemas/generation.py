@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from application.ports.generation import ModelInfo
-from domain.generations import MAX_PROMPT_CHARS, MODEL_ID, Generation, Usage
-from entrypoints.api.schemas.common import StrictIn
+from domain.generations import MAX_PROMPT_CHARS, MODEL_ID, Generation
+from entrypoints.api.schemas.common import CopiedOut, StrictIn
 
 ModelId = Field(min_length=3, max_length=200, pattern=MODEL_ID.pattern)
 Prompt = Field(min_length=1, max_length=MAX_PROMPT_CHARS)
@@ -30,16 +30,11 @@ class ImageIn(StrictIn):
     aspect_ratio: AspectRatio | None = None
 
 
-class UsageOut(BaseModel):
+class UsageOut(CopiedOut):
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
     cost: float
-
-    @classmethod
-    def of(cls, usage: Usage) -> UsageOut:
-        return cls(prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
-                   total_tokens=usage.total_tokens, cost=usage.cost)  # fmt: skip
 
 
 class TextOut(BaseModel):
@@ -53,9 +48,15 @@ class TextOut(BaseModel):
 
     @classmethod
     def of(cls, g: Generation) -> TextOut:
-        return cls(id=g.id, model=g.served_model or g.model, provider=g.provider, text=g.text or "",
-                   finish_reason=g.finish_reason, usage=UsageOut.of(g.usage),
-                   created_at=g.created_at)  # fmt: skip
+        return cls(
+            id=g.id,
+            model=g.served_model or g.model,
+            provider=g.provider,
+            text=g.text or "",
+            finish_reason=g.finish_reason,
+            usage=UsageOut.of(g.usage),
+            created_at=g.created_at,
+        )
 
 
 class ImageFileOut(BaseModel):
@@ -75,10 +76,20 @@ class ImageOut(BaseModel):
 
     @classmethod
     def of(cls, g: Generation) -> ImageOut:
-        images = [ImageFileOut(url=f"/media/{m.id}", content_type=m.content_type, width=m.width,
-                               height=m.height) for m in g.media]  # fmt: skip
-        return cls(id=g.id, model=g.served_model or g.model, images=images, text=g.text,
-                   usage=UsageOut.of(g.usage), created_at=g.created_at)  # fmt: skip
+        images = [
+            ImageFileOut(
+                url=f"/media/{m.id}", content_type=m.content_type, width=m.width, height=m.height
+            )
+            for m in g.media
+        ]
+        return cls(
+            id=g.id,
+            model=g.served_model or g.model,
+            images=images,
+            text=g.text,
+            usage=UsageOut.of(g.usage),
+            created_at=g.created_at,
+        )
 
 
 class GenerationOut(BaseModel):
@@ -100,11 +111,21 @@ class GenerationOut(BaseModel):
     @classmethod
     def of(cls, g: Generation) -> GenerationOut:
         return cls(
-            id=g.id, kind=g.kind.value, model=g.model, served_model=g.served_model,
-            provider=g.provider, prompt=g.prompt, status=g.status.value, text=g.text,
-            error_code=g.error_code, usage=UsageOut.of(g.usage), duration_ms=g.duration_ms,
-            media=ImageOut.of(g).images, created_at=g.created_at, finished_at=g.finished_at,
-        )  # fmt: skip
+            id=g.id,
+            kind=g.kind.value,
+            model=g.model,
+            served_model=g.served_model,
+            provider=g.provider,
+            prompt=g.prompt,
+            status=g.status.value,
+            text=g.text,
+            error_code=g.error_code,
+            usage=UsageOut.of(g.usage),
+            duration_ms=g.duration_ms,
+            media=ImageOut.of(g).images,
+            created_at=g.created_at,
+            finished_at=g.finished_at,
+        )
 
 
 class GenerationPageOut(BaseModel):
@@ -129,9 +150,14 @@ class ModelOut(BaseModel):
 
     @classmethod
     def of(cls, m: ModelInfo) -> ModelOut:
-        out = cls(id=m.id, name=m.name, input_modalities=list(m.input_modalities),
-                  output_modalities=list(m.output_modalities), context_length=m.context_length,
-                  pricing=m.pricing)  # fmt: skip
+        out = cls(
+            id=m.id,
+            name=m.name,
+            input_modalities=list(m.input_modalities),
+            output_modalities=list(m.output_modalities),
+            context_length=m.context_length,
+            pricing=m.pricing,
+        )
         if m.video is not None:
             v = m.video
             out.durations, out.resolutions = sorted(v.durations), list(v.resolutions)

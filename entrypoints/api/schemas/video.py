@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from typing import Any, Literal
 
@@ -15,6 +16,7 @@ from entrypoints.api.schemas.generation import ModelId, Prompt
 # openrouter.md §4: the values OpenRouter knows; each model offers a subset (checked later).
 Resolution = Literal["480p", "720p", "768p", "1080p", "1K", "2K", "4K"]
 VideoAspectRatio = Literal["16:9", "9:16", "1:1", "4:3", "3:4", "3:2", "2:3", "21:9", "9:21"]
+OPTIONS = {option.name for option in fields(VideoOptions)}
 MAX_URL_CHARS = 4096  # the schema bound; the 2048 rule is checked later, as invalid_url
 
 
@@ -28,9 +30,7 @@ class VideoIn(StrictIn):
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
 
     def options(self) -> VideoOptions:
-        return VideoOptions(duration=self.duration, resolution=self.resolution,
-                            aspect_ratio=self.aspect_ratio, generate_audio=self.generate_audio,
-                            seed=self.seed)  # fmt: skip
+        return VideoOptions(**self.model_dump(include=OPTIONS))
 
 
 class VideoFromImageIn(VideoIn):
@@ -53,17 +53,31 @@ class VideoOut(BaseModel):
     @classmethod
     def of(cls, job: VideoJob) -> VideoOut:
         video_url = f"/media/{job.video.id}" if job.video else None
-        return cls(id=job.id, model=job.model, status=job.status.value, video_url=video_url,
-                   error=job.error, created_at=job.created_at,
-                   updated_at=job.updated_at)  # fmt: skip
+        return cls(
+            id=job.id,
+            model=job.model,
+            status=job.status.value,
+            video_url=video_url,
+            error=job.error,
+            created_at=job.created_at,
+            updated_at=job.updated_at,
+        )
 
 
 def from_image_request_body() -> dict[str, Any]:
     """OpenAPI for the route that reads its body itself: multipart or JSON."""
     schema = VideoFromImageIn.model_json_schema()
-    upload = {**schema, "properties": {**schema["properties"],
-              "image": {"type": "string", "format": "binary",
-                        "description": "PNG, JPEG or WebP, at most 10 MiB and 40 MP"}}}  # fmt: skip
+    upload = {
+        **schema,
+        "properties": {
+            **schema["properties"],
+            "image": {
+                "type": "string",
+                "format": "binary",
+                "description": "PNG, JPEG or WebP, at most 10 MiB and 40 MP",
+            },
+        },
+    }
     return {
         "required": True,
         "content": {

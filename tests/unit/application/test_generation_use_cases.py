@@ -125,9 +125,9 @@ async def test_history_is_private_newest_first_and_paged(world: World) -> None:
         world.clock.advance(seconds=1)
         await world.generate_text().execute(user_id="u1", model=MODEL, prompt=f"p{index}")
     await world.generate_text().execute(user_id="u2", model=MODEL, prompt="other")
-    first = await world.list_history().execute(user_id="u1", kind=None, limit=3, cursor=None)
+    first = await world.list_generations().execute(user_id="u1", kind=None, limit=3, cursor=None)
     assert [g.prompt for g in first.items] == ["p4", "p3", "p2"]
-    rest = await world.list_history().execute(
+    rest = await world.list_generations().execute(
         user_id="u1", kind=GenerationKind.TEXT, limit=3, cursor=first.next_cursor
     )
     assert ([g.prompt for g in rest.items], rest.next_cursor) == (["p1", "p0"], None)

@@ -1,0 +1,70 @@
+"""What the container builds from the settings: the resources it closes at shutdown, and
+values derived from settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+
+from adapters.duckdb.database import Database, open_database
+from adapters.media.upload import PillowImageSanitizer
+from adapters.security.passwords import LibpassPasswordHasher
+from adapters.security.throttle import InMemoryLoginThrottle
+from domain.video_jobs import VideoTiming
+from entrypoints.settings import Settings
+
+
+def database(settings: Settings) -> Iterator[Database]:
+    database = open_database(settings.database_path, settings.db_threads)
+    yield database
+    database.close()
+
+
+def hasher(settings: Settings) -> Iterator[LibpassPasswordHasher]:
+    hasher = LibpassPasswordHasher(
+        memory_kib=settings.argon2_memory_kib,
+        time_cost=settings.argon2_time_cost,
+        parallelism=settings.argon2_parallelism,
+        threads=settings.hash_threads,
+    )
+    yield hasher
+    hasher.close()
+
+
+def video_timing(settings: Settings) -> VideoTiming:
+    return VideoTiming(
+        poll=timedelta(seconds=settings.video_poll_interval_s),
+        max_poll=timedelta(seconds=settings.video_poll_max_interval_s),
+        deadline=timedelta(seconds=settings.video_job_deadline_s),
+    )
+
+
+def decode_budget(settings: Settings) -> int:
+    """The configured pixel budget, else one pixel (4 bytes decoded) per 16 bytes of RAM,
+    between one largest upload and one per decoding thread."""
+    if settings.upload_decode_budget_pixels is not None:
+        return settings.upload_decode_budget_pixels
+    most = settings.upload_max_pixels
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return max(most, min(most * settings.upload_decode_threads, ram // 16))
+
+
+def sanitizer(settings: Settings) -> Iterator[PillowImageSanitizer]:
+    sanitizer = PillowImageSanitizer(
+        settings.upload_max_pixels,
+        threads=settings.upload_decode_threads,
+        budget_pixels=decode_budget(settings),
+    )
+    yield sanitizer
+    sanitizer.close()
+
+
+def throttle(settings: Settings) -> InMemoryLoginThrottle:
+    return InMemoryLoginThrottle(
+        limits={
+            "account": settings.login_max_failures_per_account,
+            "client": settings.login_max_failures_per_address,
+        },
+        window_s=settings.login_window_s,
+    )
