@@ -53,10 +53,13 @@ class Platform:
 def _api_env(data_dir: Path, upstream: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALLUCANGET_", "OPENROUTER"))}
     env.update(
-        ALLUCANGET_DATA_DIR=str(data_dir), ALLUCANGET_SECRET_KEY=secrets.token_hex(32),
-        OPENROUTER_API_KEY=SIM_KEY, OPENROUTER_BASE_URL=upstream,
-        ALLUCANGET_ADMIN_EMAIL=ADMIN_EMAIL, ALLUCANGET_ADMIN_PASSWORD=PASSWORD,
-    )  # fmt: skip
+        ALLUCANGET_DATA_DIR=str(data_dir),
+        ALLUCANGET_SECRET_KEY=secrets.token_hex(32),
+        OPENROUTER_API_KEY=SIM_KEY,
+        OPENROUTER_BASE_URL=upstream,
+        ALLUCANGET_ADMIN_EMAIL=ADMIN_EMAIL,
+        ALLUCANGET_ADMIN_PASSWORD=PASSWORD,
+    )
     return env
 
 
@@ -75,28 +78,55 @@ def start_platform(stack: ExitStack, with_litellm: bool = True) -> Platform:
     python = sys.executable
     port = free_port()
     simulator = Proc(
-        "simulator", [python, "-m", "simulator", "--port", str(port), "--log-level", "warning"],
-        port, "/api/v1/models", work, cores.load,
-    )  # fmt: skip
+        "simulator",
+        [python, "-m", "simulator", "--port", str(port), "--log-level", "warning"],
+        port,
+        "/api/v1/models",
+        work,
+        cores.load,
+    )
     procs = [simulator]
     upstream = simulator.url + "/api/v1"
     port = free_port()
     ours = Proc(
-        "ours", [python, "-m", "entrypoints.cli", "api", "--host", "127.0.0.1", "--api-port",
-                 str(port), "--data-dir", str(work / "ours")],
-        port, "/healthz", work, cores.sut, _api_env(work / "ours", upstream),
-    )  # fmt: skip
+        "ours",
+        [
+            python,
+            "-m",
+            "entrypoints.cli",
+            "api",
+            "--host",
+            "127.0.0.1",
+            "--api-port",
+            str(port),
+            "--data-dir",
+            str(work / "ours"),
+        ],
+        port,
+        "/healthz",
+        work,
+        cores.sut,
+        _api_env(work / "ours", upstream),
+    )
     port = free_port()
     memory = Proc(
-        "ours-memory", [python, str(ROOT / "bench" / "variant.py"), "--port", str(port)],
-        port, "/healthz", work, cores.sut, _api_env(work / "memory", upstream),
-    )  # fmt: skip
+        "ours-memory",
+        [python, str(ROOT / "bench" / "variant.py"), "--port", str(port)],
+        port,
+        "/healthz",
+        work,
+        cores.sut,
+        _api_env(work / "memory", upstream),
+    )
     port = free_port()
     bare = Proc(
-        "bare", [python, str(ROOT / "bench" / "bare.py"), "--port", str(port), "--upstream",
-                 upstream],
-        port, "/hello", work, cores.sut,
-    )  # fmt: skip
+        "bare",
+        [python, str(ROOT / "bench" / "bare.py"), "--port", str(port), "--upstream", upstream],
+        port,
+        "/hello",
+        work,
+        cores.sut,
+    )
     procs += [ours, memory, bare]
     for proc in procs:
         proc.env.setdefault("PYTHONPATH", str(ROOT))
@@ -106,13 +136,31 @@ def start_platform(stack: ExitStack, with_litellm: bool = True) -> Platform:
         config = work / "litellm.yaml"
         config.write_text(LITELLM_CONFIG.format(model=MODEL, upstream=upstream, key=SIM_KEY))
         port = free_port()
-        env = dict(os.environ, LITELLM_MASTER_KEY=LITELLM_KEY, LITELLM_TELEMETRY="False",
-                   LITELLM_LOCAL_MODEL_COST_MAP="True")  # fmt: skip
+        env = dict(
+            os.environ,
+            LITELLM_MASTER_KEY=LITELLM_KEY,
+            LITELLM_TELEMETRY="False",
+            LITELLM_LOCAL_MODEL_COST_MAP="True",
+        )
         litellm = Proc(
-            "litellm", [str(binary), "--config", str(config), "--host", "127.0.0.1", "--port",
-                        str(port), "--num_workers", "1"],
-            port, "/health/liveliness", work, cores.sut, env,
-        )  # fmt: skip
+            "litellm",
+            [
+                str(binary),
+                "--config",
+                str(config),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--num_workers",
+                "1",
+            ],
+            port,
+            "/health/liveliness",
+            work,
+            cores.sut,
+            env,
+        )
         procs.append(litellm)
     for proc in procs:
         stack.callback(proc.stop)

@@ -72,9 +72,12 @@ class Proc:
     def start(self, timeout_s: float = 90) -> Proc:
         log = (self.log_dir / f"{self.name}.log").open("ab")
         self.process = subprocess.Popen(
-            self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            self.argv,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             preexec_fn=pinned(self.cores),  # type: ignore[arg-type]
-        )  # fmt: skip
+        )
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

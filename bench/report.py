@@ -97,12 +97,21 @@ class Figure:
         if self.target is not None and median is not None:
             met = median <= self.target if self.at_most else median >= self.target
         return {
-            "number": self.number, "name": self.name, "unit": self.unit, "median": median,
-            "min": min(values, default=None), "max": max(values, default=None),
-            "rounds": values, "rounds_used": len(values), "rounds_total": runs.total,
-            "dropped": sorted(dropped, key=lambda d: d["round"]), "errors": errors,
-            "target": self.target, "at_most": self.at_most, "met": met,
-        }  # fmt: skip
+            "number": self.number,
+            "name": self.name,
+            "unit": self.unit,
+            "median": median,
+            "min": min(values, default=None),
+            "max": max(values, default=None),
+            "rounds": values,
+            "rounds_used": len(values),
+            "rounds_total": runs.total,
+            "dropped": sorted(dropped, key=lambda d: d["round"]),
+            "errors": errors,
+            "target": self.target,
+            "at_most": self.at_most,
+            "met": met,
+        }
 
 
 def _ratio(a: str, b: str) -> Compute:
@@ -142,32 +151,144 @@ def _logins(r: Round, c: dict[str, float]) -> Value:
 
 
 FIGURES = [
-    Figure("1a", "Added latency p50, ours - direct", "latency", _added("ours", "p50"), unit="ms", clean=True),
-    Figure("1b", "Added latency p50, LiteLLM - direct", "latency", _added("litellm", "p50"), unit="ms", clean=True),
-    Figure("1c", "Added latency p50, ours / LiteLLM", "latency", _added_ratio("p50"), 0.5, True, clean=True),
-    Figure("1d", "Added latency p99, ours - direct", "latency", _added("ours", "p99"), unit="ms", clean=True),
-    Figure("1e", "Added latency p99, LiteLLM - direct", "latency", _added("litellm", "p99"), unit="ms", clean=True),
-    Figure("1f", "Added latency p99, ours / LiteLLM", "latency", _added_ratio("p99"), 0.5, True, clean=True),
-    Figure("2a", "Throughput, ours / bare FastAPI forwarder", "throughput", _ratio("ours_rps", "bare_rps"), 0.75),
+    Figure(
+        "1a",
+        "Added latency p50, ours - direct",
+        "latency",
+        _added("ours", "p50"),
+        unit="ms",
+        clean=True,
+    ),
+    Figure(
+        "1b",
+        "Added latency p50, LiteLLM - direct",
+        "latency",
+        _added("litellm", "p50"),
+        unit="ms",
+        clean=True,
+    ),
+    Figure(
+        "1c",
+        "Added latency p50, ours / LiteLLM",
+        "latency",
+        _added_ratio("p50"),
+        0.5,
+        True,
+        clean=True,
+    ),
+    Figure(
+        "1d",
+        "Added latency p99, ours - direct",
+        "latency",
+        _added("ours", "p99"),
+        unit="ms",
+        clean=True,
+    ),
+    Figure(
+        "1e",
+        "Added latency p99, LiteLLM - direct",
+        "latency",
+        _added("litellm", "p99"),
+        unit="ms",
+        clean=True,
+    ),
+    Figure(
+        "1f",
+        "Added latency p99, ours / LiteLLM",
+        "latency",
+        _added_ratio("p99"),
+        0.5,
+        True,
+        clean=True,
+    ),
+    Figure(
+        "2a",
+        "Throughput, ours / bare FastAPI forwarder",
+        "throughput",
+        _ratio("ours_rps", "bare_rps"),
+        0.75,
+    ),
     Figure("2b", "Throughput, ours / LiteLLM", "throughput", _ratio("ours_rps", "litellm_rps"), 3),
-    Figure("2c", "Throughput, bare forwarder / simulator alone (ceiling check)", "throughput", _ratio("bare_rps", "direct_rps")),
+    Figure(
+        "2c",
+        "Throughput, bare forwarder / simulator alone (ceiling check)",
+        "throughput",
+        _ratio("bare_rps", "direct_rps"),
+    ),
     Figure("2d", "Throughput, ours (requests/s)", "throughput", _key("ours_rps"), unit="req/s"),
     Figure("3", "GET /auth/me / bare JSON hello", "protected", _ratio("me_rps", "hello_rps"), 0.85),
     Figure("4a", "In flight: achieved / offered", "inflight", _key("ours_achieved_ratio"), 0.95),
     Figure("4b", "In flight: success rate", "inflight", _key("ours_success"), 1.0),
     Figure("4c", "In flight: p99 / 1.5 s", "inflight", _key("ours_p99_ratio"), 1.2, True),
-    Figure("4d", "In flight, LiteLLM: achieved / offered", "inflight", _key("litellm_achieved_ratio")),
+    Figure(
+        "4d", "In flight, LiteLLM: achieved / offered", "inflight", _key("litellm_achieved_ratio")
+    ),
     Figure("4e", "In flight, LiteLLM: success rate", "inflight", _key("litellm_success")),
-    Figure("5a", "Recording: DuckDB / in-memory repository", "throughput", _ratio("ours_rps", "memory_rps"), 0.9),
-    Figure("5b", "Recording: answers without a durable row (server's count)", "throughput", _key("ours_unrecorded"), 0, True, "rows"),
-    Figure("6a", "Login storm: logins/s / (cores / single hash time)", "login_storm", Compute(_logins, ("logins_per_s",)), 0.8),
-    Figure("6b", "Login storm: /healthz p99 during / idle", "login_storm", _ratio("healthz_storm_p99_ms", "healthz_idle_p99_ms"), 3, True),
-    Figure("7a", "Streaming: time to first token, ours / direct", "streaming", _ratio("ours_ttft_ms", "direct_ttft_ms"), 1.2, True),
-    Figure("7b", "Streaming: added gap between chunks", "streaming", _difference("ours_gap_ms", "direct_gap_ms"), 1.0, True, "ms"),
-    Figure("8", "Peak RSS under scenario 4, ours / LiteLLM", "inflight", _ratio("ours_peak_rss_mib", "litellm_peak_rss_mib")),
-    Figure("8a", "Peak RSS under scenario 4, ours", "inflight", _key("ours_peak_rss_mib"), unit="MiB"),
-    Figure("8b", "Peak RSS under scenario 4, LiteLLM", "inflight", _key("litellm_peak_rss_mib"), unit="MiB"),
-]  # fmt: skip
+    Figure(
+        "5a",
+        "Recording: DuckDB / in-memory repository",
+        "throughput",
+        _ratio("ours_rps", "memory_rps"),
+        0.9,
+    ),
+    Figure(
+        "5b",
+        "Recording: answers without a durable row (server's count)",
+        "throughput",
+        _key("ours_unrecorded"),
+        0,
+        True,
+        "rows",
+    ),
+    Figure(
+        "6a",
+        "Login storm: logins/s / (cores / single hash time)",
+        "login_storm",
+        Compute(_logins, ("logins_per_s",)),
+        0.8,
+    ),
+    Figure(
+        "6b",
+        "Login storm: /healthz p99 during / idle",
+        "login_storm",
+        _ratio("healthz_storm_p99_ms", "healthz_idle_p99_ms"),
+        3,
+        True,
+    ),
+    Figure(
+        "7a",
+        "Streaming: time to first token, ours / direct",
+        "streaming",
+        _ratio("ours_ttft_ms", "direct_ttft_ms"),
+        1.2,
+        True,
+    ),
+    Figure(
+        "7b",
+        "Streaming: added gap between chunks",
+        "streaming",
+        _difference("ours_gap_ms", "direct_gap_ms"),
+        1.0,
+        True,
+        "ms",
+    ),
+    Figure(
+        "8",
+        "Peak RSS under scenario 4, ours / LiteLLM",
+        "inflight",
+        _ratio("ours_peak_rss_mib", "litellm_peak_rss_mib"),
+    ),
+    Figure(
+        "8a", "Peak RSS under scenario 4, ours", "inflight", _key("ours_peak_rss_mib"), unit="MiB"
+    ),
+    Figure(
+        "8b",
+        "Peak RSS under scenario 4, LiteLLM",
+        "inflight",
+        _key("litellm_peak_rss_mib"),
+        unit="MiB",
+    ),
+]
 
 
 def summarise(results: dict[str, Runs], context: dict[str, float]) -> list[dict[str, Any]]:
@@ -212,9 +333,11 @@ def markdown(figures: list[dict[str, Any]], header: dict[str, Any]) -> str:
         )
         met = "" if f["met"] is None else ("yes" if f["met"] else "**no**")
         spread = f"{_number(f['min'], f['unit'])} - {_number(f['max'], f['unit'])}"
-        lines.append(f"| {f['number']} | {f['name']} | {_number(f['median'], f['unit'])} | "
-                     f"{spread} | {f['rounds_used']}/{f['rounds_total']} | {_errors(f)} | "
-                     f"{target} | {met} |")  # fmt: skip
+        lines.append(
+            f"| {f['number']} | {f['name']} | {_number(f['median'], f['unit'])} | "
+            f"{spread} | {f['rounds_used']}/{f['rounds_total']} | {_errors(f)} | "
+            f"{target} | {met} |"
+        )
         notes += [
             f"- {f['number']}, round {d['round']} dropped: {d['reason']}" for d in f["dropped"]
         ]
@@ -224,8 +347,9 @@ def markdown(figures: list[dict[str, Any]], header: dict[str, Any]) -> str:
     return "\n".join(lines + (["", *notes] if notes else [])) + "\n"
 
 
-def write(out: Path, header: dict[str, Any], figures: list[dict[str, Any]],
-          results: dict[str, Runs]) -> None:  # fmt: skip
+def write(
+    out: Path, header: dict[str, Any], figures: list[dict[str, Any]], results: dict[str, Runs]
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     raw = {name: runs.raw() for name, runs in results.items()}
     document = {**header, "figures": figures, "rounds_raw": raw}

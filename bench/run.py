@@ -26,12 +26,18 @@ from bench.scenarios import SCENARIOS, Bench, Settings, single_hash_s, storm_acc
 
 def machine() -> str:
     model = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")), host.machine(),
-    )  # fmt: skip
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        host.machine(),
+    )
     memory_kib = int(Path("/proc/meminfo").read_text().split()[1])
-    return (f"{model}, {os.cpu_count()} cores, {memory_kib / 2**20:.0f} GiB, "
-            f"Linux {host.release()}, Python {host.python_version()}")  # fmt: skip
+    return (
+        f"{model}, {os.cpu_count()} cores, {memory_kib / 2**20:.0f} GiB, "
+        f"Linux {host.release()}, Python {host.python_version()}"
+    )
 
 
 def litellm_version() -> str:
@@ -41,8 +47,10 @@ def litellm_version() -> str:
     python = binary.parent / "python"
     found = subprocess.run(
         [str(python), "-c", "import importlib.metadata as m; print(m.version('litellm'))"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return f"litellm[proxy] {found.stdout.strip() or '?'}"
 
 
@@ -62,10 +70,13 @@ def run_scenario(bench: Bench, name: str, rounds: int, extra: list[Any]) -> Runs
             found.failed.append((number + 1, repr(exc)))
             continue
         found.rounds.append((number + 1, figures))
-        shown = ", ".join(f"{k}={v:.3g}" for k, v in figures.items()
-                          if not k.endswith("errors") or v)  # fmt: skip
-        print(f"  {name} round {number + 1}/{rounds} ({time.monotonic() - started:.0f} s): {shown}",
-              flush=True)  # fmt: skip
+        shown = ", ".join(
+            f"{k}={v:.3g}" for k, v in figures.items() if not k.endswith("errors") or v
+        )
+        print(
+            f"  {name} round {number + 1}/{rounds} ({time.monotonic() - started:.0f} s): {shown}",
+            flush=True,
+        )
     return found
 
 
@@ -84,8 +95,10 @@ def main() -> int:
     context: dict[str, float] = {}
     with ExitStack() as stack:
         platform = start_platform(stack, with_litellm=not args.no_litellm)
-        print(f"platform up in {time.monotonic() - began:.0f} s; {platform.cores.describe()}",
-              flush=True)  # fmt: skip
+        print(
+            f"platform up in {time.monotonic() - began:.0f} s; {platform.cores.describe()}",
+            flush=True,
+        )
         if platform.litellm_skipped:
             print(f"LiteLLM arm skipped: {platform.litellm_skipped}", flush=True)
         if platform.cores.load:
@@ -96,17 +109,23 @@ def main() -> int:
             extra: list[Any] = []
             if name == "login_storm":
                 context["single_hash_s"] = single_hash_s(platform.cores.sut)
-                print(f"  single argon2id verification: {context['single_hash_s'] * 1000:.0f} ms",
-                      flush=True)  # fmt: skip
+                print(
+                    f"  single argon2id verification: {context['single_hash_s'] * 1000:.0f} ms",
+                    flush=True,
+                )
                 extra = [storm_accounts(bench), context["single_hash_s"]]
             print(f"{name}:", flush=True)
             results[name] = run_scenario(bench, name, args.rounds, extra)
     header = {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
-        "cores": platform.cores.describe(), "rounds": args.rounds,
-        "seconds_per_arm": args.seconds, "litellm": litellm_version(), "context": context,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "cores": platform.cores.describe(),
+        "rounds": args.rounds,
+        "seconds_per_arm": args.seconds,
+        "litellm": litellm_version(),
+        "context": context,
         "wall_seconds": round(time.monotonic() - began),
-    }  # fmt: skip
+    }
     figures = summarise(results, context)
     write(args.out, header, figures, results)
     print()

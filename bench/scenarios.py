@@ -19,8 +19,9 @@ from bench.wrk import Shape, WrkResult, finish, run_wrk, start_wrk
 
 PROMPT = "Say something short about benchmarks."
 MAX_TOKENS = 16
-CHAT = json.dumps({"model": MODEL, "messages": [{"role": "user", "content": PROMPT}],
-                   "max_tokens": MAX_TOKENS})  # fmt: skip
+CHAT = json.dumps(
+    {"model": MODEL, "messages": [{"role": "user", "content": PROMPT}], "max_tokens": MAX_TOKENS}
+)
 OURS = json.dumps({"model": MODEL, "prompt": PROMPT, "max_tokens": MAX_TOKENS})
 JSON = ("Content-Type", "application/json")
 # scenario 7: a model that takes 100 ms to its first token, then a token every 10 ms
@@ -61,23 +62,36 @@ class Bench:
         """Arm -> (base URL, request) for one non-streamed chat answer."""
         p = self.p
         arms = {
-            "direct": (p.simulator.url, Shape("POST", "/api/v1/chat/completions",
-                                              (JSON, bearer(SIM_KEY)), (CHAT,))),
+            "direct": (
+                p.simulator.url,
+                Shape("POST", "/api/v1/chat/completions", (JSON, bearer(SIM_KEY)), (CHAT,)),
+            ),
             "bare": (p.bare.url, Shape("POST", "/api/v1/chat/completions", (JSON,), (CHAT,))),
-            "ours": (p.ours.url, Shape("POST", "/generate/text",
-                                       (JSON, bearer(self.token(p.ours.url))), (OURS,))),
-            "memory": (p.memory.url, Shape("POST", "/generate/text",
-                                           (JSON, bearer(self.token(p.memory.url))), (OURS,))),
-        }  # fmt: skip
+            "ours": (
+                p.ours.url,
+                Shape("POST", "/generate/text", (JSON, bearer(self.token(p.ours.url))), (OURS,)),
+            ),
+            "memory": (
+                p.memory.url,
+                Shape("POST", "/generate/text", (JSON, bearer(self.token(p.memory.url))), (OURS,)),
+            ),
+        }
         if p.litellm is not None:
-            arms["litellm"] = (p.litellm.url, Shape("POST", "/v1/chat/completions",
-                                                    (JSON, bearer(LITELLM_KEY)), (CHAT,)))  # fmt: skip
+            arms["litellm"] = (
+                p.litellm.url,
+                Shape("POST", "/v1/chat/completions", (JSON, bearer(LITELLM_KEY)), (CHAT,)),
+            )
         return arms
 
     def closed(self, arm: str, connections: int, seconds: float | None = None) -> WrkResult:
         url, shape = self.text_arms()[arm]
-        return run_wrk(url, shape, connections=connections, seconds=seconds or self.s.seconds,
-                       cores=self.p.cores.load)  # fmt: skip
+        return run_wrk(
+            url,
+            shape,
+            connections=connections,
+            seconds=seconds or self.s.seconds,
+            cores=self.p.cores.load,
+        )
 
 
 def rotated(arms: list[str], round_no: int) -> list[str]:
@@ -95,8 +109,11 @@ def round_latency(bench: Bench, n: int) -> dict[str, float]:
     figures: dict[str, float] = {}
     for arm in rotated(_present(bench, ["direct", "ours", "litellm"]), n):
         result = bench.closed(arm, connections=1)
-        figures |= {f"{arm}_p50_ms": result.p50_ms, f"{arm}_p99_ms": result.p99_ms,
-                    f"{arm}_errors": result.errors}  # fmt: skip
+        figures |= {
+            f"{arm}_p50_ms": result.p50_ms,
+            f"{arm}_p99_ms": result.p99_ms,
+            f"{arm}_errors": result.errors,
+        }
     return figures
 
 
@@ -127,8 +144,9 @@ def round_protected(bench: Bench, n: int) -> dict[str, float]:
     figures: dict[str, float] = {}
     for arm in rotated(list(shapes), n):
         url, shape = shapes[arm]
-        result = run_wrk(url, shape, connections=64, seconds=bench.s.seconds,
-                         cores=bench.p.cores.load)  # fmt: skip
+        result = run_wrk(
+            url, shape, connections=64, seconds=bench.s.seconds, cores=bench.p.cores.load
+        )
         figures |= {f"{arm}_rps": result.rps, f"{arm}_errors": result.errors}
     return figures
 
@@ -144,11 +162,17 @@ def round_inflight(bench: Bench, n: int) -> dict[str, float]:
             _url, shape = bench.text_arms()[arm]
             proc = bench.p.ours if arm == "ours" else bench.p.litellm
             assert proc is not None
-            request = build_request("127.0.0.1", proc.port, shape.path, shape.bodies[0].encode(),
-                                    {k: v for k, v in shape.headers if k != "Content-Type"})  # fmt: skip
+            request = build_request(
+                "127.0.0.1",
+                proc.port,
+                shape.path,
+                shape.bodies[0].encode(),
+                {k: v for k, v in shape.headers if k != "Content-Type"},
+            )
             with PeakRss(proc) as rss:
-                result = run_open_loop("127.0.0.1", proc.port, request, rps=s.inflight_rps,
-                                       seconds=s.inflight_seconds)  # fmt: skip
+                result = run_open_loop(
+                    "127.0.0.1", proc.port, request, rps=s.inflight_rps, seconds=s.inflight_seconds
+                )
             waited = proc.wait_idle()  # the next arm must not inherit this one's backlog
             settle = s.inflight_latency_ms / 1000
             figures |= {
@@ -211,12 +235,13 @@ def round_login_storm(bench: Bench, n: int, emails: list[str], hash_s: float) ->
     stormed = finish(storm)
     time.sleep(STORM_CONNECTIONS * hash_s + 0.5)  # let the server finish the logins in flight
     return {
-        "logins_per_s": stormed.rps, "logins_errors": stormed.errors,
+        "logins_per_s": stormed.rps,
+        "logins_errors": stormed.errors,
         "healthz_errors": sum(len(p.outcomes) - len(p.ok) for p in (idle, during)),
         "healthz_idle_p99_ms": idle.latency_s(99, from_send=True) * 1000,
         "healthz_storm_p99_ms": during.latency_s(99, from_send=True) * 1000,
         "healthz_storm_success": during.success_rate,
-    }  # fmt: skip
+    }
 
 
 def round_streaming(bench: Bench, n: int) -> dict[str, float]:

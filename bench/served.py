@@ -30,14 +30,18 @@ class Served:
         for family in text_string_to_metric_families(text):
             for sample in family.samples:
                 labels = sample.labels
-                if sample.name == "allucanget_http_requests_total" and (
-                    labels.get("method"), labels.get("route")) == route:  # fmt: skip
+                if (
+                    sample.name == "allucanget_http_requests_total"
+                    and (labels.get("method"), labels.get("route")) == route
+                ):
                     if labels.get("status") == "200":
                         answered += sample.value
                     else:
                         refused += sample.value
                 elif sample.name == "allucanget_generations" and (
-                    labels.get("kind"), labels.get("status")) == ("text", "succeeded"):  # fmt: skip
+                    labels.get("kind"),
+                    labels.get("status"),
+                ) == ("text", "succeeded"):
                     rows += sample.value
         return cls(answered, refused, rows)
 

@@ -31,9 +31,11 @@ async def fill(database: Database, rows: int, batch: int = 2_000_000) -> float:
     existing = (await database.read("SELECT count(*) FROM generations"))[0][0]
     for start in range(existing, rows, batch):
         await database.read(FILL, [start, min(rows, start + batch)])
-    await database.read("INSERT INTO users SELECT 'u' || i, 'user' || i || '@example.com', 'user', "
-                        "'x', TIMESTAMP '2026-01-01' FROM range(0, 5000) t(i) "
-                        "WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = 'u' || i)")  # fmt: skip
+    await database.read(
+        "INSERT INTO users SELECT 'u' || i, 'user' || i || '@example.com', 'user', "
+        "'x', TIMESTAMP '2026-01-01' FROM range(0, 5000) t(i) "
+        "WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = 'u' || i)"
+    )
     return time.perf_counter() - started
 
 
@@ -71,14 +73,19 @@ async def main(sizes: list[int], repeat: int) -> None:
             filled = await fill(database, size)
             median, stall = await time_stats(database, repeat)
             results[size] = median
-            print(f"{size:>12,} generations: filled in {filled:6.1f} s; stats median "
-                  f"{median * 1000:8.1f} ms over {repeat} runs; worst event-loop stall "
-                  f"{stall * 1000:5.1f} ms", flush=True)  # fmt: skip
+            print(
+                f"{size:>12,} generations: filled in {filled:6.1f} s; stats median "
+                f"{median * 1000:8.1f} ms over {repeat} runs; worst event-loop stall "
+                f"{stall * 1000:5.1f} ms",
+                flush=True,
+            )
         database.close()
     if len(results) > 1:
         small, large = min(results), max(results)
-        print(f"ratio {large:,} / {small:,}: {results[large] / results[small]:.2f}x "
-              f"time for {large / small:.0f}x rows")  # fmt: skip
+        print(
+            f"ratio {large:,} / {small:,}: {results[large] / results[small]:.2f}x "
+            f"time for {large / small:.0f}x rows"
+        )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,9 @@ def stream_timings(
         for index in range(streams + 1):  # the first one warms the connection, then dropped
             started = time.perf_counter()
             arrivals = []
-            with client.stream("POST", url, content=body,
-                               headers={**headers, "Content-Type": "application/json"}) as answer:  # fmt: skip
+            with client.stream(
+                "POST", url, content=body, headers={**headers, "Content-Type": "application/json"}
+            ) as answer:
                 answer.raise_for_status()
                 for line in _lines(answer):
                     if _TOKEN.match(line):

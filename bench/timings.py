@@ -56,9 +56,13 @@ def lock_refusal_s() -> tuple[float, str]:
         try:
             started = time.perf_counter()
             found = subprocess.run(
-                [sys.executable, "-c", TRY_TO_OPEN, str(path)], capture_output=True, text=True,
-                timeout=120, check=False, cwd=ROOT,
-            )  # fmt: skip
+                [sys.executable, "-c", TRY_TO_OPEN, str(path)],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+                cwd=ROOT,
+            )
             return time.perf_counter() - started, found.stdout.strip()
         finally:
             held.close()
@@ -68,28 +72,49 @@ def main() -> int:
     with ExitStack() as stack:
         platform = start_platform(stack, with_litellm=False)
         platform.set_simulator(latency_ms=HELD_MS)
-        request = build_request("127.0.0.1", platform.simulator.port, "/api/v1/chat/completions",
-                                CHAT.encode(), {"Authorization": f"Bearer {SIM_KEY}",
-                                                "Connection": "close"})  # fmt: skip
+        request = build_request(
+            "127.0.0.1",
+            platform.simulator.port,
+            "/api/v1/chat/completions",
+            CHAT.encode(),
+            {"Authorization": f"Bearer {SIM_KEY}", "Connection": "close"},
+        )
         wall_s, replies = asyncio.run(_at_once(platform.simulator.port, request))
         ok = sum(reply == b"HTTP/1.1 200" for reply in replies)
-        print(f"simulator: {CONCURRENT} requests held {HELD_MS} ms each: {wall_s:.2f} s "
-              f"({ok} answered 200; one after the other: {CONCURRENT * HELD_MS / 1000:.0f} s)")  # fmt: skip
+        print(
+            f"simulator: {CONCURRENT} requests held {HELD_MS} ms each: {wall_s:.2f} s "
+            f"({ok} answered 200; one after the other: {CONCURRENT * HELD_MS / 1000:.0f} s)"
+        )
         platform.set_simulator(latency_ms=UPSTREAM_MS)
         headers = dict([bearer(sign_in(platform.ours.url, "timings@example.com"))])
         started = time.perf_counter()
-        answer = httpx.post(platform.ours.url + "/generate/text", content=OURS,
-                            headers={**headers, "Content-Type": "application/json"}, timeout=60)  # fmt: skip
+        answer = httpx.post(
+            platform.ours.url + "/generate/text",
+            content=OURS,
+            headers={**headers, "Content-Type": "application/json"},
+            timeout=60,
+        )
         seen_ms = (time.perf_counter() - started) * 1000
         overhead = answer.headers.get("x-gateway-overhead-ms", "?")
-        print(f"X-Gateway-Overhead-Ms with a {UPSTREAM_MS} ms upstream: {overhead} ms "
-              f"(status {answer.status_code}; the client saw {seen_ms:.0f} ms)")  # fmt: skip
+        print(
+            f"X-Gateway-Overhead-Ms with a {UPSTREAM_MS} ms upstream: {overhead} ms "
+            f"(status {answer.status_code}; the client saw {seen_ms:.0f} ms)"
+        )
         platform.set_simulator(latency_ms=0)
     refused_s, said = lock_refusal_s()
-    print(f"second opener of a database in use: {said or 'not refused'} after {refused_s:.2f} s "
-          "(the whole child process, Python start-up included)")  # fmt: skip
-    print(json.dumps({"simulator_concurrent_s": round(wall_s, 3), "overhead_header_ms": overhead,
-                      "lock_refusal_s": round(refused_s, 3)}))  # fmt: skip
+    print(
+        f"second opener of a database in use: {said or 'not refused'} after {refused_s:.2f} s "
+        "(the whole child process, Python start-up included)"
+    )
+    print(
+        json.dumps(
+            {
+                "simulator_concurrent_s": round(wall_s, 3),
+                "overhead_header_ms": overhead,
+                "lock_refusal_s": round(refused_s, 3),
+            }
+        )
+    )
     return 0
 
 

@@ -61,8 +61,13 @@ def percentile(values: list[float], share: float) -> float:
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ALLUCANGET_", "OPENROUTER"))}
-    env.update(CHEAP_HASHING, ALLUCANGET_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT),
-               ALLUCANGET_LOG_LEVEL="WARNING", **extra)  # fmt: skip
+    env.update(
+        CHEAP_HASHING,
+        ALLUCANGET_DATA_DIR=str(data_dir),
+        PYTHONPATH=str(ROOT),
+        ALLUCANGET_LOG_LEVEL="WARNING",
+        **extra,
+    )
     return env
 
 
@@ -73,31 +78,80 @@ def platform(work: Path, latency_ms: int, threads: int) -> Iterator[str]:
     with ExitStack() as stack:
         port = free_port()
         simulator = Proc(
-            "simulator", [python, "-m", "simulator", "--port", str(port), "--api-key", SIM_KEY,
-                          "--latency-ms", str(latency_ms), "--log-level", "warning"],
-            port, "/__sim/health", work, env=_env(work),
-        )  # fmt: skip
+            "simulator",
+            [
+                python,
+                "-m",
+                "simulator",
+                "--port",
+                str(port),
+                "--api-key",
+                SIM_KEY,
+                "--latency-ms",
+                str(latency_ms),
+                "--log-level",
+                "warning",
+            ],
+            port,
+            "/__sim/health",
+            work,
+            env=_env(work),
+        )
         stack.callback(simulator.stop)
         simulator.start()
         secret = secrets.token_hex(32)
         port = free_port()
         api = Proc(
-            "api", [python, "-m", "entrypoints.cli", "api", "--host", "127.0.0.1",
-                    "--api-port", str(port), "--data-dir", str(work / "data")],
-            port, "/healthz", work,
-            env=_env(work / "data", ALLUCANGET_SECRET_KEY=secret, OPENROUTER_API_KEY=SIM_KEY,
-                     OPENROUTER_BASE_URL=simulator.url + "/api/v1"),
-        )  # fmt: skip
+            "api",
+            [
+                python,
+                "-m",
+                "entrypoints.cli",
+                "api",
+                "--host",
+                "127.0.0.1",
+                "--api-port",
+                str(port),
+                "--data-dir",
+                str(work / "data"),
+            ],
+            port,
+            "/healthz",
+            work,
+            env=_env(
+                work / "data",
+                ALLUCANGET_SECRET_KEY=secret,
+                OPENROUTER_API_KEY=SIM_KEY,
+                OPENROUTER_BASE_URL=simulator.url + "/api/v1",
+            ),
+        )
         stack.callback(api.stop)
         api.start()
         port = free_port()
         web = Proc(
-            "web", [python, "-m", "entrypoints.cli", "web", "--host", "127.0.0.1",
-                    "--web-port", str(port), "--data-dir", str(work / "data")],
-            port, "/healthz", work,
-            env=_env(work / "data", ALLUCANGET_SECRET_KEY=secret, ALLUCANGET_API_URL=api.url,
-                     ALLUCANGET_WEB_THREADS=str(threads)),
-        )  # fmt: skip
+            "web",
+            [
+                python,
+                "-m",
+                "entrypoints.cli",
+                "web",
+                "--host",
+                "127.0.0.1",
+                "--web-port",
+                str(port),
+                "--data-dir",
+                str(work / "data"),
+            ],
+            port,
+            "/healthz",
+            work,
+            env=_env(
+                work / "data",
+                ALLUCANGET_SECRET_KEY=secret,
+                ALLUCANGET_API_URL=api.url,
+                ALLUCANGET_WEB_THREADS=str(threads),
+            ),
+        )
         stack.callback(web.stop)
         web.start()
         yield web.url
@@ -150,17 +204,22 @@ def probe(client: httpx.Client, path: str, count: int, deadline: float) -> tuple
 
 
 def run(args: argparse.Namespace, threads: int) -> Figures:
-    with tempfile.TemporaryDirectory(prefix="web-load-") as tmp, \
-            platform(Path(tmp), int(args.latency_s * 1000), threads) as web:  # fmt: skip
+    with (
+        tempfile.TemporaryDirectory(prefix="web-load-") as tmp,
+        platform(Path(tmp), int(args.latency_s * 1000), threads) as web,
+    ):
         users = [signed_in(web, f"load{n}@example.com") for n in range(args.users)]
         watcher = signed_in(web, "watcher@example.com")
         tokens = [_csrf(user, "/text") for user in users]
         answers: list[int] = []
         workers = [
-            threading.Thread(target=generate, args=(users[n % len(users)],
-                             tokens[n % len(users)], answers), daemon=True)
+            threading.Thread(
+                target=generate,
+                args=(users[n % len(users)], tokens[n % len(users)], answers),
+                daemon=True,
+            )
             for n in range(args.generations)
-        ]  # fmt: skip
+        ]
         for worker in workers:
             worker.start()
         time.sleep(args.settle_s)  # the generations reach the model and wait there
@@ -171,27 +230,36 @@ def run(args: argparse.Namespace, threads: int) -> Figures:
         history, history_failed = probe(watcher, "/history", args.probes, deadline)
         for client in [*users, watcher]:
             client.close()
-        return Figures(threads, args.generations, in_flight, login, history,
-                       login_failed + history_failed)  # fmt: skip
+        return Figures(
+            threads, args.generations, in_flight, login, history, login_failed + history_failed
+        )
 
 
 def report(figures: Figures) -> None:
-    print(f"web threads {figures.threads}: {figures.in_flight} of {figures.generations} "
-          f"generations in flight while probing")  # fmt: skip
+    print(
+        f"web threads {figures.threads}: {figures.in_flight} of {figures.generations} "
+        f"generations in flight while probing"
+    )
     for name, values in (("GET /login", figures.login_ms), ("GET /history", figures.history_ms)):
         if not values:
             print(f"  {name:13} no answer within the probe time")
             continue
-        print(f"  {name:13} n={len(values):4}  p50 {statistics.median(values):8.1f} ms  "
-              f"p99 {percentile(values, 0.99):8.1f} ms  max {max(values):8.1f} ms")  # fmt: skip
+        print(
+            f"  {name:13} n={len(values):4}  p50 {statistics.median(values):8.1f} ms  "
+            f"p99 {percentile(values, 0.99):8.1f} ms  max {max(values):8.1f} ms"
+        )
     if figures.timeouts:
         print(f"  {figures.timeouts} probes failed or ran out of time")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--threads", type=int, action="append",
-                        help="web UI threads (repeatable); default: 8 (the old figure), 128")  # fmt: skip
+    parser.add_argument(
+        "--threads",
+        type=int,
+        action="append",
+        help="web UI threads (repeatable); default: 8 (the old figure), 128",
+    )
     parser.add_argument("--generations", type=int, default=64)
     parser.add_argument("--users", type=int, default=8, help="generations spread over them")
     parser.add_argument("--latency-s", type=float, default=30.0, help="the model's delay")

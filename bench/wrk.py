@@ -73,24 +73,39 @@ class WrkResult:
         raw = json.loads(line[len("BENCH ") :])
         errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
         return cls(
-            requests=raw["requests"], seconds=raw["duration_us"] / 1e6, errors=errors,
-            p50_ms=raw["p50"] / 1000, p90_ms=raw["p90"] / 1000, p99_ms=raw["p99"] / 1000,
+            requests=raw["requests"],
+            seconds=raw["duration_us"] / 1e6,
+            errors=errors,
+            p50_ms=raw["p50"] / 1000,
+            p90_ms=raw["p90"] / 1000,
+            p99_ms=raw["p99"] / 1000,
             mean_ms=raw["mean"] / 1000,
-        )  # fmt: skip
+        )
 
 
 def start_wrk(
-    base_url: str, shape: Shape, *, connections: int, seconds: float,
-    cores: frozenset[int] | None, timeout_s: int = 10,
-) -> tuple[subprocess.Popen[str], str]:  # fmt: skip
+    base_url: str,
+    shape: Shape,
+    *,
+    connections: int,
+    seconds: float,
+    cores: frozenset[int] | None,
+    timeout_s: int = 10,
+) -> tuple[subprocess.Popen[str], str]:
     """Start wrk in the background (so two loads can overlap); `finish` reads its figures."""
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
     script.write(shape.script())
     script.close()
     argv = [
-        "wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s",
-        f"--timeout={timeout_s}s", "-s", script.name, base_url,
-    ]  # fmt: skip
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        f"--timeout={timeout_s}s",
+        "-s",
+        script.name,
+        base_url,
+    ]
 
     def preexec() -> None:
         if cores:
@@ -110,7 +125,11 @@ def finish(started: tuple[subprocess.Popen[str], str]) -> WrkResult:
 
 
 def run_wrk(
-    base_url: str, shape: Shape, *, connections: int, seconds: float,
+    base_url: str,
+    shape: Shape,
+    *,
+    connections: int,
+    seconds: float,
     cores: frozenset[int] | None,
-) -> WrkResult:  # fmt: skip
+) -> WrkResult:
     return finish(start_wrk(base_url, shape, connections=connections, seconds=seconds, cores=cores))

@@ -31,9 +31,22 @@ def demo_password(data_dir: Path) -> str:
 def run_demo(settings: Settings, simulator_port: int) -> int:
     password = demo_password(settings.data_dir)
     simulator = subprocess.Popen(  # noqa: S603 (our own module, fixed arguments)
-        [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(simulator_port),
-         "--api-key", SIMULATOR_KEY, "--chunk-delay-ms", "40", "--log-level", "warning"],
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(simulator_port),
+            "--api-key",
+            SIMULATOR_KEY,
+            "--chunk-delay-ms",
+            "40",
+            "--log-level",
+            "warning",
+        ],
+    )
     os.environ.update(
         OPENROUTER_BASE_URL=f"http://127.0.0.1:{simulator_port}/api/v1",
         OPENROUTER_API_KEY=SIMULATOR_KEY,
@@ -41,8 +54,11 @@ def run_demo(settings: Settings, simulator_port: int) -> int:
         ALLUCANGET_ADMIN_EMAIL=DEMO_ADMIN,
         ALLUCANGET_ADMIN_PASSWORD=password,
     )
-    print(f"allucanget demo: answers are SIMULATED (no real AI model is called).\n"
-          f"  sign in as {DEMO_ADMIN} with password {password}", flush=True)  # fmt: skip
+    print(
+        f"allucanget demo: answers are SIMULATED (no real AI model is called).\n"
+        f"  sign in as {DEMO_ADMIN} with password {password}",
+        flush=True,
+    )
     try:
         return supervise(settings)
     finally:

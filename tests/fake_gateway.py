@@ -122,9 +122,13 @@ class FakeHistoryReader(HistoryReader):
         self._uow = uow
 
     async def page(
-        self, *, user_id: str, kind: GenerationKind | None, limit: int,
+        self,
+        *,
+        user_id: str,
+        kind: GenerationKind | None,
+        limit: int,
         before: tuple[datetime, str] | None,
-    ) -> list[Generation]:  # fmt: skip
+    ) -> list[Generation]:
         rows = [g for g in self._uow.generations.rows.values() if g.user_id == user_id]
         rows = [g for g in rows if kind is None or g.kind is kind]
         if before is not None:
@@ -136,14 +140,32 @@ class FakeHistoryReader(HistoryReader):
 MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 32
 VEO, SORA = "google/veo-3.1-lite", "openai/sora-2-pro"
 VIDEO_MODELS = [
-    ModelInfo(VEO, "Veo 3.1 Lite", ("text", "image"), ("video",), video=VideoCapabilities(
-        durations=(8, 4, 6), resolutions=("720p", "1080p"), aspect_ratios=("16:9", "9:16"),
-        frame_images=("first_frame", "last_frame"), generate_audio=True,
-    )),
-    ModelInfo(SORA, "Sora 2 Pro", ("text",), ("video",), video=VideoCapabilities(
-        durations=(4, 8, 12), resolutions=("720p",), aspect_ratios=("16:9",), seed=False,
-    )),
-]  # fmt: skip
+    ModelInfo(
+        VEO,
+        "Veo 3.1 Lite",
+        ("text", "image"),
+        ("video",),
+        video=VideoCapabilities(
+            durations=(8, 4, 6),
+            resolutions=("720p", "1080p"),
+            aspect_ratios=("16:9", "9:16"),
+            frame_images=("first_frame", "last_frame"),
+            generate_audio=True,
+        ),
+    ),
+    ModelInfo(
+        SORA,
+        "Sora 2 Pro",
+        ("text",),
+        ("video",),
+        video=VideoCapabilities(
+            durations=(4, 8, 12),
+            resolutions=("720p",),
+            aspect_ratios=("16:9",),
+            seed=False,
+        ),
+    ),
+]
 COMPLETED = VideoPoll("completed", content_urls=("https://openrouter.test/c",), cost=0.4)
 
 

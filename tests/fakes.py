@@ -240,8 +240,9 @@ class FakeUnitOfWork(UnitOfWork):
 
     async def __aexit__(self, *exc: object) -> None:
         if not self._committed:
-            (self.users.rows, self.refresh_tokens.rows, self.generations.rows,
-             self.audit.rows) = self._before  # fmt: skip
+            (self.users.rows, self.refresh_tokens.rows, self.generations.rows, self.audit.rows) = (
+                self._before
+            )
             self.video_jobs.rows = self._jobs_before
             self.budgets.restore(self._budgets_before)
             self.conversations.rows, self.conversations.messages_by_id = self._conversations_before

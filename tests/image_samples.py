@@ -12,8 +12,9 @@ from PIL import Image
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def encoded(kind: str = "PNG", size: tuple[int, int] = (64, 36), *, noise: bool = False,
-            **options: object) -> bytes:  # fmt: skip
+def encoded(
+    kind: str = "PNG", size: tuple[int, int] = (64, 36), *, noise: bool = False, **options: object
+) -> bytes:
     image = Image.new("RGB", size, (30, 120, 200))
     if noise:  # incompressible, so that cutting the file cuts the pixel data
         rng = random.Random(7)

@@ -133,8 +133,20 @@ class Simulator:
         return f"{self.origin}/api/v1"
 
     def start(self, *extra: str) -> Simulator:
-        argv = [sys.executable, "-m", "simulator", "--host", "127.0.0.1", "--port", str(self.port),
-                "--api-key", SIMULATOR_KEY, "--log-level", "warning", *extra]  # fmt: skip
+        argv = [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--api-key",
+            SIMULATOR_KEY,
+            "--log-level",
+            "warning",
+            *extra,
+        ]
         self.root.mkdir(parents=True, exist_ok=True)
         with (self.root / f"simulator-{self.port}.log").open("ab") as log:
             self.process = subprocess.Popen(

@@ -38,7 +38,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     CHAT: {"model": "openai/gpt-4o", "max_tokens": 8192, "messages": PROMPT},
     "/videos": {"model": "x-ai/grok-imagine-video", "prompt": "p", "duration": 4},
     "/images": {"model": "google/gemini-3.1-flash-lite-image", "prompt": "a cat"},
-}  # fmt: skip
+}
 
 
 def image_input(url: str) -> dict[str, Any]:
@@ -112,7 +112,7 @@ REQUEST_CASES: list[tuple[str, dict[str, Any] | None, str | None, str, int, str]
     (CHAT, {}, "", "html_502", 502, "~text/html"),
     (CHAT, {}, "", "html_200", 200, "~text/html"),
     (CHAT, {}, "", "text_plain", 502, "~text/plain"),
-]  # fmt: skip
+]
 RETRY_AFTER_FAULTS = frozenset({"402_in_flight", "429", "429_upstream", "503"})
 # Short delays so that timeout tests stay fast; faults can still override them per request.
 TEST_CONFIG = SimulatorConfig(slow_headers_ms=600, stall_seconds=2.0)

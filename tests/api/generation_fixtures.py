@@ -23,10 +23,12 @@ def wired_container(
     tmp_path: Path, simulator: SimulatorHandle, key: str | None = None
 ) -> Container:
     settings = make_settings(
-        tmp_path, openrouter_base_url=simulator.base_url,
+        tmp_path,
+        openrouter_base_url=simulator.base_url,
         openrouter_api_key=simulator.api_key if key is None else key,
-        admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD,
-    )  # fmt: skip
+        admin_email=ADMIN_EMAIL,
+        admin_password=ADMIN_PASSWORD,
+    )
     container = Container(settings=settings)
     container.openrouter.override(
         providers.Singleton(

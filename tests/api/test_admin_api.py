@@ -30,8 +30,12 @@ def call(api: TestClient, method: str, path: str, who: Account | None, target: s
 
 def test_every_admin_route_is_in_the_inventory(api: TestClient) -> None:
     paths = api.get("/openapi.json").json()["paths"]
-    found = {(method.upper(), path.replace("{user_id}", "{id}")) for path, ops in paths.items()
-             for method in ops if path.startswith(("/admin", "/users"))}  # fmt: skip
+    found = {
+        (method.upper(), path.replace("{user_id}", "{id}"))
+        for path, ops in paths.items()
+        for method in ops
+        if path.startswith(("/admin", "/users"))
+    }
     assert found == set(ADMIN_ROUTES)
 
 
@@ -44,8 +48,9 @@ def test_admin_routes_refuse_anonymous_and_normal_users(
     assert api.get("/auth/me", headers=bob.headers).json()["role"] == "user"
 
 
-def test_an_admin_lists_and_searches_users(api: TestClient, admin: Account, ada: Account,
-                                           bob: Account) -> None:  # fmt: skip
+def test_an_admin_lists_and_searches_users(
+    api: TestClient, admin: Account, ada: Account, bob: Account
+) -> None:
     page = api.get("/users?limit=2", headers=admin.headers).json()
     assert page["total"] == 3 and len(page["data"]) == 2
     found = api.get("/users?q=BOB", headers=admin.headers).json()
@@ -76,21 +81,26 @@ def test_the_last_admin_can_be_neither_demoted_nor_deleted(api: TestClient, admi
 
 @pytest.mark.parametrize("body", [{"role": "root"}, {"role": "admin", "x": 1}, {}, {"role": None}])
 def test_a_bad_role_body_is_422(api: TestClient, admin: Account, ada: Account, body: Any) -> None:
-    assert_problem(api.put(f"/users/{ada.id}/role", json=body, headers=admin.headers), 422,
-                   "validation_error")  # fmt: skip
+    assert_problem(
+        api.put(f"/users/{ada.id}/role", json=body, headers=admin.headers), 422, "validation_error"
+    )
 
 
 def test_deleting_a_user_removes_everything_theirs(
     api: TestClient, admin: Account, ada: Account, bob: Account, tmp_path: Any
 ) -> None:
     api.post("/generate/text", json={"prompt": "hi", "model": TEXT_MODEL}, headers=ada.headers)
-    image = api.post("/generate/image", json={"prompt": "a cat", "model": IMAGE_MODEL},
-                     headers=ada.headers).json()  # fmt: skip
+    image = api.post(
+        "/generate/image", json={"prompt": "a cat", "model": IMAGE_MODEL}, headers=ada.headers
+    ).json()
     api.post("/generate/text", json={"prompt": "mine", "model": TEXT_MODEL}, headers=bob.headers)
     assert api.delete(f"/users/{ada.id}", headers=admin.headers).status_code == 204
     assert_problem(api.get("/auth/me", headers=ada.headers), 401, "token_invalid")
-    assert_problem(api.post("/auth/refresh", json={"refresh_token": ada.tokens["refresh_token"]}),
-                   401, "token_invalid")  # fmt: skip
+    assert_problem(
+        api.post("/auth/refresh", json={"refresh_token": ada.tokens["refresh_token"]}),
+        401,
+        "token_invalid",
+    )
     assert_problem(api.get(image["images"][0]["url"], headers=admin.headers), 404, "not_found")
     assert list((tmp_path / "media").rglob("*.png")) == []
     assert api.get("/generations", headers=bob.headers).json()["data"][0]["prompt"] == "mine"
@@ -104,8 +114,11 @@ def test_stats_count_users_tokens_generations_and_cost(
     api: TestClient, admin: Account, ada: Account
 ) -> None:
     api.post("/generate/text", json={"prompt": "hi", "model": TEXT_MODEL}, headers=ada.headers)
-    api.post("/generate/text", json={"prompt": "[[sim:fault=403]]", "model": TEXT_MODEL},
-             headers=ada.headers)  # fmt: skip
+    api.post(
+        "/generate/text",
+        json={"prompt": "[[sim:fault=403]]", "model": TEXT_MODEL},
+        headers=ada.headers,
+    )
     api.post("/auth/logout", json={"refresh_token": ada.tokens["refresh_token"]})
     stats = api.get("/admin/stats", headers=admin.headers).json()
     assert stats["generations"] == {"total": 2, "text": 2, "image": 0, "video": 0, "failed": 1}
@@ -115,8 +128,9 @@ def test_stats_count_users_tokens_generations_and_cost(
     assert (day["generations"], day["failed"]) == (2, 1)
     assert [m["key"] for m in stats["per_model"]] == [TEXT_MODEL]
     assert [u["label"] for u in stats["per_user"]] == [ada.email]
-    bad = api.get("/admin/stats?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z",
-                  headers=admin.headers)  # fmt: skip
+    bad = api.get(
+        "/admin/stats?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z", headers=admin.headers
+    )
     assert_problem(bad, 422, "validation_error")
 
 

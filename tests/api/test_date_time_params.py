@@ -15,12 +15,28 @@ from tests.api.test_auth_api import assert_problem
 from tests.simulator_fixtures import simulator, simulator_session  # noqa: F401
 
 BAD = [
-    "0.5", "0", "1700000000", "1e20", "-1", "2026-01-01", "2026-01-01T00:00:00",
-    "2026-01-01T00:00", "2026-01-01 00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T25:00:00Z",
-    "2026-01-01T00:00:00+25:00", "2026-01-01T00:00:00+0100", "0001-01-01T00:00:00+01:00",
-    "9999-12-31T23:59:59-01:00", "1969-12-31T23:59:59Z", "now", "", "2026-W01",
-    "2026-01-01T00:00:00.1234567Z", "\uff12\uff10\uff12\uff16-01-01T00:00:00Z",
-]  # fmt: skip
+    "0.5",
+    "0",
+    "1700000000",
+    "1e20",
+    "-1",
+    "2026-01-01",
+    "2026-01-01T00:00:00",
+    "2026-01-01T00:00",
+    "2026-01-01 00:00:00Z",
+    "2026-13-01T00:00:00Z",
+    "2026-01-01T25:00:00Z",
+    "2026-01-01T00:00:00+25:00",
+    "2026-01-01T00:00:00+0100",
+    "0001-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-01:00",
+    "1969-12-31T23:59:59Z",
+    "now",
+    "",
+    "2026-W01",
+    "2026-01-01T00:00:00.1234567Z",
+    "\uff12\uff10\uff12\uff16-01-01T00:00:00Z",
+]
 GOOD = ["2026-01-01T00:00:00Z", "2026-01-01T00:00:00.5+02:00", "2026-01-01t00:00:00z"]
 
 
@@ -57,8 +73,9 @@ def test_a_naive_time_next_to_an_aware_one_is_a_422_not_a_500(
     api: TestClient, admin: Account
 ) -> None:
     params = {"since": "2026-01-01T00:00:00", "until": "2026-01-20T00:00:00Z"}
-    assert_problem(api.get("/admin/stats", params=params, headers=admin.headers), 422,
-                   "validation_error")  # fmt: skip
+    assert_problem(
+        api.get("/admin/stats", params=params, headers=admin.headers), 422, "validation_error"
+    )
 
 
 @pytest.mark.parametrize("value", GOOD)

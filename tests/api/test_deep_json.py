@@ -52,8 +52,9 @@ def test_a_deeply_nested_body_is_a_422_on_every_json_route(
 
 def test_a_deep_login_body_changes_nothing_and_is_not_a_server_error(api: TestClient) -> None:
     for body in DEEP_BODIES.values():
-        response = api.post("/auth/login", content=body,
-                            headers={"content-type": "application/json"})  # fmt: skip
+        response = api.post(
+            "/auth/login", content=body, headers={"content-type": "application/json"}
+        )
         body_out = assert_problem(response, 422, "validation_error")
         assert body_out["errors"][0]["loc"] == ["body"]
     account = Account(api, "after@example.com")  # sign-in works as before

@@ -7,12 +7,12 @@ import inspect
 from typing import Any
 
 import pytest
-from application.auth.register_user import RegisterUser
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from adapters.duckdb.health import DuckDBHealth
+from application.auth.register_user import RegisterUser
 from application.generation.submit_video_from_image import SubmitVideoFromImage
 from entrypoints.api.deps import Provided, provider_name
 from entrypoints.settings import Settings

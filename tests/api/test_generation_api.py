@@ -99,8 +99,9 @@ def test_an_image_is_stored_served_to_its_owner_only(
         assert decoded.size == (image["width"], image["height"])
         assert decoded.width / decoded.height == pytest.approx(16 / 9, rel=0.05)
     assert_problem(api.get(image["url"], headers=bob.headers), 404, "not_found")
-    assert_problem(api.get(f"/generations/{response.json()['id']}", headers=bob.headers), 404,
-                   "not_found")  # fmt: skip
+    assert_problem(
+        api.get(f"/generations/{response.json()['id']}", headers=bob.headers), 404, "not_found"
+    )
     assert api.get(image["url"], headers=admin.headers).status_code == 200
     assert_problem(api.get(image["url"]), 401, "not_authenticated")
 
@@ -135,8 +136,9 @@ def test_history_pages_and_filters(api: TestClient, ada: Account) -> None:
     )
     images = api.get("/generations?kind=image", headers=ada.headers).json()["data"]
     assert [g["kind"] for g in images] == ["image"]
-    assert_problem(api.get("/generations?cursor=garbage!", headers=ada.headers), 422,
-                   "validation_error")  # fmt: skip
+    assert_problem(
+        api.get("/generations?cursor=garbage!", headers=ada.headers), 422, "validation_error"
+    )
 
 
 @pytest.mark.parametrize(

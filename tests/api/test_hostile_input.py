@@ -22,8 +22,9 @@ def test_sql_looking_text_is_only_data(api: TestClient, admin: Account, text: st
     assert search.json() == {"data": [], "total": 0}
     login = api.post("/auth/login", json={"email": f"{text}@example.com", "password": text})
     assert_problem(login, 401, "invalid_credentials")
-    assert_problem(api.get(f"/users/{quote(text, safe='')}", headers=admin.headers), 404,
-                   "not_found")  # fmt: skip
+    assert_problem(
+        api.get(f"/users/{quote(text, safe='')}", headers=admin.headers), 404, "not_found"
+    )
     assert api.get("/users", headers=admin.headers).json()["total"] == 1  # nothing was dropped
 
 
@@ -51,5 +52,6 @@ def test_malformed_bodies_are_refused(
 
 
 def test_a_huge_query_string_is_a_4xx(api: TestClient, admin: Account) -> None:
-    assert_problem(api.get("/users", params={"q": "x" * 5000}, headers=admin.headers), 422,
-                   "validation_error")  # fmt: skip
+    assert_problem(
+        api.get("/users", params={"q": "x" * 5000}, headers=admin.headers), 422, "validation_error"
+    )

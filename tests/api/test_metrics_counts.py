@@ -71,24 +71,42 @@ def test_the_counts_match_the_database_after_writes_deletions_and_a_restart(
     with TestClient(create_app(container.settings(), container)) as api:
         ada, bob = Account(api, "ada@example.com"), Account(api, "bob@example.com")
         for who, prompt in ((ada, "hi"), (ada, "[[sim:fault=403]]"), (bob, "hello")):
-            api.post("/generate/text", json={"prompt": prompt, "model": TEXT_MODEL},
-                     headers=who.headers)  # fmt: skip
-        image = api.post("/generate/image", json={"prompt": "a fox", "model": IMAGE_MODEL},
-                         headers=ada.headers)  # fmt: skip
+            api.post(
+                "/generate/text", json={"prompt": prompt, "model": TEXT_MODEL}, headers=who.headers
+            )
+        image = api.post(
+            "/generate/image", json={"prompt": "a fox", "model": IMAGE_MODEL}, headers=ada.headers
+        )
         assert image.status_code == 200, image.text
-        assert scraped(api) == database_counts(api) == {
-            ("text", "succeeded"): 2, ("text", "failed"): 1, ("image", "succeeded"): 1,
-        }  # fmt: skip
+        assert (
+            scraped(api)
+            == database_counts(api)
+            == {
+                ("text", "succeeded"): 2,
+                ("text", "failed"): 1,
+                ("image", "succeeded"): 1,
+            }
+        )
         api.delete(f"/generations/{image.json()['id']}", headers=ada.headers)
         admin = api.post("/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
         token = admin.json()["access_token"]
         deleted = api.delete(f"/users/{bob.id}", headers={"Authorization": f"Bearer {token}"})
         assert deleted.status_code == 204
-        assert scraped(api) == database_counts(api) == {
-            ("text", "succeeded"): 1, ("text", "failed"): 1,
-        }  # fmt: skip
+        assert (
+            scraped(api)
+            == database_counts(api)
+            == {
+                ("text", "succeeded"): 1,
+                ("text", "failed"): 1,
+            }
+        )
     restarted = wired_container(tmp_path, simulator)
     with TestClient(create_app(restarted.settings(), restarted)) as api:
-        assert scraped(api) == database_counts(api) == {
-            ("text", "succeeded"): 1, ("text", "failed"): 1,
-        }  # fmt: skip
+        assert (
+            scraped(api)
+            == database_counts(api)
+            == {
+                ("text", "succeeded"): 1,
+                ("text", "failed"): 1,
+            }
+        )

@@ -29,7 +29,8 @@ def test_an_unreachable_openrouter_degrades_readiness_but_not_sign_in(tmp_path: 
         assert ready == {"status": "degraded", "database": "ok", "openrouter": "unreachable"}
         ada = Account(client, "ada@example.com")
         assert client.get("/auth/me", headers=ada.headers).status_code == 200
-        answer = client.post("/generate/text", headers=ada.headers,
-                             json={"prompt": "hi", "model": "openai/gpt-4o"})  # fmt: skip
+        answer = client.post(
+            "/generate/text", headers=ada.headers, json={"prompt": "hi", "model": "openai/gpt-4o"}
+        )
         assert answer.status_code == 502
         assert answer.json()["code"] == "upstream_unavailable"

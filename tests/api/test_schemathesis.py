@@ -50,8 +50,13 @@ def _login(client: TestClient, email: str, password: str) -> str:
 # Every other check runs: server errors, status codes, content types, headers, response
 # schemas, negative data rejection, missing or ignored auth, use after free.
 EXCLUDED = [checks.positive_data_acceptance]
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck),
-                    derandomize=True, database=None)  # fmt: skip
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    database=None,
+)
 
 
 def fuzz(app: Any, token: str) -> list[str]:
@@ -124,12 +129,17 @@ def test_call_sequences_keep_the_contract(
             self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
         ) -> None:
             case.validate_response(
-                response, additional_checks=additional_checks, excluded_checks=EXCLUDED,
+                response,
+                additional_checks=additional_checks,
+                excluded_checks=EXCLUDED,
                 transport_kwargs=kwargs,
-            )  # fmt: skip
+            )
 
     Sequences.TestCase.settings = settings(
-        max_examples=30, stateful_step_count=8, deadline=None,
-        suppress_health_check=list(HealthCheck), database=None,
-    )  # fmt: skip
+        max_examples=30,
+        stateful_step_count=8,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
     Sequences.TestCase().runTest()

@@ -24,11 +24,18 @@ def test_a_session_of_everything_leaks_no_secret(
     bodies: list[str] = []
     with caplog.at_level(logging.DEBUG):
         user = Account(api, "leak@example.com", PASSWORD)
-        secrets_seen = [PASSWORD, user.tokens["access_token"], user.tokens["refresh_token"],
-                        simulator.api_key]  # fmt: skip
+        secrets_seen = [
+            PASSWORD,
+            user.tokens["access_token"],
+            user.tokens["refresh_token"],
+            simulator.api_key,
+        ]
         for fault in ["", "[[sim:fault=401]]", "[[sim:fault=402]]", "[[sim:fault=html_502]]"]:
-            answer = api.post("/generate/text", headers=user.headers,
-                              json={"prompt": f"{fault} hi", "model": TEXT_MODEL})  # fmt: skip
+            answer = api.post(
+                "/generate/text",
+                headers=user.headers,
+                json={"prompt": f"{fault} hi", "model": TEXT_MODEL},
+            )
             bodies.append(answer.text)
         bodies.append(
             api.post("/auth/login", json={"email": user.email, "password": "x" + PASSWORD}).text

@@ -24,13 +24,18 @@ def test_an_unwritable_media_folder_is_a_503_and_reading_goes_on(
     shutil.rmtree(media, ignore_errors=True)
     media.write_text("a file where the media folder should be: no image can be written")
 
-    image = api.post("/generate/image", headers=ada.headers,
-                     json={"prompt": "a lighthouse", "model": IMAGE_MODEL})  # fmt: skip
+    image = api.post(
+        "/generate/image",
+        headers=ada.headers,
+        json={"prompt": "a lighthouse", "model": IMAGE_MODEL},
+    )
     body = assert_problem(image, 503, "storage_unavailable")
     assert "disk" in body["detail"] or "store" in body["detail"]
     history = api.get("/generations", headers=ada.headers)
     assert history.status_code == 200
     kept = [(g["kind"], g["status"], g["error_code"], g["media"]) for g in history.json()["data"]]
-    assert kept == [("image", "failed", "storage_unavailable", []),  # recorded, with no file
-                    ("text", "succeeded", None, [])]  # fmt: skip
+    assert kept == [
+        ("image", "failed", "storage_unavailable", []),  # recorded, with no file
+        ("text", "succeeded", None, []),
+    ]
     assert api.get("/auth/me", headers=ada.headers).status_code == 200

@@ -18,9 +18,11 @@ def test_an_answer_trickled_past_the_configured_deadline_is_upstream_timeout(
     tmp_path: Path, simulator: SimulatorHandle
 ) -> None:
     settings = make_settings(
-        tmp_path, openrouter_base_url=simulator.base_url, openrouter_api_key=simulator.api_key,
+        tmp_path,
+        openrouter_base_url=simulator.base_url,
+        openrouter_api_key=simulator.api_key,
         upstream_deadline_s=1.5,
-    )  # fmt: skip
+    )
     container = Container(settings=settings)  # the real wiring: read timeout 120 s
     with TestClient(create_app(settings, container), raise_server_exceptions=False) as api:
         ada = Account(api, "ada@example.com")

@@ -53,12 +53,19 @@ def test_a_job_goes_queued_then_in_progress_then_completed_and_its_video_plays(
     assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
     assert_playable_mp4(video.content)
     [sent] = submits(simulator)
-    assert sent["json"] == {"model": VEO, "prompt": "a fox in snow", "duration": 4,
-                            "resolution": "720p", "aspect_ratio": "16:9"}  # fmt: skip
+    assert sent["json"] == {
+        "model": VEO,
+        "prompt": "a fox in snow",
+        "duration": 4,
+        "resolution": "720p",
+        "aspect_ratio": "16:9",
+    }
     [item] = video_api.get("/generations?kind=video", headers=ada.headers).json()["data"]
     assert (item["id"], item["status"], item["media"][0]["content_type"]) == (
-        job["id"], "completed", "video/mp4",
-    )  # fmt: skip
+        job["id"],
+        "completed",
+        "video/mp4",
+    )
     assert item["usage"]["cost"] > 0
     deleted = video_api.delete(f"/generations/{job['id']}", headers=ada.headers)
     assert deleted.status_code == 204  # the job and its video go with the generation
@@ -81,12 +88,16 @@ def test_poll_errors_postpone_the_job_and_it_still_completes(
     [
         ("video_failed", "The provider could not make this video: Content policy violation."),
         ("video_cancelled", "The provider cancelled it: Job was cancelled."),
-        ("video_expired",
-         "It expired at the provider before it finished: Job exceeded maximum time to live."),
-        ("video_content_502",
-         "The video was made but could not be downloaded: The model provider failed; try"),
+        (
+            "video_expired",
+            "It expired at the provider before it finished: Job exceeded maximum time to live.",
+        ),
+        (
+            "video_content_502",
+            "The video was made but could not be downloaded: The model provider failed; try",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_terminal_failure_fails_the_job_with_its_reason(
     video_api: TestClient, ada: Account, simulator: SimulatorHandle, fault: str, reason: str
 ) -> None:
@@ -131,10 +142,12 @@ def test_others_jobs_do_not_exist_for_them_but_admins_see_them(
 ) -> None:
     job = submit(video_api, ada).json()
     bob = Account(video_api, "bob@example.com")
-    assert_problem(video_api.get(f"/generate/video/{job['id']}", headers=bob.headers), 404,
-                   "not_found")  # fmt: skip
-    assert_problem(video_api.get("/generate/video/no-such-job", headers=ada.headers), 404,
-                   "not_found")  # fmt: skip
+    assert_problem(
+        video_api.get(f"/generate/video/{job['id']}", headers=bob.headers), 404, "not_found"
+    )
+    assert_problem(
+        video_api.get("/generate/video/no-such-job", headers=ada.headers), 404, "not_found"
+    )
     root = Account.__new__(Account)
     root.client, root.email, root.password = video_api, ADMIN_EMAIL, ADMIN_PASSWORD
     root.tokens = root.login()
@@ -148,18 +161,25 @@ def test_others_jobs_do_not_exist_for_them_but_admins_see_them(
 @pytest.mark.parametrize(
     ("model", "options", "message"),
     [
-        (VEO, {"duration": 5}, "Duration 5 is not offered by google/veo-3.1-lite; choose one "
-                               "of: 4, 6, 8."),
+        (
+            VEO,
+            {"duration": 5},
+            "Duration 5 is not offered by google/veo-3.1-lite; choose one of: 4, 6, 8.",
+        ),
         (VEO, {"resolution": "4K"}, "choose one of: 720p, 1080p."),
         (VEO, {"aspect_ratio": "1:1"}, "choose one of: 16:9, 9:16."),
         (SORA, {"seed": 7}, "openai/sora-2-pro does not take a seed; leave it out."),
         ("openai/gpt-4o", {}, "openai/gpt-4o is not a video model here; choose one of:"),
     ],
-)  # fmt: skip
+)
 def test_options_outside_the_model_are_a_422_naming_the_allowed_values(
-    video_api: TestClient, ada: Account, simulator: SimulatorHandle, model: str,
-    options: dict[str, object], message: str,
-) -> None:  # fmt: skip
+    video_api: TestClient,
+    ada: Account,
+    simulator: SimulatorHandle,
+    model: str,
+    options: dict[str, object],
+    message: str,
+) -> None:
     body = assert_problem(submit(video_api, ada, model=model, **options), 422, "validation_error")
     assert message in body["detail"]
     assert (

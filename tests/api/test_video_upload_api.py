@@ -50,8 +50,16 @@ def first_frame(simulator: SimulatorHandle) -> str:
 def test_an_uploaded_image_becomes_a_clean_first_frame_and_the_job_completes(
     video_api: TestClient, ada: Account, simulator: SimulatorHandle
 ) -> None:
-    response = upload(video_api, ada, with_exif("JPEG"), name="me.jpg", content_type="image/jpeg",
-                      duration="4", aspect_ratio="", resolution="720p")  # fmt: skip
+    response = upload(
+        video_api,
+        ada,
+        with_exif("JPEG"),
+        name="me.jpg",
+        content_type="image/jpeg",
+        duration="4",
+        aspect_ratio="",
+        resolution="720p",
+    )
     assert response.status_code == 202, response.text
     url = first_frame(simulator)
     assert url.startswith("data:image/jpeg;base64,")
@@ -79,8 +87,10 @@ def test_a_public_image_url_is_passed_on(
 
 def _multipart_fields(api: TestClient, who: Account, fields: dict[str, str]) -> httpx.Response:
     boundary = "----allucanget"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
-             for k, v in fields.items()]  # fmt: skip
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+        for k, v in fields.items()
+    ]
     body = ("".join(parts) + f"--{boundary}--\r\n").encode()
     headers = {**who.headers, "content-type": f"multipart/form-data; boundary={boundary}"}
     return api.post(FROM_IMAGE, content=body, headers=headers)
@@ -100,9 +110,13 @@ def _multipart_fields(api: TestClient, who: Account, fields: dict[str, str]) -> 
     ],
 )
 def test_files_that_are_not_allowed_images_are_a_422(
-    video_api: TestClient, ada: Account, simulator: SimulatorHandle, data: bytes, name: str,
+    video_api: TestClient,
+    ada: Account,
+    simulator: SimulatorHandle,
+    data: bytes,
+    name: str,
     content_type: str,
-) -> None:  # fmt: skip
+) -> None:
     response = upload(video_api, ada, data, name=name, content_type=content_type)
     assert_problem(response, 422, "invalid_image")
     assert submits(simulator) == []
@@ -110,13 +124,22 @@ def test_files_that_are_not_allowed_images_are_a_422(
 
 @pytest.mark.parametrize(
     "url",
-    ["http://images.example.com/a.png", "https://127.0.0.1/a.png", "https://2130706433/a.png",
-     "https://0x7f000001/a.png", "https://017700000001/a.png", "https://127.1/a.png",
-     "https://[::ffff:127.0.0.1]/a.png", "https://169.254.169.254/latest/meta-data/",
-     "https://user@images.example.com/a.png", "https://images.example.com:8443/a.png",
-     f"https://{PRIVATE_HOST}/a.png", "https://localhost/a.png",
-     "https://images.example.com/" + "a" * 2100],
-)  # fmt: skip
+    [
+        "http://images.example.com/a.png",
+        "https://127.0.0.1/a.png",
+        "https://2130706433/a.png",
+        "https://0x7f000001/a.png",
+        "https://017700000001/a.png",
+        "https://127.1/a.png",
+        "https://[::ffff:127.0.0.1]/a.png",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://user@images.example.com/a.png",
+        "https://images.example.com:8443/a.png",
+        f"https://{PRIVATE_HOST}/a.png",
+        "https://localhost/a.png",
+        "https://images.example.com/" + "a" * 2100,
+    ],
+)
 def test_image_urls_not_https_to_a_public_address_are_a_422(
     video_api: TestClient, ada: Account, simulator: SimulatorHandle, url: str
 ) -> None:
@@ -141,8 +164,10 @@ def test_other_request_shapes_are_refused(
         in assert_problem(no_frames, 422, "validation_error")["detail"]
     )
     fields = {"prompt": "p", "model": VEO}
-    for files in ([("image", ("a.png", png)), ("image", ("b.png", png))],  # one file only
-                  [("file", ("a.png", png))]):  # and it is called `image`  # fmt: skip
+    for files in (
+        [("image", ("a.png", png)), ("image", ("b.png", png))],  # one file only
+        [("file", ("a.png", png))],
+    ):  # and it is called `image`
         response = video_api.post(FROM_IMAGE, data=fields, files=files, headers=ada.headers)
         assert_problem(response, 422, "validation_error")
     assert video_api.post(FROM_IMAGE, json={"prompt": "p", "model": VEO}).status_code == 401
@@ -182,8 +207,10 @@ async def test_the_cap_is_enforced_while_the_body_streams_in(
 
     async def endless_file() -> AsyncIterator[bytes]:
         nonlocal pulled
-        yield (b'--b\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n'
-               b"Content-Type: image/png\r\n\r\n")  # fmt: skip
+        yield (
+            b'--b\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\n'
+            b"Content-Type: image/png\r\n\r\n"
+        )
         for _ in range(10_000):  # 160 MB if it were all read
             pulled += 1
             yield b"\x89" * 16384

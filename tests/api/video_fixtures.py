@@ -31,10 +31,16 @@ NAMES = {PUBLIC_HOST: ["93.184.215.14"], PRIVATE_HOST: ["93.184.215.14", "10.1.2
 def video_container(tmp_path: Path, simulator: SimulatorHandle, **settings: Any) -> Container:
     """Like the generation tests' container, with a fast follower; no real DNS."""
     values = {**FAST, **settings}
-    container = Container(settings=make_settings(
-        tmp_path, openrouter_base_url=simulator.base_url, openrouter_api_key=simulator.api_key,
-        admin_email=ADMIN_EMAIL, admin_password=ADMIN_PASSWORD, **values,
-    ))  # fmt: skip
+    container = Container(
+        settings=make_settings(
+            tmp_path,
+            openrouter_base_url=simulator.base_url,
+            openrouter_api_key=simulator.api_key,
+            admin_email=ADMIN_EMAIL,
+            admin_password=ADMIN_PASSWORD,
+            **values,
+        )
+    )
     container.video_gateway.override(
         providers.Singleton(
             OpenRouterVideoGateway,
@@ -106,9 +112,10 @@ def submits(simulator: SimulatorHandle) -> list[dict[str, Any]]:
 
 def polls(simulator: SimulatorHandle) -> list[dict[str, Any]]:
     return [
-        r for r in simulator.requests()
+        r
+        for r in simulator.requests()
         if r["method"] == "GET" and "/videos/gen-" in r["path"] and "/content" not in r["path"]
-    ]  # fmt: skip
+    ]
 
 
 def image_bytes(kind: str = "PNG", size: tuple[int, int] = (64, 36)) -> bytes:
@@ -118,9 +125,14 @@ def image_bytes(kind: str = "PNG", size: tuple[int, int] = (64, 36)) -> bytes:
 
 
 def upload(
-    api: TestClient, who: Account, data: bytes, *, name: str = "frame.png",
-    content_type: str = "image/png", **fields: str,
-) -> httpx.Response:  # fmt: skip
+    api: TestClient,
+    who: Account,
+    data: bytes,
+    *,
+    name: str = "frame.png",
+    content_type: str = "image/png",
+    **fields: str,
+) -> httpx.Response:
     form = {"prompt": "the picture comes alive", "model": VEO, **fields}
     files = {"image": (name, data, content_type)}
     return api.post("/generate/video/from-image", data=form, files=files, headers=who.headers)

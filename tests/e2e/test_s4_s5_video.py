@@ -42,8 +42,11 @@ VIDEO_LOADED = "() => { const v = document.querySelector('video'); return v && v
 @pytest.fixture(scope="module")
 def video_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GenerationPlatform]:
     root = tmp_path_factory.mktemp("e2e-video")
-    env = {"ALLUCANGET_DEMO_MODE": "true", "ALLUCANGET_VIDEO_POLL_INTERVAL_S": "0.3",
-           "ALLUCANGET_VIDEO_POLL_MAX_INTERVAL_S": "1"}  # fmt: skip
+    env = {
+        "ALLUCANGET_DEMO_MODE": "true",
+        "ALLUCANGET_VIDEO_POLL_INTERVAL_S": "0.3",
+        "ALLUCANGET_VIDEO_POLL_MAX_INTERVAL_S": "1",
+    }
     with simulated_platform(root, ("--video-polls", str(VIDEO_POLLS)), **env) as platform:
         yield platform
 

@@ -33,16 +33,24 @@ class Platform:
     web: Server
 
     def register(self, email: str) -> None:
-        answer = httpx.post(f"{self.api.url}/auth/register", timeout=30,
-                            json={"email": email, "password": PASSWORD})  # fmt: skip
+        answer = httpx.post(
+            f"{self.api.url}/auth/register", timeout=30, json={"email": email, "password": PASSWORD}
+        )
         assert answer.status_code == 201, answer.text
 
     def audit_events(self) -> str:
-        login = httpx.post(f"{self.api.url}/auth/login", timeout=30,
-                           json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})  # fmt: skip
+        login = httpx.post(
+            f"{self.api.url}/auth/login",
+            timeout=30,
+            json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
+        )
         token = login.json()["access_token"]
-        audit = httpx.get(f"{self.api.url}/admin/audit", params={"limit": "200"}, timeout=30,
-                          headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        audit = httpx.get(
+            f"{self.api.url}/admin/audit",
+            params={"limit": "200"},
+            timeout=30,
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert audit.status_code == 200, audit.text
         return audit.text
 

@@ -84,12 +84,14 @@ class Platform:
         return await self.database.read(sql, params)
 
     async def nothing_left_of(self, user_id: str) -> None:
-        for sql in ("SELECT count(*) FROM generations WHERE user_id = ?",
-                    "SELECT count(*) FROM video_jobs WHERE user_id = ?",
-                    "SELECT count(*) FROM media WHERE owner_id = ?",
-                    "SELECT count(*) FROM refresh_tokens WHERE user_id = ?",
-                    "SELECT count(*) FROM audit_events WHERE actor_id = ?",
-                    "SELECT count(*) FROM users WHERE id = ?"):  # fmt: skip
+        for sql in (
+            "SELECT count(*) FROM generations WHERE user_id = ?",
+            "SELECT count(*) FROM video_jobs WHERE user_id = ?",
+            "SELECT count(*) FROM media WHERE owner_id = ?",
+            "SELECT count(*) FROM refresh_tokens WHERE user_id = ?",
+            "SELECT count(*) FROM audit_events WHERE actor_id = ?",
+            "SELECT count(*) FROM users WHERE id = ?",
+        ):
             assert await self.rows(sql, [user_id]) == [(0,)], sql
         # the deletion's own audit event is the only one about them
         about = await self.rows("SELECT action FROM audit_events WHERE target_id = ?", [user_id])
@@ -122,9 +124,11 @@ async def test_an_image_in_flight_when_its_user_is_deleted_leaves_nothing(
     platform: Platform,
 ) -> None:
     victim = await platform.add_user("victim")
-    task = asyncio.create_task(platform.container.generate_image().execute(
-        user_id=victim, model="google/gemini-2.5-flash-image", prompt=PROMPT
-    ))  # fmt: skip
+    task = asyncio.create_task(
+        platform.container.generate_image().execute(
+            user_id=victim, model="google/gemini-2.5-flash-image", prompt=PROMPT
+        )
+    )
     await platform.ai.entered.wait()
     await platform.delete(victim)
     platform.ai.release.set()
@@ -139,8 +143,10 @@ async def test_only_the_deleted_users_text_fails_the_others_are_kept(
 ) -> None:
     victim, bystander = await platform.add_user("victim"), await platform.add_user("bystander")
     generate = platform.container.generate_text
-    tasks = [asyncio.create_task(generate().execute(user_id=user, model=TEXT, prompt=PROMPT))
-             for user in (victim, bystander, victim)]  # fmt: skip
+    tasks = [
+        asyncio.create_task(generate().execute(user_id=user, model=TEXT, prompt=PROMPT))
+        for user in (victim, bystander, victim)
+    ]
     await platform.ai.entered.wait()
     await platform.delete(victim)
     platform.ai.release.set()
@@ -166,8 +172,9 @@ async def test_a_refused_row_in_a_shared_batch_fails_only_its_caller(
     recorder = recorder_module.DuckDBGroupRecorder(platform.database, KeyedLocks())
     await platform.add_user("alive")
     generations = [_generation(f"g{i}", "alive" if i % 2 else "gone") for i in range(6)]
-    outcomes = await asyncio.gather(*(recorder.record(g) for g in generations),
-                                    return_exceptions=True)  # fmt: skip
+    outcomes = await asyncio.gather(
+        *(recorder.record(g) for g in generations), return_exceptions=True
+    )
     assert batches == [6]  # one transaction for all six
     assert [type(o).__name__ for o in outcomes] == ["OwnerDeletedError", "NoneType"] * 3
     assert await platform.rows("SELECT id FROM generations ORDER BY id") == [
@@ -209,6 +216,14 @@ async def test_a_video_of_a_deleted_user_is_neither_stored_nor_sent(platform: Pl
 
 def _generation(generation_id: str, user_id: str) -> Generation:
     now = datetime(2026, 12, 1, tzinfo=UTC)
-    return Generation(id=generation_id, user_id=user_id, kind=GenerationKind.TEXT,
-                      model=TEXT, prompt="p", status=GenerationStatus.SUCCEEDED,
-                      created_at=now, finished_at=now, text="t")  # fmt: skip
+    return Generation(
+        id=generation_id,
+        user_id=user_id,
+        kind=GenerationKind.TEXT,
+        model=TEXT,
+        prompt="p",
+        status=GenerationStatus.SUCCEEDED,
+        created_at=now,
+        finished_at=now,
+        text="t",
+    )

@@ -25,15 +25,34 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 def a_generation(number: int, *, media: bool = False) -> Generation:
     gid = f"gen-{number:04d}"
     refs = (
-        MediaRef(id=f"{number:016x}", owner_id="u1", generation_id=gid,
-                 content_type="image/png", size_bytes=10, width=4, height=4, created_at=NOW),
-    ) if media else ()  # fmt: skip
+        (
+            MediaRef(
+                id=f"{number:016x}",
+                owner_id="u1",
+                generation_id=gid,
+                content_type="image/png",
+                size_bytes=10,
+                width=4,
+                height=4,
+                created_at=NOW,
+            ),
+        )
+        if media
+        else ()
+    )
     return Generation(
-        id=gid, user_id="u1", kind=GenerationKind.IMAGE if media else GenerationKind.TEXT,
-        model="openai/gpt-4o", prompt=f"prompt {number}", status=GenerationStatus.SUCCEEDED,
-        created_at=NOW, finished_at=NOW, text=f"answer {number}", usage=Usage(1, 2, 3, 0.5),
+        id=gid,
+        user_id="u1",
+        kind=GenerationKind.IMAGE if media else GenerationKind.TEXT,
+        model="openai/gpt-4o",
+        prompt=f"prompt {number}",
+        status=GenerationStatus.SUCCEEDED,
+        created_at=NOW,
+        finished_at=NOW,
+        text=f"answer {number}",
+        usage=Usage(1, 2, 3, 0.5),
         media=refs,
-    )  # fmt: skip
+    )
 
 
 async def recorder_for(database: Database) -> DuckDBGroupRecorder:
@@ -82,9 +101,11 @@ async def test_a_row_that_cannot_be_written_fails_only_its_own_caller(
     recorder = await recorder_for(database)
     await recorder.record(a_generation(1))
     outcomes = await asyncio.gather(
-        recorder.record(a_generation(2)), recorder.record(a_generation(1)),  # a duplicate id
-        recorder.record(a_generation(3)), return_exceptions=True,
-    )  # fmt: skip
+        recorder.record(a_generation(2)),
+        recorder.record(a_generation(1)),  # a duplicate id
+        recorder.record(a_generation(3)),
+        return_exceptions=True,
+    )
     assert outcomes[0] is None and outcomes[2] is None
     assert isinstance(outcomes[1], duckdb.Error)
     assert await rows(database, "generations") == 3

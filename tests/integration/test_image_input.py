@@ -21,8 +21,10 @@ sanitizer = PillowImageSanitizer(max_pixels=40_000_000)
 async def test_allowed_images_come_back_re_encoded_in_their_own_type(kind: str) -> None:
     clean = await sanitizer.sanitize(encoded(kind, (64, 36)))
     assert (clean.content_type, clean.width, clean.height) == (
-        f"image/{kind.lower()}", 64, 36,
-    )  # fmt: skip
+        f"image/{kind.lower()}",
+        64,
+        36,
+    )
     with Image.open(io.BytesIO(clean.data)) as image:
         assert image.format == kind and image.size == (64, 36)
 
@@ -73,15 +75,17 @@ async def test_the_pixel_cap_is_read_from_the_header_before_decoding() -> None:
         await sanitizer.sanitize(declared_png(7_100, 7_100))  # would need 150 MB to decode
 
 
-RESOLVER = FakeAddressResolver({
-    "images.example.com": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
-    "rebind.example.com": ["93.184.215.14", "127.0.0.1"],
-    "metadata.example.com": ["169.254.169.254"],
-    "v6only.example.com": ["fd00::1"],
-    "mapped.example.com": ["::ffff:10.0.0.1"],
-    "cgnat.example.com": ["100.64.0.1"],
-    "multicast.example.com": ["224.0.0.1"],
-})  # fmt: skip
+RESOLVER = FakeAddressResolver(
+    {
+        "images.example.com": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+        "rebind.example.com": ["93.184.215.14", "127.0.0.1"],
+        "metadata.example.com": ["169.254.169.254"],
+        "v6only.example.com": ["fd00::1"],
+        "mapped.example.com": ["::ffff:10.0.0.1"],
+        "cgnat.example.com": ["100.64.0.1"],
+        "multicast.example.com": ["224.0.0.1"],
+    }
+)
 
 
 @pytest.mark.parametrize(

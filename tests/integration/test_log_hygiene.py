@@ -46,8 +46,9 @@ async def test_a_signed_download_url_never_reaches_the_log(
         return httpx.Response(200, content=b"\x00\x00\x00\x18ftypisom")
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
-        gateway = OpenRouterVideoGateway(http, "https://openrouter.test/api/v1", "sk-or-v1-t",
-                                         spool_dir=tmp_path)  # fmt: skip
+        gateway = OpenRouterVideoGateway(
+            http, "https://openrouter.test/api/v1", "sk-or-v1-t", spool_dir=tmp_path
+        )
         await gateway.download_video("abc", ())
         await http.get(SIGNED)  # httpx's own "HTTP Request: GET <url>" line, at INFO
     logging.getLogger("allucanget.test").info("fetched %s", SIGNED, extra={"url": SIGNED})

@@ -42,9 +42,12 @@ def peak_rss(api: ApiServer) -> int:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     root = tmp_path_factory.mktemp("memory")
     simulator = Simulator(root / "sim").start()
-    env = api_env(OPENROUTER_BASE_URL=simulator.base_url, OPENROUTER_API_KEY=SIMULATOR_KEY,
-                  ALLUCANGET_UPLOAD_DECODE_BUDGET_PIXELS=str(BUDGET_PIXELS),
-                  ALLUCANGET_UPLOAD_DECODE_THREADS="2")  # fmt: skip
+    env = api_env(
+        OPENROUTER_BASE_URL=simulator.base_url,
+        OPENROUTER_API_KEY=SIMULATOR_KEY,
+        ALLUCANGET_UPLOAD_DECODE_BUDGET_PIXELS=str(BUDGET_PIXELS),
+        ALLUCANGET_UPLOAD_DECODE_THREADS="2",
+    )
     api = ApiServer(root / "data", env)
     try:
         api.start()
@@ -95,18 +98,24 @@ async def test_concurrent_huge_uploads_are_decoded_within_the_pixel_budget(
 ) -> None:
     data = big_png()
     form = {"prompt": "the picture comes alive", "model": "google/veo-3.1-lite"}
-    async with httpx.AsyncClient(base_url=served.api.url, headers=served.headers,
-                                 timeout=120) as http:  # fmt: skip
+    async with httpx.AsyncClient(
+        base_url=served.api.url, headers=served.headers, timeout=120
+    ) as http:
         tiny = io.BytesIO()
         Image.new("RGB", (8, 8)).save(tiny, format="PNG")
         files = {"image": ("warm.png", tiny.getvalue(), "image/png")}
         await http.post("/generate/video/from-image", data=form, files=files)  # warm up
         before = peak_rss(served.api)
-        answers = await asyncio.gather(*(
-            http.post("/generate/video/from-image", data=form,
-                      files={"image": ("big.png", data, "image/png")})
-            for _ in range(2)
-        ))  # fmt: skip
+        answers = await asyncio.gather(
+            *(
+                http.post(
+                    "/generate/video/from-image",
+                    data=form,
+                    files={"image": ("big.png", data, "image/png")},
+                )
+                for _ in range(2)
+            )
+        )
         after = peak_rss(served.api)
     budget = BUDGET_PIXELS * 4  # 4 bytes a decoded pixel
     print(

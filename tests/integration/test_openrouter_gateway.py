@@ -112,8 +112,12 @@ async def test_text_answer_carries_usage_and_who_served_it(world: World) -> None
     assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
     [logged] = world.sim.requests(CHAT)
     messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]
-    assert logged["json"] == {"model": "anthropic/claude-haiku-4.5", "messages": messages,
-                              "max_tokens": 40, "temperature": 0.3}  # fmt: skip
+    assert logged["json"] == {
+        "model": "anthropic/claude-haiku-4.5",
+        "messages": messages,
+        "max_tokens": 40,
+        "temperature": 0.3,
+    }
     headers = logged["headers"]
     assert logged["auth_matched"] is True and headers["x-openrouter-title"] == "allucanget"
     assert headers["http-referer"] == "https://allucanget.example"
@@ -183,8 +187,12 @@ async def test_models_are_listed_for_the_asked_output(world: World, output: str)
 
 async def test_not_configured_raises_before_any_request(world: World) -> None:
     gw, image = world.gateway(api_key=""), ImageRequest("google/gemini-2.5-flash-image", "x")
-    for call in (gw.complete_text(ask()), anext(gw.stream_text(ask())),
-                 gw.generate_image(image), gw.list_models("text")):  # fmt: skip
+    for call in (
+        gw.complete_text(ask()),
+        anext(gw.stream_text(ask())),
+        gw.generate_image(image),
+        gw.list_models("text"),
+    ):
         with pytest.raises(NotConfigured):
             await call
     assert world.sim.requests() == [] and "configured=False" in repr(gw)
@@ -205,23 +213,38 @@ async def test_a_refused_key_is_our_problem_and_never_shown(world: World) -> Non
 # up to 0.5 s; the simulator says 1 s, so those give up at once and pass the wait on. Reads
 # time out at 0.6 s: well before the slow headers (1.5 s here) and the stall (2 s) end.
 FAULTS = [
-    ("400_context", "bad_request", 0, 1),       ("401", "provider_down", 0, 1),
-    ("402", "out_of_credits", 0, 1),            ("402_balance", "out_of_credits", 0, 1),
-    ("402_image", "out_of_credits", 0, 1),      ("402_in_flight", "out_of_credits", 1, 1),
-    ("403", "upstream_rejected", 0, 1),         ("408", "upstream_timeout", 0, 3),
-    ("429", "rate_limited", 1, 1),              ("429_upstream", "rate_limited", 1, 1),
+    ("400_context", "bad_request", 0, 1),
+    ("401", "provider_down", 0, 1),
+    ("402", "out_of_credits", 0, 1),
+    ("402_balance", "out_of_credits", 0, 1),
+    ("402_image", "out_of_credits", 0, 1),
+    ("402_in_flight", "out_of_credits", 1, 1),
+    ("403", "upstream_rejected", 0, 1),
+    ("408", "upstream_timeout", 0, 3),
+    ("429", "rate_limited", 1, 1),
+    ("429_upstream", "rate_limited", 1, 1),
     ("429_no_retry_after", "rate_limited", 0, 3),
-    ("500", "provider_down", 0, 3),             ("502", "provider_down", 0, 3),
-    ("503", "provider_down", 1, 1),             ("524", "provider_down", 0, 3),
-    ("529", "provider_down", 0, 3),             ("flaky:3:500", "provider_down", 0, 3),
-    ("drop_connection", "provider_down", 0, 3), ("drop_mid_stream", "provider_down", 0, 1),
-    ("html_502", "provider_down", 0, 3),        ("text_plain", "provider_down", 0, 3),
-    ("html_200", "bad_response", 0, 1),         ("malformed_json", "bad_response", 0, 1),
-    ("empty_200", "bad_response", 0, 1),        ("error_200", "provider_down", 0, 1),
-    ("empty_choices", "bad_response", 0, 1),    ("empty_content", "bad_response", 0, 1),
-    ("choice_error", "provider_down", 0, 1),    ("content_filter", "upstream_rejected", 0, 1),
-    ("slow_headers:1500", "upstream_timeout", 0, 1), ("stall_stream", "upstream_timeout", 0, 1),
-]  # fmt: skip
+    ("500", "provider_down", 0, 3),
+    ("502", "provider_down", 0, 3),
+    ("503", "provider_down", 1, 1),
+    ("524", "provider_down", 0, 3),
+    ("529", "provider_down", 0, 3),
+    ("flaky:3:500", "provider_down", 0, 3),
+    ("drop_connection", "provider_down", 0, 3),
+    ("drop_mid_stream", "provider_down", 0, 1),
+    ("html_502", "provider_down", 0, 3),
+    ("text_plain", "provider_down", 0, 3),
+    ("html_200", "bad_response", 0, 1),
+    ("malformed_json", "bad_response", 0, 1),
+    ("empty_200", "bad_response", 0, 1),
+    ("error_200", "provider_down", 0, 1),
+    ("empty_choices", "bad_response", 0, 1),
+    ("empty_content", "bad_response", 0, 1),
+    ("choice_error", "provider_down", 0, 1),
+    ("content_filter", "upstream_rejected", 0, 1),
+    ("slow_headers:1500", "upstream_timeout", 0, 1),
+    ("stall_stream", "upstream_timeout", 0, 1),
+]
 
 
 @pytest.mark.parametrize("case", FAULTS, ids=[case[0] for case in FAULTS])
@@ -249,10 +272,16 @@ async def test_an_unknown_model_is_a_bad_request_that_says_why(world: World) -> 
 
 RECOVERIES = [  # (fault, attempts until success, least seconds waited: Retry-After honoured)
     ("leading_whitespace", 1, 0),  # blank keep-alive lines before the JSON (§8.2)
-    ("flaky:2:500", 3, 0), ("flaky:2:502", 3, 0), ("flaky:1:408", 2, 0), ("flaky:1:524", 2, 0),
-    ("flaky:1:drop_connection", 2, 0), ("flaky:1:429_no_retry_after", 2, 0),
-    ("flaky:1:429", 2, 1), ("flaky:1:503", 2, 1), ("flaky:1:402_in_flight", 2, 1),
-]  # fmt: skip
+    ("flaky:2:500", 3, 0),
+    ("flaky:2:502", 3, 0),
+    ("flaky:1:408", 2, 0),
+    ("flaky:1:524", 2, 0),
+    ("flaky:1:drop_connection", 2, 0),
+    ("flaky:1:429_no_retry_after", 2, 0),
+    ("flaky:1:429", 2, 1),
+    ("flaky:1:503", 2, 1),
+    ("flaky:1:402_in_flight", 2, 1),
+]
 
 
 @pytest.mark.parametrize("case", RECOVERIES, ids=[case[0] for case in RECOVERIES])
@@ -266,15 +295,22 @@ async def test_transient_faults_are_retried_until_success(world: World, case: An
 
 # (fault, outcome, deltas yielded before it, attempts)
 STREAM_FAULTS = [
-    ("midstream_error", "provider_down", 3, 1), ("midstream_error_string", "provider_down", 3, 1),
-    ("midstream_error_length", "bad_request", 3, 1), ("choice_error", "provider_down", 3, 1),
-    ("content_filter", "upstream_rejected", 3, 1), ("drop_mid_stream", "provider_down", 2, 1),
-    ("stall_stream", "upstream_timeout", 2, 1), ("slow_headers:1500", "upstream_timeout", 0, 1),
-    ("empty_choices", "bad_response", 0, 1), ("empty_content", "bad_response", 0, 1),
-    ("drop_connection", "provider_down", 0, 3), ("502", "provider_down", 0, 3),
-    ("429", "rate_limited", 0, 1), ("403", "upstream_rejected", 0, 1),
+    ("midstream_error", "provider_down", 3, 1),
+    ("midstream_error_string", "provider_down", 3, 1),
+    ("midstream_error_length", "bad_request", 3, 1),
+    ("choice_error", "provider_down", 3, 1),
+    ("content_filter", "upstream_rejected", 3, 1),
+    ("drop_mid_stream", "provider_down", 2, 1),
+    ("stall_stream", "upstream_timeout", 2, 1),
+    ("slow_headers:1500", "upstream_timeout", 0, 1),
+    ("empty_choices", "bad_response", 0, 1),
+    ("empty_content", "bad_response", 0, 1),
+    ("drop_connection", "provider_down", 0, 3),
+    ("502", "provider_down", 0, 3),
+    ("429", "rate_limited", 0, 1),
+    ("403", "upstream_rejected", 0, 1),
     ("402", "out_of_credits", 0, 1),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("case", STREAM_FAULTS, ids=[case[0] for case in STREAM_FAULTS])

@@ -25,8 +25,13 @@ from domain.errors import Error
 RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "openrouter-recordings"
 KEY = "sk-or-v1-replay-0123456789abcdef"
 # The reason each recorded error status maps to (security.md #34, openrouter.md §6).
-REASONS = {400: "bad_request", 401: "provider_down", 402: "out_of_credits", 404: "bad_request",
-           429: "rate_limited"}  # fmt: skip
+REASONS = {
+    400: "bad_request",
+    401: "provider_down",
+    402: "out_of_credits",
+    404: "bad_request",
+    429: "rate_limited",
+}
 ASK = TextRequest(model="openai/gpt-4o", prompt="Hello", max_tokens=100)
 IMAGE_STREAM = "image-stream-pydanticai-gemini25-flash-image.sse"
 
@@ -67,8 +72,14 @@ class Replay:
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
-        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                       if line.lower().startswith(b"content-length:")), 0)  # fmt: skip
+        length = next(
+            (
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            0,
+        )
         self.requests.append(head + await reader.readexactly(length))
         kind = "text/event-stream" if self.body.startswith(b":") else "application/json"
         lines = [f"HTTP/1.1 {self.status} Recorded", f"Content-Type: {kind}", "Connection: close"]
@@ -134,8 +145,10 @@ async def test_recorded_answer_gives_text_usage_and_who_served(replay: Replay, n
     assert result.finish_reason == choice["finish_reason"]
     served = result.served
     assert [served.model, served.provider, served.upstream_id] == [
-        body["model"], body["provider"], body["id"]
-    ]  # fmt: skip
+        body["model"],
+        body["provider"],
+        body["id"],
+    ]
     counts = ("prompt_tokens", "completion_tokens", "total_tokens")
     assert [getattr(served.usage, count) for count in counts] == [usage[c] for c in counts]
     assert served.usage.cost == pytest.approx(usage.get("cost") or 0.0)
@@ -181,8 +194,10 @@ async def test_keep_alive_comments_reset_the_idle_timer(replay: Replay) -> None:
     assert deltas == [] and getattr(error, "code", None) == "upstream_timeout"
 
 
-CUTS = [(b'"finish_reason":"stop","native_finish_reason":"end_turn"}],"usage"', "1\n2\n3"),
-        (b'"content":"1', None)]  # fmt: skip
+CUTS = [
+    (b'"finish_reason":"stop","native_finish_reason":"end_turn"}],"usage"', "1\n2\n3"),
+    (b'"content":"1', None),
+]
 
 
 @pytest.mark.parametrize(("marker", "text"), CUTS)
@@ -277,8 +292,11 @@ async def test_recorded_model_listings_become_model_infos(replay: Replay, name: 
 async def test_a_malformed_model_entry_is_skipped_not_fatal(replay: Replay) -> None:
     replay.serve("models-llm-openrouter-2026-08-filtered.json")
     listing = json.loads(replay.body)
-    listing["data"] += [{"name": "no id"}, "junk",
-                        {"id": "x/y", "architecture": None, "pricing": None}]  # fmt: skip
+    listing["data"] += [
+        {"name": "no id"},
+        "junk",
+        {"id": "x/y", "architecture": None, "pricing": None},
+    ]
     replay.body = json.dumps(listing).encode()
     models = await replay.make().list_models("text")
     assert len(models) == len(listing["data"]) - 2

@@ -32,10 +32,25 @@ def test_a_second_api_is_refused_and_the_first_keeps_serving(
 ) -> None:
     first = start_api()
     second = subprocess.run(
-        [sys.executable, "-m", "entrypoints.cli", "api", "--host", "127.0.0.1",
-         "--data-dir", str(first.data_dir), "--api-port", str(free_port())],
-        env=api_env(), cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "entrypoints.cli",
+            "api",
+            "--host",
+            "127.0.0.1",
+            "--data-dir",
+            str(first.data_dir),
+            "--api-port",
+            str(free_port()),
+        ],
+        env=api_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert second.returncode == 1
     assert "only one API process may use a data directory" in second.stderr
     body = {"email": "still@example.com", "password": "correct horse battery staple"}

@@ -236,8 +236,11 @@ def test_video_jobs_lifecycle_outcomes_and_capabilities(simulator: SimulatorHand
     broken = {"X-Sim-Fault": "video_content_502"}
     assert simulator.get(done["unsigned_urls"][0], headers=broken).status_code == 502
     simulator.set_scenario(video_pending_polls=0, video_in_progress_polls=0)
-    for fault, error in [("failed", "Content policy violation"), ("cancelled", "Job was cancelled"),
-                         ("expired", "Job exceeded maximum time to live")]:  # fmt: skip
+    for fault, error in [
+        ("failed", "Content policy violation"),
+        ("cancelled", "Job was cancelled"),
+        ("expired", "Job exceeded maximum time to live"),
+    ]:
         job = simulator.video(prompt=f"[[sim:fault=video_{fault}]]").json()
         (poll,) = simulator.poll(job["polling_url"], 1)
         assert (poll["status"], poll["error"]) == (fault, error) and "unsigned_urls" not in poll

@@ -70,8 +70,13 @@ async def test_a_trickled_video_download_is_cut_off_and_leaves_no_file(tmp_path:
         return httpx.Response(200, content=forever())
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
-        video = OpenRouterVideoGateway(client, "https://openrouter.test/api/v1", "sk-or-v1-t",
-                                       spool_dir=tmp_path, download_deadline_s=0.5)  # fmt: skip
+        video = OpenRouterVideoGateway(
+            client,
+            "https://openrouter.test/api/v1",
+            "sk-or-v1-t",
+            spool_dir=tmp_path,
+            download_deadline_s=0.5,
+        )
         with pytest.raises(UpstreamTimeoutError):
             await video.download_video("abc", ())
     assert list(tmp_path.iterdir()) == []

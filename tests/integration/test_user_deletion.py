@@ -53,9 +53,12 @@ async def test_a_user_refreshing_while_deleted_keeps_nothing(tmp_path: Path) -> 
             ]
             refreshed = [asyncio.Event() for _ in sessions]
             deleted = asyncio.Event()
-            loops = [asyncio.create_task(refresh_until_refused(http, api.url, s["refresh_token"],
-                                                               event, deleted))
-                     for s, event in zip(sessions, refreshed, strict=True)]  # fmt: skip
+            loops = [
+                asyncio.create_task(
+                    refresh_until_refused(http, api.url, s["refresh_token"], event, deleted)
+                )
+                for s, event in zip(sessions, refreshed, strict=True)
+            ]
             # every loop has refreshed at least once before the deletion (a guard, not a pause)
             await asyncio.wait_for(asyncio.gather(*(e.wait() for e in refreshed)), timeout=60)
             answer = await http.delete(
@@ -76,6 +79,7 @@ async def test_a_user_refreshing_while_deleted_keeps_nothing(tmp_path: Path) -> 
     with duckdb.connect(str(tmp_path / "data" / "allucanget.duckdb"), read_only=True) as db:
         for table, sql in ORPHANS.items():
             assert db.execute(sql).fetchone() == (0,), table
-        assert db.execute("SELECT count(*) FROM refresh_tokens WHERE user_id = ?",
-                          [user_id]).fetchone() == (0,)  # fmt: skip
+        assert db.execute(
+            "SELECT count(*) FROM refresh_tokens WHERE user_id = ?", [user_id]
+        ).fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM users WHERE id = ?", [user_id]).fetchone() == (0,)

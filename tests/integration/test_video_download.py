@@ -26,8 +26,9 @@ def serving(chunks: int) -> httpx.MockTransport:
 
 
 def gateway(http: httpx.AsyncClient, spool: Path, **options: int) -> OpenRouterVideoGateway:
-    return OpenRouterVideoGateway(http, "https://openrouter.test/api/v1", "sk-or-v1-t",
-                                  spool_dir=spool, **options)  # fmt: skip
+    return OpenRouterVideoGateway(
+        http, "https://openrouter.test/api/v1", "sk-or-v1-t", spool_dir=spool, **options
+    )
 
 
 async def test_a_64_mib_video_is_downloaded_in_a_few_mib_of_memory(tmp_path: Path) -> None:

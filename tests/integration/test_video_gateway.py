@@ -37,13 +37,19 @@ async def gateway(simulator: Sim, tmp_path: Path) -> AsyncIterator[OpenRouterVid
     async with AsyncExitStack() as stack:
         http = make_http_client(connect_s=2, read_s=2, write_s=2, pool_s=2)
         stack.push_async_callback(http.aclose)
-        yield OpenRouterVideoGateway(http, simulator.base_url, simulator.api_key,
-                                     retry_base_s=0.01, retry_max_wait_s=0.1,
-                                     spool_dir=tmp_path / "incoming")  # fmt: skip
+        yield OpenRouterVideoGateway(
+            http,
+            simulator.base_url,
+            simulator.api_key,
+            retry_base_s=0.01,
+            retry_max_wait_s=0.1,
+            spool_dir=tmp_path / "incoming",
+        )
 
 
-def ask(prompt: str = "a fox in snow", model: str = GROK, frame: str | None = None,
-        **options: Any) -> VideoRequest:  # fmt: skip
+def ask(
+    prompt: str = "a fox in snow", model: str = GROK, frame: str | None = None, **options: Any
+) -> VideoRequest:
     return VideoRequest(model, prompt, VideoOptions(**options), first_frame_url=frame)
 
 
@@ -58,8 +64,13 @@ async def test_submit_sends_one_post_and_gets_an_absolute_polling_url(
     assert sent.polling_url == simulator.origin + job_path(sent.upstream_id)
     [logged] = simulator.requests("/videos")
     assert logged["auth_matched"] is True
-    assert logged["json"] == {"model": GROK, "prompt": "a fox in snow", "duration": 4,
-                              "aspect_ratio": "16:9", "generate_audio": False}  # fmt: skip
+    assert logged["json"] == {
+        "model": GROK,
+        "prompt": "a fox in snow",
+        "duration": 4,
+        "aspect_ratio": "16:9",
+        "generate_audio": False,
+    }
 
 
 async def test_image_to_video_is_the_same_post_with_a_first_frame(
@@ -129,10 +140,12 @@ async def test_the_key_goes_only_to_the_openrouter_origin(
 
 @pytest.mark.parametrize(
     ("fault", "status", "message"),
-    [("video_failed", "failed", "Content policy violation"),
-     ("video_cancelled", "cancelled", "Job was cancelled"),
-     ("video_expired", "expired", "Job exceeded maximum time to live")],
-)  # fmt: skip
+    [
+        ("video_failed", "failed", "Content policy violation"),
+        ("video_cancelled", "cancelled", "Job was cancelled"),
+        ("video_expired", "expired", "Job exceeded maximum time to live"),
+    ],
+)
 async def test_terminal_failures_are_reported_with_their_error(
     gateway: OpenRouterVideoGateway, simulator: Sim, fault: str, status: str, message: str
 ) -> None:
@@ -178,9 +191,13 @@ async def test_options_upstream_refuses_come_back_with_its_message(
 async def test_video_models_carry_their_capability_sets(gateway: OpenRouterVideoGateway) -> None:
     models = {model.id: model for model in await gateway.list_video_models()}
     assert models[VEO].video == VideoCapabilities(
-        durations=(8, 4, 6), resolutions=("720p", "1080p"), aspect_ratios=("16:9", "9:16"),
-        frame_images=("first_frame", "last_frame"), generate_audio=True, seed=None,
-    )  # fmt: skip
+        durations=(8, 4, 6),
+        resolutions=("720p", "1080p"),
+        aspect_ratios=("16:9", "9:16"),
+        frame_images=("first_frame", "last_frame"),
+        generate_audio=True,
+        seed=None,
+    )
     assert models[SORA].video is not None and models[SORA].video.frame_images == ()
     assert models[SORA].input_modalities == ("text",) and models[VEO].pricing
 

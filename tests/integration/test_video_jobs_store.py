@@ -44,9 +44,16 @@ async def with_owners(uow: DuckDBUnitOfWork) -> DuckDBUnitOfWork:
 
 def a_job(job_id: str = "j1", user: str = "u1", at: timedelta = timedelta()) -> VideoJob:
     options = VideoOptions(duration=4, resolution="720p", generate_audio=False, seed=7)
-    return new_job(job_id=job_id, user_id=user, model="google/veo-3.1-lite", prompt="a fox",
-                   options=options, image_source="https://images.example.com/fox.png",
-                   now=NOW + at, timing=TIMING)  # fmt: skip
+    return new_job(
+        job_id=job_id,
+        user_id=user,
+        model="google/veo-3.1-lite",
+        prompt="a fox",
+        options=options,
+        image_source="https://images.example.com/fox.png",
+        now=NOW + at,
+        timing=TIMING,
+    )
 
 
 def a_video(job: VideoJob) -> MediaRef:
@@ -79,8 +86,10 @@ async def test_a_job_reads_back_whole_and_is_a_queued_video_generation(uow: Unit
         record = await uow.generations.get("j1")
     assert record is not None
     assert (record.kind, record.status, record.user_id) == (
-        GenerationKind.VIDEO, GenerationStatus.QUEUED, "u1",
-    )  # fmt: skip
+        GenerationKind.VIDEO,
+        GenerationStatus.QUEUED,
+        "u1",
+    )
 
 
 async def test_saving_moves_the_job_and_its_generation_together(uow: UnitOfWork) -> None:

@@ -56,8 +56,12 @@ def test_production_refuses_generated_or_weak_secrets(
 
 
 def test_production_with_real_secrets_starts() -> None:
-    settings = load_settings(production=True, secret_key=KEY, secure_cookies=True,
-                             admin_password="a long enough passphrase")  # fmt: skip
+    settings = load_settings(
+        production=True,
+        secret_key=KEY,
+        secure_cookies=True,
+        admin_password="a long enough passphrase",
+    )
     assert settings.resolved_secret() == KEY
 
 

@@ -84,9 +84,14 @@ class World:
 
     def register(self) -> RegisterUser:
         return RegisterUser(
-            self.uow, self.hasher, self.clock, self.ids, self.policy, self.throttle,
+            self.uow,
+            self.hasher,
+            self.clock,
+            self.ids,
+            self.policy,
+            self.throttle,
             self.registration_open,
-        )  # fmt: skip
+        )
 
     def authenticate(self) -> Authenticate:
         return Authenticate(
@@ -125,9 +130,13 @@ class World:
 
     def generate_image(self) -> GenerateImage:
         return GenerateImage(
-            UnitOfWorkRecorder(self.uow), self.gateway, self.media, PillowImageInspector(),
-            self.clock, self.ids,
-        )  # fmt: skip
+            UnitOfWorkRecorder(self.uow),
+            self.gateway,
+            self.media,
+            PillowImageInspector(),
+            self.clock,
+            self.ids,
+        )
 
     def list_generations(self) -> ListGenerations:
         return ListGenerations(FakeHistoryReader(self.uow))
@@ -153,9 +162,17 @@ class World:
 
     def submit_video_from_image(self, max_upload_bytes: int = 10 << 20) -> SubmitVideoFromImage:
         return SubmitVideoFromImage(
-            self.uow, self.video_gateway, self.list_videos(), PillowImageSanitizer(),
-            self.resolver, self.clock, self.ids, self.timing, self.locks, max_upload_bytes,
-        )  # fmt: skip
+            self.uow,
+            self.video_gateway,
+            self.list_videos(),
+            PillowImageSanitizer(),
+            self.resolver,
+            self.clock,
+            self.ids,
+            self.timing,
+            self.locks,
+            max_upload_bytes,
+        )
 
     def get_video(self) -> GetVideo:
         return GetVideo(self.uow)

@@ -12,8 +12,15 @@ Q, P, C, F = VideoStatus.QUEUED, VideoStatus.IN_PROGRESS, VideoStatus.COMPLETED,
 
 @pytest.mark.parametrize(
     ("upstream", "ours"),
-    [("pending", Q), ("in_progress", P), ("completed", C), ("failed", F), ("cancelled", F),
-     ("expired", F), ("rendering", None)],
-)  # fmt: skip
+    [
+        ("pending", Q),
+        ("in_progress", P),
+        ("completed", C),
+        ("failed", F),
+        ("cancelled", F),
+        ("expired", F),
+        ("rendering", None),
+    ],
+)
 def test_upstream_statuses_map_onto_ours(upstream: str, ours: VideoStatus | None) -> None:
     assert upstream_status(upstream) is ours

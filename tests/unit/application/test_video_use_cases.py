@@ -56,8 +56,10 @@ async def test_a_job_is_stored_queued_and_submitted_once_with_its_options(world:
     assert request.first_frame_url is None
     record = world.uow.generations.rows[job.id]
     assert (record.kind, record.status.value, record.upstream_id) == (
-        GenerationKind.VIDEO, "queued", "up-1",
-    )  # fmt: skip
+        GenerationKind.VIDEO,
+        "queued",
+        "up-1",
+    )
 
 
 async def test_options_outside_the_model_are_refused_before_anything_is_stored(
@@ -137,19 +139,31 @@ async def test_passing_poll_errors_postpone_the_job_with_backoff(world: World) -
 @pytest.mark.parametrize(
     ("poll", "reason", "code"),
     [
-        (VideoPoll("failed", error="Content policy violation"),
-         "The provider could not make this video: Content policy violation.", "upstream_rejected"),
-        (VideoPoll("cancelled", error="Job was cancelled"),
-         "The provider cancelled it: Job was cancelled.", "upstream_unavailable"),
-        (VideoPoll("expired", error="Job exceeded maximum time to live"),
-         "It expired at the provider before it finished: Job exceeded maximum time to live.",
-         "upstream_timeout"),
-        (UpstreamUnavailableError("OpenRouter no longer knows this video job.",
-                                  reason="bad_request"),
-         "OpenRouter no longer knows this video job.", "upstream_unavailable"),
+        (
+            VideoPoll("failed", error="Content policy violation"),
+            "The provider could not make this video: Content policy violation.",
+            "upstream_rejected",
+        ),
+        (
+            VideoPoll("cancelled", error="Job was cancelled"),
+            "The provider cancelled it: Job was cancelled.",
+            "upstream_unavailable",
+        ),
+        (
+            VideoPoll("expired", error="Job exceeded maximum time to live"),
+            "It expired at the provider before it finished: Job exceeded maximum time to live.",
+            "upstream_timeout",
+        ),
+        (
+            UpstreamUnavailableError(
+                "OpenRouter no longer knows this video job.", reason="bad_request"
+            ),
+            "OpenRouter no longer knows this video job.",
+            "upstream_unavailable",
+        ),
         (UpstreamRejectedError(), UpstreamRejectedError.default_detail, "upstream_rejected"),
     ],
-)  # fmt: skip
+)
 async def test_terminal_outcomes_fail_the_job_with_a_short_reason(
     world: World, poll: VideoPoll | Exception, reason: str, code: str
 ) -> None:
@@ -247,17 +261,21 @@ async def test_bad_image_input_is_refused_before_anything_is_stored(world: World
         ({"image": b"<svg xmlns='http://www.w3.org/2000/svg'/>"}, InvalidImageError),
         ({"image": png_bytes(200, 200) + b"\x00" * 5000}, PayloadTooLargeError),
         ({"image_url": "http://example.com/a.png"}, InvalidUrlError),
-        ({"image": png_bytes(4, 4), "image_url": "https://example.com/a.png"},
-         InvalidGenerationRequestError),
+        (
+            {"image": png_bytes(4, 4), "image_url": "https://example.com/a.png"},
+            InvalidGenerationRequestError,
+        ),
         ({}, InvalidGenerationRequestError),
-    ]  # fmt: skip
+    ]
     for given, error in cases:
         with pytest.raises(error):
-            await submit.execute(user_id="u1", model=VEO, prompt=PROMPT,
-                                 options=VideoOptions(), **given)  # type: ignore[arg-type]  # fmt: skip
+            await submit.execute(
+                user_id="u1", model=VEO, prompt=PROMPT, options=VideoOptions(), **given
+            )  # type: ignore[arg-type]
     with pytest.raises(InvalidVideoOptionsError, match="does not take a frame image"):
-        await submit.execute(user_id="u1", model=SORA, prompt=PROMPT, options=VideoOptions(),
-                             image=png_bytes(4, 4))  # fmt: skip
+        await submit.execute(
+            user_id="u1", model=SORA, prompt=PROMPT, options=VideoOptions(), image=png_bytes(4, 4)
+        )
     assert world.video_gateway.submitted == [] and world.uow.generations.rows == {}
 
 

@@ -27,8 +27,16 @@ Q, P, C, F = VideoStatus.QUEUED, VideoStatus.IN_PROGRESS, VideoStatus.COMPLETED,
 
 
 def a_job(**changes: object) -> VideoJob:
-    job = new_job(job_id="j1", user_id="u1", model="google/veo-3.1-lite", prompt="a fox",
-                  options=VideoOptions(), image_source=None, now=NOW, timing=TIMING)  # fmt: skip
+    job = new_job(
+        job_id="j1",
+        user_id="u1",
+        model="google/veo-3.1-lite",
+        prompt="a fox",
+        options=VideoOptions(),
+        image_source=None,
+        now=NOW,
+        timing=TIMING,
+    )
     return job.moved(job.status, NOW, **changes)
 
 
@@ -38,9 +46,21 @@ def a_video() -> MediaRef:
 
 @pytest.mark.parametrize(
     ("current", "target", "allowed"),
-    [(Q, Q, True), (Q, P, True), (Q, C, True), (Q, F, True), (P, P, True), (P, C, True),
-     (P, F, True), (P, Q, False), (C, F, False), (F, C, False), (C, C, False), (F, Q, False)],
-)  # fmt: skip
+    [
+        (Q, Q, True),
+        (Q, P, True),
+        (Q, C, True),
+        (Q, F, True),
+        (P, P, True),
+        (P, C, True),
+        (P, F, True),
+        (P, Q, False),
+        (C, F, False),
+        (F, C, False),
+        (C, C, False),
+        (F, Q, False),
+    ],
+)
 def test_jobs_move_only_forward_and_never_leave_an_end(
     current: VideoStatus, target: VideoStatus, allowed: bool
 ) -> None:
@@ -110,10 +130,9 @@ def test_the_job_record_is_a_video_generation_with_its_status_and_file() -> None
 
 EVENTS = st.one_of(
     st.tuples(st.just("observe"), st.sampled_from(list(VideoStatus))),
-    st.tuples(st.sampled_from(["poll_failed", "download_failed", "complete", "fail"]),
-              st.none()),
+    st.tuples(st.sampled_from(["poll_failed", "download_failed", "complete", "fail"]), st.none()),
     st.tuples(st.just("move"), st.sampled_from(list(VideoStatus))),
-)  # fmt: skip
+)
 
 
 def _apply(job: VideoJob, event: tuple[str, VideoStatus | None]) -> VideoJob:

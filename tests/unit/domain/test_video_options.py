@@ -35,8 +35,11 @@ def test_options_outside_the_model_sets_name_the_allowed_values(
 
 def test_options_a_model_does_not_offer_must_be_left_out() -> None:
     bare = VideoCapabilities(durations=(4,), generate_audio=False, seed=False)
-    for options in (VideoOptions(resolution="720p"), VideoOptions(generate_audio=True),
-                    VideoOptions(seed=7)):  # fmt: skip
+    for options in (
+        VideoOptions(resolution="720p"),
+        VideoOptions(generate_audio=True),
+        VideoOptions(seed=7),
+    ):
         with pytest.raises(InvalidVideoOptionsError, match="leave it out"):
             check_options("m/x", options, bare)
     with pytest.raises(InvalidVideoOptionsError, match="frame image"):
