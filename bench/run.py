@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.arms import ROOT, litellm_binary, start_platform
-from bench.report import Runs, markdown, summarise, write
+from bench.figures import Runs
+from bench.report import markdown, summarise, write
 from bench.scenarios import SCENARIOS, Bench, Settings, single_hash_s, storm_accounts
 
 

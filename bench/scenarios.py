@@ -1,5 +1,6 @@
 """The eight scenarios. Each `round_*` runs every arm once (in a rotating order) and returns
-the raw figures of that round; `bench.report` turns rounds into medians and ratios."""
+the raw figures of that round; `bench.figures` turns rounds into medians and ratios (the figures
+and their targets are in `bench.targets`), `bench.report` writes them out."""
 
 from __future__ import annotations
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bench.figures import Round, Runs
 from bench.openloop import OpenLoopResult, Outcome
-from bench.report import FIGURES, Round, Runs, markdown, summarise
+from bench.report import markdown, summarise
 from bench.served import Served
+from bench.targets import FIGURES
 from bench.wrk import Shape, WrkResult
 
 HEADER = {"date": "d", "machine": "m", "cores": "c", "rounds": 3, "litellm": "skipped"}
