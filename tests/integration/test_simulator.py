@@ -18,21 +18,23 @@ from simulator.cli import main
 from simulator.config import SimulatorConfig
 from simulator.faults import ALL_FAULTS
 from simulator.server import running_simulator
+from tests import simulator_cases as cases
 from tests import simulator_fixtures as fx
-from tests.simulator_fixtures import SimulatorHandle, key_paths, png_dimensions, recording, sse
+from tests.simulator_cases import key_paths, recording, sse
+from tests.simulator_fixtures import SimulatorHandle, png_dimensions
 
 simulator_session, simulator = fx.simulator_session, fx.simulator
 GEN_ID = re.compile(r"^gen(-vid)?-\d{10}-[A-Za-z0-9]{20}$")
-CASE_IDS = [f"{path}-{fault}-{status}" for path, _, _, fault, status, _ in fx.REQUEST_CASES]
+CASE_IDS = [f"{path}-{fault}-{status}" for path, _, _, fault, status, _ in cases.REQUEST_CASES]
 
 
-@pytest.mark.parametrize("case", fx.REQUEST_CASES, ids=CASE_IDS)
+@pytest.mark.parametrize("case", cases.REQUEST_CASES, ids=CASE_IDS)
 def test_requests_get_the_recorded_answers(simulator: SimulatorHandle, case: Any) -> None:
     _path, _body, auth, fault, status, check = case
     reply = simulator.send(case)
     kind, name = check[:1], f"error-{check[1:]}.json"
     assert reply.status_code == status
-    assert ("retry-after" in reply.headers) == (fault in fx.RETRY_AFTER_FAULTS)
+    assert ("retry-after" in reply.headers) == (fault in cases.RETRY_AFTER_FAULTS)
     logged = simulator.requests()[0]
     assert logged["auth_matched"] is (None if auth is None else auth == "")
     assert logged["fault"] == (fault or None) and logged["status"] == status
@@ -42,7 +44,7 @@ def test_requests_get_the_recorded_answers(simulator: SimulatorHandle, case: Any
             json.loads(reply.content)
     elif kind == "@":
         expected_path, _, expected = check[1:].partition("=")
-        assert str(fx.dig(reply.json(), expected_path)) == expected
+        assert str(cases.dig(reply.json(), expected_path)) == expected
     elif status == 200:
         assert reply.json()["choices"][0]["message"]["content"]
     else:
@@ -75,7 +77,7 @@ def test_chat_replays_recorded_shapes_prices_and_limits(simulator: SimulatorHand
     assert len(cut["message"]["content"].split()) == 5 and cut["finish_reason"] == "length"
     whole = simulator.chat("x [[sim:tokens=7]]", max_tokens=50).json()["choices"][0]
     assert len(whole["message"]["content"].split()) == 7 and whole["finish_reason"] == "stop"
-    log = simulator.requests(fx.CHAT)
+    log = simulator.requests(cases.CHAT)
     assert [entry["json"]["max_tokens"] for entry in log][-2:] == [5, 50]
     assert log[0]["headers"]["authorization"] == "[REDACTED]" and log[0]["auth_matched"] is True
     assert simulator.api_key not in json.dumps(log)
@@ -116,7 +118,7 @@ def test_fault_selection_flaky_transport_faults_and_control(simulator: Simulator
     assert simulator.chat("hi [[sim:fault=524]]").status_code == 524
     assert simulator.chat(model="openai/gpt-4o:sim-529").status_code == 529
     assert simulator.chat(fault="no_such_fault").status_code == 400
-    simulator.set_scenario(fault="500", endpoints=[fx.CHAT])
+    simulator.set_scenario(fault="500", endpoints=[cases.CHAT])
     assert simulator.chat().status_code == 500 and simulator.chat(fault="none").status_code == 200
     assert simulator.get("/models").status_code == 200
     assert [e["fault"] for e in simulator.requests()][:3] == ["524", "529", None]
@@ -205,7 +207,7 @@ def test_images_models_key_and_generation_endpoints(simulator: SimulatorHandle) 
         needed = set.intersection(*(key_paths(m) for m in old_or_new["data"]))
         assert all(needed <= key_paths(m) for m in listing["data"])
     assert all(isinstance(p, str) for m in listing["data"] for p in m["pricing"].values())
-    recorded_ids = {m["id"] for m in recent["data"]} | set(fx.RECORDED_MODELS)
+    recorded_ids = {m["id"] for m in recent["data"]} | set(cases.RECORDED_MODELS)
     assert recorded_ids <= ids("?output_modalities=all")
     assert "black-forest-labs/flux.2-pro" in ids("?output_modalities=image") - ids()
     assert "google/veo-3.1-lite" in ids("?output_modalities=video") - ids()
@@ -215,7 +217,7 @@ def test_images_models_key_and_generation_endpoints(simulator: SimulatorHandle) 
 
 
 def test_video_jobs_lifecycle_outcomes_and_capabilities(simulator: SimulatorHandle) -> None:
-    submit = simulator.video(resolution="480p", aspect_ratio="1:1", frame_images=[fx.FIRST])
+    submit = simulator.video(resolution="480p", aspect_ratio="1:1", frame_images=[cases.FIRST])
     job, recorded = submit.json(), recording("video-submit-ortoolbox-grok.json")
     assert submit.status_code == 202 and set(job) == set(recorded) and GEN_ID.match(job["id"])
     assert job["polling_url"] == f"{simulator.base_url}/videos/{job['id']}"
@@ -255,7 +257,7 @@ def test_video_jobs_lifecycle_outcomes_and_capabilities(simulator: SimulatorHand
     capabilities = {m["id"]: m["supported_frame_images"] for m in models}
     assert capabilities["openai/sora-2-pro"] is None
     assert capabilities["google/veo-3.1-lite"] == ["first_frame", "last_frame"]
-    veo = {"model": "google/veo-3.1-lite", "duration": 8, "frame_images": [fx.FIRST, fx.LAST]}
+    veo = {"model": "google/veo-3.1-lite", "duration": 8, "frame_images": [cases.FIRST, cases.LAST]}
     assert simulator.video(**veo).status_code == 202
 
 
