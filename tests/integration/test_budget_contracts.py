@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
-
-from adapters.duckdb.database import open_database
-from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from application.ports.budget import SpendEntry, SpendState
 from application.ports.system import UnitOfWork
 from domain.budgets import Budget, BudgetPeriod, SpendTotals
-from tests.fakes import FakeUnitOfWork
 from tests.integration.conftest import NOW, a_user
+from tests.integration.contracts import uow  # noqa: F401 (fixture)
 
 LATER = NOW + timedelta(minutes=5)
 NANO = Decimal("0.000000001")
-
-
-@pytest.fixture(params=["fake", "duckdb"])
-def uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UnitOfWork]:
-    if request.param == "fake":
-        yield FakeUnitOfWork()
-        return
-    database = open_database(tmp_path / "t.duckdb", 4)
-    try:
-        yield DuckDBUnitOfWork(database)
-    finally:
-        database.close()
 
 
 def reserved(entry_id: str, amount: str, *, user: str = "u1", at: datetime = NOW) -> SpendEntry:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 from adapters.duckdb.admin_readers import DuckDBStatsReader
 from adapters.duckdb.database import open_database
@@ -15,20 +12,8 @@ from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from application.ports.system import UnitOfWork
 from domain.conversations import Conversation, Message, MessageStatus, Role
 from domain.generations import Usage
-from tests.fakes import FakeUnitOfWork
 from tests.integration.conftest import NOW
-
-
-@pytest.fixture(params=["fake", "duckdb"])
-def uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UnitOfWork]:
-    if request.param == "fake":
-        yield FakeUnitOfWork()
-        return
-    database = open_database(tmp_path / "t.duckdb", 4)
-    try:
-        yield DuckDBUnitOfWork(database)
-    finally:
-        database.close()
+from tests.integration.contracts import uow  # noqa: F401 (fixture)
 
 
 def a_conversation(

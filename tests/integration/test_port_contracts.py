@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta, timezone
-from pathlib import Path
 
 import pytest
 
-from adapters.duckdb.database import open_database
-from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from application.errors import EmailTakenError
 from application.ports.system import UnitOfWork
 from domain.users import Role
-from tests.fakes import FakeUnitOfWork
 from tests.integration.conftest import NOW, a_token, a_user
+from tests.integration.contracts import uow  # noqa: F401 (fixture)
 
 LATER = NOW + timedelta(minutes=5)
-
-
-@pytest.fixture(params=["fake", "duckdb"])
-def uow(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[UnitOfWork]:
-    if request.param == "fake":
-        yield FakeUnitOfWork()
-        return
-    database = open_database(tmp_path / "t.duckdb", 4)
-    try:
-        yield DuckDBUnitOfWork(database)
-    finally:
-        database.close()
 
 
 async def seed(uow: UnitOfWork, *tokens: str, family: str = "f1", user: str = "u1") -> None:
