@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from adapters.media.budget import PixelBudget
+from adapters.media.heap import give_back_free_memory
 from application.errors import InvalidImageError
 from application.ports.video import CleanImage, ImageSanitizer
 
@@ -87,8 +88,14 @@ class PillowImageSanitizer(ImageSanitizer):
                 return self._checked_pixels(*image.size)
 
     def sanitize_now(self, data: bytes) -> CleanImage:
-        with _bad_images_refused():
-            return self._reencoded(data, _claimed(data))
+        try:
+            with _bad_images_refused():
+                return self._reencoded(data, _claimed(data))
+        finally:
+            # Before the pixels go back to the budget: the freed pixels are handed back to the
+            # system, or the next decode, on another thread and so another malloc arena,
+            # would add its pixels to memory this one still holds (peak RSS two decodes).
+            give_back_free_memory()
 
     def _checked_pixels(self, width: int, height: int) -> int:
         if width < 1 or height < 1 or width * height > self._max_pixels:
