@@ -22,7 +22,7 @@ from entrypoints.api.schemas.generation import (
     TextIn,
     TextOut,
 )
-from entrypoints.api.sse import started_stream
+from entrypoints.api.sse import started_stream, text_done
 
 router = APIRouter(tags=["generation"])
 
@@ -68,7 +68,7 @@ async def stream_text(
 ) -> StreamingResponse:
     request, generation = stream.prepare(user_id=caller.user.id, **body.model_dump())
     return StreamingResponse(
-        await started_stream(stream.execute(request, generation)),
+        await started_stream(stream.execute(request, generation), text_done),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
