@@ -15,6 +15,26 @@ from entrypoints.api.schemas.generation import TextOut
 Done = TypeVar("Done")
 
 
+def stream_response(done: str) -> dict[str, object]:
+    """The documented 200 of a text stream: each event is a `delta`, then the last is `done`
+    (carrying `done`, named here) or `error` (a problem document); `data` is JSON text."""
+    return {
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "event": {"type": "string", "enum": ["delta", "done", "error"]},
+                        "data": {"type": "string"},
+                    },
+                    "required": ["event", "data"],
+                }
+            }
+        },
+        "description": f"`delta` events, then `done` ({done}) or `error`",
+    }
+
+
 def event(name: str, data: object) -> bytes:
     return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 

@@ -31,7 +31,7 @@ from entrypoints.api.schemas.conversations import (
     ExchangeOut,
     MessageIn,
 )
-from entrypoints.api.sse import started_stream
+from entrypoints.api.sse import started_stream, stream_response
 
 router = APIRouter(tags=["conversations"])
 WRITES = (*AUTHED, "not_found", "conflict")
@@ -118,10 +118,7 @@ async def send_message(
     "/conversations/{conversation_id}/messages/stream",
     responses={
         **problem_responses(*ANSWERS),
-        200: {
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            "description": "`delta` events, then `done` (an ExchangeResponse) or `error`",
-        },
+        200: stream_response("an ExchangeOut"),
     },
     description=inspect.getdoc(StreamMessage),
     response_class=StreamingResponse,

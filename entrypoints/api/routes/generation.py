@@ -22,7 +22,7 @@ from entrypoints.api.schemas.generation import (
     TextIn,
     TextOut,
 )
-from entrypoints.api.sse import started_stream, text_done
+from entrypoints.api.sse import started_stream, stream_response, text_done
 
 router = APIRouter(tags=["generation"])
 
@@ -55,10 +55,7 @@ async def generate_text(
     "/generate/text/stream",
     responses={
         **problem_responses(*AUTHED, *UPSTREAM),
-        200: {
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            "description": "`delta` events, then `done` (a TextResponse) or `error`",
-        },
+        200: stream_response("a TextResponse"),
     },
     description=inspect.getdoc(StreamText),
     response_class=StreamingResponse,
