@@ -1,5 +1,7 @@
-"""A client that hangs up in the middle of a streamed answer, against the real API process
-and the simulator: the answer is kept, cancelled, with the text the model had sent so far."""
+"""Streams cut short, against the real API process and the simulator: a client that hangs up
+mid-answer leaves the answer kept, cancelled, with the text the model had sent so far; an
+API killed with `kill -9` mid-answer loses no message it acknowledged, and leaves no answer
+half-written."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 import httpx
 
 from tests import simulator_fixtures as fx
-from tests.integration.conftest import PASSWORD, ApiServer
+from tests.integration.conftest import PASSWORD, ApiServer, query
 from tests.simulator_fixtures import SimulatorHandle
 
 simulator_session, simulator = fx.simulator_session, fx.simulator
@@ -64,3 +66,31 @@ def test_a_stream_cut_by_the_client_leaves_a_cancelled_answer_with_its_partial_t
     assert (answer["status"], answer["error_code"]) == ("cancelled", "stream_cancelled")
     assert answer["content"].startswith(received) and received
     assert len(answer["content"].split()) < 60  # cut, not finished
+
+
+def test_kill_9_mid_answer_loses_no_acknowledged_message(
+    simulator: SimulatorHandle, start_api: Callable[..., ApiServer]
+) -> None:
+    simulator.set_scenario(chunk_delay_ms=100)
+    api = start_api(OPENROUTER_BASE_URL=simulator.base_url, OPENROUTER_API_KEY=simulator.api_key)
+    with httpx.Client(timeout=10) as http:
+        headers = signed_in(http, api.url)
+        chat = http.post(f"{api.url}/conversations", json={}, headers=headers).json()["id"]
+        url = f"{api.url}/conversations/{chat}/messages"
+        done = http.post(url, json={"content": "First [[sim:tokens=3]]"}, headers=headers).json()
+        body = {"content": "Second [[sim:tokens=60]]"}
+        with http.stream("POST", f"{url}/stream", json=body, headers=headers) as response:
+            assert response.status_code == 200  # the question is stored: acknowledged
+            read_deltas(response, DELTAS_READ)
+            api.kill()
+    rows = query(
+        api.database_path,
+        "SELECT id, role, status, content FROM conversation_messages ORDER BY position",
+    )
+    acknowledged = [done["user_message"], done["assistant_message"]]
+    assert [row[0] for row in rows[:2]] == [m["id"] for m in acknowledged]
+    assert rows[1][3] == done["assistant_message"]["content"]
+    assert [(row[1], row[3]) for row in rows[2:]] == [("user", body["content"])]
+    answers = query(api.database_path, "SELECT generation_id FROM conversation_messages")
+    generations = query(api.database_path, "SELECT id FROM generations WHERE kind = 'text'")
+    assert {a[0] for a in answers if a[0]} == {g[0] for g in generations}
