@@ -41,6 +41,17 @@ from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register_user import RegisterUser
+from application.conversations.context_windows import CatalogueContextWindows
+from application.conversations.create_conversation import CreateConversation
+from application.conversations.delete_conversation import DeleteConversation
+from application.conversations.exchange import Exchanges
+from application.conversations.export_conversation import ExportConversation
+from application.conversations.get_conversation import GetConversation
+from application.conversations.list_conversations import ListConversations
+from application.conversations.regenerate_answer import RegenerateAnswer
+from application.conversations.send_message import SendMessage
+from application.conversations.stream_message import StreamMessage
+from application.conversations.update_conversation import UpdateConversation
 from application.generation.advance_video_jobs import AdvanceVideoJobs
 from application.generation.delete_generation import DeleteGeneration
 from application.generation.generate_image import GenerateImage
@@ -232,3 +243,27 @@ class Container(containers.DeclarativeContainer):
     )
     get_stats = providers.Factory(GetStats, reader=stats_reader, clock=clock)
     list_audit = providers.Factory(ListAudit, reader=audit_reader)
+
+    # Conversations: the exchanges are a Factory (one unit of work per request); the locks
+    # are the shared singleton that DeleteUser also holds.
+    context_windows = providers.Factory(CatalogueContextWindows, catalogue=list_models)
+    exchanges = providers.Factory(
+        Exchanges,
+        uow=uow,
+        gateway=gateway,
+        windows=context_windows,
+        clock=clock,
+        ids=ids,
+        locks=locks,
+    )
+    create_conversation = providers.Factory(
+        CreateConversation, uow=uow, clock=clock, ids=ids, locks=locks
+    )
+    list_conversations = providers.Factory(ListConversations, uow=uow)
+    get_conversation = providers.Factory(GetConversation, uow=uow)
+    update_conversation = providers.Factory(UpdateConversation, uow=uow, clock=clock, locks=locks)
+    delete_conversation = providers.Factory(DeleteConversation, uow=uow, locks=locks)
+    send_message = providers.Factory(SendMessage, exchanges=exchanges)
+    stream_message = providers.Factory(StreamMessage, exchanges=exchanges)
+    regenerate_answer = providers.Factory(RegenerateAnswer, exchanges=exchanges)
+    export_conversation = providers.Factory(ExportConversation, get=get_conversation)

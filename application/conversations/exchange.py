@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, replace
+from typing import TypedDict, Unpack
 
 from application.conversations.ownership import conversation_key, owned
 from application.errors import OwnerDeletedError, StreamCancelledError
@@ -31,6 +32,14 @@ from domain.errors import Error
 from domain.generations import Generation, GenerationKind, GenerationStatus, check_model_id
 
 MAX_ANSWER_TOKENS = 128_000
+
+
+class AnswerOptions(TypedDict, total=False):
+    """How an answer is asked for, beyond the conversation's own settings."""
+
+    model: str | None  # instead of the conversation's model, for this answer
+    max_tokens: int | None
+    temperature: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,15 @@ def check_max_tokens(max_tokens: int | None) -> int:
     return max_tokens
 
 
+def checked(options: AnswerOptions) -> tuple[str | None, int, float | None]:
+    """The model (None: the conversation's), max_tokens (a default when absent) and
+    temperature; a malformed model or max_tokens out of range is a validation error."""
+    model = options.get("model")
+    if model is not None:
+        check_model_id(model)
+    return model, check_max_tokens(options.get("max_tokens")), options.get("temperature")
+
+
 @dataclass(frozen=True, slots=True)
 class Exchanges:
     uow: UnitOfWork
@@ -84,15 +102,11 @@ class Exchanges:
         user_id: str,
         conversation_id: str,
         content: str,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
+        **options: Unpack[AnswerOptions],
     ) -> Pending:
         """Validate, then store the user's message (committed before anything goes upstream)."""
         content = check_content(content)
-        tokens = check_max_tokens(max_tokens)
-        if model is not None:
-            check_model_id(model)
+        model, tokens, temperature = checked(options)
         async with (
             self.locks.hold(conversation_key(conversation_id)),
             self.locks.hold(owner_key(user_id)),
@@ -103,18 +117,10 @@ class Exchanges:
         return await self._pending(conversation, question, earlier, model, tokens, temperature)
 
     async def again(
-        self,
-        *,
-        user_id: str,
-        conversation_id: str,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
+        self, *, user_id: str, conversation_id: str, **options: Unpack[AnswerOptions]
     ) -> Pending:
         """A new answer to the conversation's last user message."""
-        tokens = check_max_tokens(max_tokens)
-        if model is not None:
-            check_model_id(model)
+        model, tokens, temperature = checked(options)
         async with self.uow as uow:
             conversation = await owned(uow, conversation_id, user_id)
             messages = await uow.conversations.messages(conversation_id)

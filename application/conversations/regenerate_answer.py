@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Unpack
 
-from application.conversations.exchange import Exchange, Exchanges
+from application.conversations.exchange import AnswerOptions, Exchange, Exchanges
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,19 +16,9 @@ class RegenerateAnswer:
     exchanges: Exchanges
 
     async def execute(
-        self,
-        *,
-        user_id: str,
-        conversation_id: str,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
+        self, *, user_id: str, conversation_id: str, **options: Unpack[AnswerOptions]
     ) -> Exchange:
         pending = await self.exchanges.again(
-            user_id=user_id,
-            conversation_id=conversation_id,
-            model=model,
-            max_tokens=max_tokens,
-            temperature=temperature,
+            user_id=user_id, conversation_id=conversation_id, **options
         )
         return await self.exchanges.complete(pending)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Unpack
 
-from application.conversations.exchange import Exchange, Exchanges
+from application.conversations.exchange import AnswerOptions, Exchange, Exchanges
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,16 +21,12 @@ class SendMessage:
         user_id: str,
         conversation_id: str,
         content: str,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
+        **options: Unpack[AnswerOptions],
     ) -> Exchange:
         pending = await self.exchanges.ask(
             user_id=user_id,
             conversation_id=conversation_id,
             content=content,
-            model=model,
-            max_tokens=max_tokens,
-            temperature=temperature,
+            **options,
         )
         return await self.exchanges.complete(pending)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import partial
+from typing import Unpack
 
-from application.conversations.exchange import Exchange, Exchanges, Pending
-from application.errors import StreamCancelledError
-from application.generation.recording import failed, succeeded
+from application.conversations.exchange import AnswerOptions, Exchange, Exchanges, Pending
+from application.generation.text_stream import kept_stream
 from application.ports.generation import TextDelta
-from domain.errors import Error
-from domain.generations import Generation
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,44 +27,18 @@ class StreamMessage:
         user_id: str,
         conversation_id: str,
         content: str,
-        model: str | None = None,
-        max_tokens: int | None = None,
-        temperature: float | None = None,
+        **options: Unpack[AnswerOptions],
     ) -> Pending:
         return await self.exchanges.ask(
             user_id=user_id,
             conversation_id=conversation_id,
             content=content,
-            model=model,
-            max_tokens=max_tokens,
-            temperature=temperature,
+            **options,
         )
 
-    async def execute(self, pending: Pending) -> AsyncIterator[TextDelta | Exchange]:
-        clock, generation = self.exchanges.clock, pending.generation
-        parts: list[str] = []
-        outcome: Generation | None = None
-        try:
-            async for event in self.exchanges.gateway.stream_text(pending.request):
-                if isinstance(event, TextDelta):
-                    parts.append(event.text)
-                    yield event
-                    continue
-                outcome = succeeded(
-                    generation,
-                    event.served,
-                    clock.now(),
-                    text=event.text,
-                    finish_reason=event.finish_reason,
-                )
-        except Error as error:
-            outcome = failed(generation, error, clock.now(), "".join(parts) or None)
-            raise
-        finally:
-            if outcome is None:  # the client left (or the stream stopped) mid-way
-                outcome = failed(
-                    generation, StreamCancelledError(), clock.now(), "".join(parts) or None
-                )
-            # shielded: a cancelled request must still leave its answer behind
-            exchange = await asyncio.shield(self.exchanges.answer(pending, outcome))
-        yield exchange
+    def execute(self, pending: Pending) -> AsyncIterator[TextDelta | Exchange]:
+        exchanges = self.exchanges
+        answer = partial(exchanges.answer, pending)
+        return kept_stream(
+            exchanges.gateway, exchanges.clock, pending.request, pending.generation, answer
+        )

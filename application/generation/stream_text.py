@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from application.errors import StreamCancelledError
-from application.generation.recording import failed, succeeded
 from application.generation.text_requests import prepare_text
+from application.generation.text_stream import kept_stream
 from application.ports.generation import AIGateway, GenerationRecorder, TextDelta, TextRequest
 from application.ports.system import Clock, IdGenerator
-from domain.errors import Error
 from domain.generations import Generation
 
 
@@ -48,31 +45,11 @@ class StreamText:
             temperature=temperature,
         )
 
-    async def execute(
+    def execute(
         self, request: TextRequest, generation: Generation
     ) -> AsyncIterator[TextDelta | Generation]:
-        parts: list[str] = []
-        outcome: Generation | None = None
-        try:
-            async for event in self.gateway.stream_text(request):
-                if isinstance(event, TextDelta):
-                    parts.append(event.text)
-                    yield event
-                    continue
-                outcome = succeeded(
-                    generation,
-                    event.served,
-                    self.clock.now(),
-                    text=event.text,
-                    finish_reason=event.finish_reason,
-                )
-        except Error as error:
-            outcome = failed(generation, error, self.clock.now(), "".join(parts) or None)
-            raise
-        finally:
-            if outcome is None:  # the client left (or the stream stopped) mid-way
-                partial = "".join(parts) or None
-                outcome = failed(generation, StreamCancelledError(), self.clock.now(), partial)
-            # shielded: a cancelled request must still leave its record behind
-            await asyncio.shield(self.recorder.record(outcome))
-        yield outcome
+        return kept_stream(self.gateway, self.clock, request, generation, self._record)
+
+    async def _record(self, outcome: Generation) -> Generation:
+        await self.recorder.record(outcome)
+        return outcome

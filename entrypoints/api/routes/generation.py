@@ -22,7 +22,7 @@ from entrypoints.api.schemas.generation import (
     TextIn,
     TextOut,
 )
-from entrypoints.api.sse import started_stream
+from entrypoints.api.sse import started_stream, stream_response, text_done
 
 router = APIRouter(tags=["generation"])
 
@@ -55,10 +55,7 @@ async def generate_text(
     "/generate/text/stream",
     responses={
         **problem_responses(*AUTHED, *UPSTREAM),
-        200: {
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
-            "description": "`delta` events, then `done` (a TextResponse) or `error`",
-        },
+        200: stream_response("a TextResponse"),
     },
     description=inspect.getdoc(StreamText),
     response_class=StreamingResponse,
@@ -68,7 +65,7 @@ async def stream_text(
 ) -> StreamingResponse:
     request, generation = stream.prepare(user_id=caller.user.id, **body.model_dump())
     return StreamingResponse(
-        await started_stream(stream.execute(request, generation)),
+        await started_stream(stream.execute(request, generation), text_done),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

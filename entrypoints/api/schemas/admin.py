@@ -63,6 +63,8 @@ class StatsOut(BaseModel):
     refresh_tokens: TokensStatsOut
     generations: GenerationsStatsOut
     usage: UsageStatsOut
+    conversations: int
+    conversation_messages: int
     since: datetime
     until: datetime
     per_day: list[BreakdownOut]
@@ -80,6 +82,8 @@ class StatsOut(BaseModel):
             usage=UsageStatsOut(
                 prompt_tokens=s.prompt_tokens, completion_tokens=s.completion_tokens, cost=s.cost
             ),
+            conversations=s.conversations,
+            conversation_messages=s.conversation_messages,
             since=s.since,
             until=s.until,
             per_day=[BreakdownOut.of(r) for r in s.per_day],
