@@ -53,6 +53,7 @@ def say(page: Page, words: str) -> Locator:
 def test_a_three_turn_conversation_a_stopped_answer_and_a_reload(
     page: Page, generation_platform: GenerationPlatform, screenshots: Path
 ) -> None:
+    platform_url = generation_platform.web.url
     register(page, generation_platform, "chatter@example.com")
     new_chat(page)
     chat_url = page.url
@@ -74,6 +75,12 @@ def test_a_three_turn_conversation_a_stopped_answer_and_a_reload(
     expect(third).to_contain_text("turns=5 first: My lighthouse keeper is called Agnes")
     expect(page.locator(ANSWER)).to_have_count(3)
     expect(page.get_by_test_id("last-actions")).to_be_visible()
+    # Copy takes the last answer's text as it was written, markdown and all.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=platform_url)
+    page.get_by_role("button", name="Copy").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("Simulated reply to: Who keeps my lighthouse? turns=5")
 
     # A long answer, stopped while it is being written.
     page.locator("#content").fill("Tell me everything [[sim:tokens=400]]")
