@@ -11,6 +11,7 @@ import httpx
 from entrypoints.web.admin.types import AuditPageJson, StatsJson, UserPageJson
 from entrypoints.web.api_errors import ApiProblem, ApiUnavailableError, json_object
 from entrypoints.web.auth.types import TokenPairJson, UserJson
+from entrypoints.web.chat.api_calls import ConversationCalls
 from entrypoints.web.generation.types import (
     GenerationJson,
     GenerationPageJson,
@@ -32,8 +33,9 @@ GENERATION_TIMEOUT = httpx.Timeout(15.0, connect=3.0, read=300.0)
 MAX_CONNECTIONS = 32
 
 
-class ApiClient:
-    """One pooled httpx.Client for the web process; every method is one API call."""
+class ApiClient(ConversationCalls):
+    """One pooled httpx.Client for the web process; every method is one API call (the
+    conversation calls are in chat/api_calls.py)."""
 
     def __init__(
         self,
@@ -89,15 +91,7 @@ class ApiClient:
 
     def stream_text(self, access_token: str, body: TextRequestJson) -> EventStream:
         """Open the stream: a failure before the first token raises here, as ApiProblem."""
-        response, stack = open_stream(
-            self._http,
-            "POST",
-            "/generate/text/stream",
-            json_body=body,
-            headers=_bearer(access_token),
-            timeout=GENERATION_TIMEOUT,
-        )
-        return EventStream(response, stack)
+        return self._event_stream(access_token, "/generate/text/stream", body)
 
     def generate_image(self, access_token: str, body: ImageRequestJson) -> ImageResultJson:
         return cast(ImageResultJson, self._generate(access_token, "/generate/image", body))
@@ -192,6 +186,17 @@ class ApiClient:
         """A generation request: JSON in, and the long read timeout of a model at work."""
         headers = _bearer(access_token)
         return self._send("POST", path, json=body, headers=headers, timeout=GENERATION_TIMEOUT)
+
+    def _event_stream(self, access_token: str, path: str, body: Any) -> EventStream:
+        response, stack = open_stream(
+            self._http,
+            "POST",
+            path,
+            json_body=body,
+            headers=_bearer(access_token),
+            timeout=GENERATION_TIMEOUT,
+        )
+        return EventStream(response, stack)
 
     def _send(
         self,

@@ -13,6 +13,8 @@ from entrypoints.web.admin import users as admin_users
 from entrypoints.web.admin import views as admin
 from entrypoints.web.auth import account, dashboard
 from entrypoints.web.auth import views as auth
+from entrypoints.web.chat import send as chat_send
+from entrypoints.web.chat import views as chat
 from entrypoints.web.generation import history, images, media, text
 from entrypoints.web.session import current_user
 from entrypoints.web.video import job as video_job
@@ -31,6 +33,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("dashboard.index", "Dashboard"),
+    NavItem("chat.index", "Chat"),
     NavItem("text.index", "Text"),
     NavItem("images.index", "Images"),
     NavItem("video.index", "Video"),
@@ -45,6 +48,7 @@ BLUEPRINTS = (
     (text.bp, images.bp, history.bp, media.bp),
     (admin.bp, admin_users.bp, admin_audit.bp),
     (video.bp, video_job.bp),
+    (chat.bp, chat_send.bp),
 )
 
 

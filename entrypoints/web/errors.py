@@ -25,7 +25,8 @@ FORM_ENDPOINTS = frozenset(
     {"auth.login", "auth.register", "account.password", "text.index", "images.index"}
     | {"video.index", "video.from_image"}
 )
-JSON_ENDPOINTS = frozenset({"text.stream"})  # fetched by static/text.js, which reads JSON
+# Fetched by static/text.js and chat.js, which read JSON.
+JSON_ENDPOINTS = frozenset({"text.stream", "chat_messages.stream"})
 
 
 def error_page(

@@ -21,6 +21,7 @@ from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from entrypoints.web.api_client import ApiClient
 from tests.web.fake_admin import ADMIN_PATHS, FakeAdmin
+from tests.web.fake_chat import CHAT_PATHS, FakeChats
 from tests.web.fake_generation import Answer, FakeGenerations
 from tests.web.fake_server import handler
 from tests.web.fake_video import VIDEO_PATHS, FakeVideos
@@ -55,6 +56,7 @@ class FakeApi:
     gen: FakeGenerations = field(default_factory=FakeGenerations)
     video: FakeVideos = field(default_factory=FakeVideos)  # video jobs (fake_video.py)
     admin: FakeAdmin = field(default_factory=FakeAdmin)
+    chat: FakeChats = field(default_factory=FakeChats)  # conversations (fake_chat.py)
     gone: dict[str, str] = field(default_factory=dict)  # refresh token -> the code it now gets
     login_names_user: bool = True  # False: a sign-in answers only the tokens, as APIs did before
 
@@ -110,6 +112,12 @@ class FakeApi:
                 return caller
             answer = self.gen.handle(method, path, dict(parse_qsl(query)), body, headers)
             return answer or problem(404, "not_found", "Not found.")
+        if path.startswith(CHAT_PATHS):
+            caller = self._bearer(headers)
+            if isinstance(caller, tuple):
+                return caller
+            answer = self.chat.handle(caller, method, path, dict(parse_qsl(query)), body)
+            return answer or problem(405, "method_not_allowed")
         if path.startswith(ADMIN_PATHS):
             return self._admin(method, path, query, headers, body)
         return problem(404, "not_found")

@@ -41,7 +41,7 @@ def handler(fake: Sequence[Api]) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(payload)
 
-        do_GET = do_POST = do_PUT = do_DELETE = _answer  # noqa: N815 - http.server's naming
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer  # noqa: N815 - http.server's naming
 
         def log_message(self, *_args: Any) -> None:
             pass

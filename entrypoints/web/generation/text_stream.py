@@ -7,7 +7,7 @@ event gains `rendered_html`, the whole answer rendered and sanitised here (rende
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Response
@@ -24,18 +24,21 @@ from entrypoints.web.streams import EventStream, SseEvent, format_event
 
 HEADERS = {"X-Accel-Buffering": "no"}  # no proxy in front of us may hold the events back
 ENDINGS = frozenset({"done", "error"})
+Done = Callable[[dict[str, Any]], dict[str, Any]]  # the API's `done` data -> the browser's
 
 
-def stream_response(events: EventStream) -> Response:
-    return Response(relay(events), mimetype="text/event-stream", headers=HEADERS)
+def stream_response(events: EventStream, done: Done | None = None) -> Response:
+    """`done`: how the `done` event is relayed (the chat page's differs); done_event if None."""
+    body = relay(events, done or done_event)
+    return Response(body, mimetype="text/event-stream", headers=HEADERS)
 
 
-def relay(events: EventStream) -> Iterator[bytes]:
+def relay(events: EventStream, done: Done) -> Iterator[bytes]:
     """Closing this generator (the browser left) closes the API stream as well."""
     with events:
         try:
             for event in events:
-                data = _relayed(event)
+                data = done(event.data) if event.name == "done" else _relayed(event)
                 if data is not None:
                     yield format_event(event.name, data)
                 if event.name in ENDINGS:
@@ -49,8 +52,6 @@ def relay(events: EventStream) -> Iterator[bytes]:
 def _relayed(event: SseEvent) -> dict[str, Any] | None:
     if event.name == "delta":
         return {"text": str(event.data.get("text") or "")}
-    if event.name == "done":
-        return done_event(event.data)
     if event.name == "error":
         status = event.data.get("status")
         problem = ApiProblem.from_document(event.data, status if isinstance(status, int) else 502)

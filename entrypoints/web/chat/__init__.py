@@ -1,0 +1,1 @@
+"""The chat page: conversations kept by the API, answers streamed in (conversations contract)."""
