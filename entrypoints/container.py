@@ -11,6 +11,7 @@ from adapters.duckdb.admin_readers import (
     DuckDBStatsReader,
     DuckDBUserDirectory,
 )
+from adapters.duckdb.budget_readers import DuckDBSpendReader
 from adapters.duckdb.health import DuckDBHealth
 from adapters.duckdb.readers import DuckDBHistoryReader
 from adapters.duckdb.recorder import DuckDBGroupRecorder
@@ -41,6 +42,14 @@ from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register_user import RegisterUser
+from application.budget.budget_overview import BudgetsOf, GetBudgetOverview
+from application.budget.estimate_cost import EstimateCost
+from application.budget.get_budget import GetBudget
+from application.budget.ledger import BudgetDefaults, SpendLedger
+from application.budget.limit_generations import GenerationLimiter, GenerationLimits
+from application.budget.reserve_spend import SpendGuard
+from application.budget.set_budget import SetBudget
+from application.budget.spending import GenerationSpending
 from application.generation.advance_video_jobs import AdvanceVideoJobs
 from application.generation.delete_generation import DeleteGeneration
 from application.generation.generate_image import GenerateImage
@@ -232,3 +241,52 @@ class Container(containers.DeclarativeContainer):
     )
     get_stats = providers.Factory(GetStats, reader=stats_reader, clock=clock)
     list_audit = providers.Factory(ListAudit, reader=audit_reader)
+
+    # Budgets and generation limits: every generation use case (and the video follower)
+    # reserves before it calls OpenRouter and settles after (application/budget/spending).
+    budget_defaults = providers.Singleton(
+        BudgetDefaults.of,
+        limit=settings.provided.default_budget_usd,
+        period=settings.provided.default_budget_period,
+    )
+    generation_limiter = providers.Singleton(
+        GenerationLimiter,
+        limits=providers.Singleton(
+            GenerationLimits,
+            per_minute=settings.provided.generations_per_minute,
+            max_concurrent=settings.provided.max_concurrent_generations,
+            max_active_video_jobs=settings.provided.max_active_video_jobs,
+        ),
+        clock=clock,
+    )
+    spend_ledger = providers.Factory(SpendLedger, uow=uow, locks=locks, defaults=budget_defaults)
+    spending = providers.Factory(
+        GenerationSpending,
+        guard=providers.Factory(SpendGuard, ledger=spend_ledger, clock=clock, ids=ids),
+        limiter=generation_limiter,
+        catalogue=list_models,
+    )
+    for _uses_spending in (
+        generate_text,
+        stream_text,
+        generate_image,
+        submit_video,
+        submit_video_from_image,
+        advance_video_jobs,
+    ):
+        _uses_spending.add_kwargs(spending=spending)
+    del _uses_spending
+    spend_reader = providers.Singleton(DuckDBSpendReader, database=database)
+    get_budget = providers.Factory(GetBudget, uow=uow, clock=clock, defaults=budget_defaults)
+    set_budget = providers.Factory(
+        SetBudget, uow=uow, clock=clock, ids=ids, locks=locks, defaults=budget_defaults
+    )
+    estimate_cost = providers.Factory(
+        EstimateCost, spending=spending, ledger=spend_ledger, clock=clock
+    )
+    budget_overview = providers.Factory(
+        GetBudgetOverview, reader=spend_reader, clock=clock, defaults=budget_defaults
+    )
+    budgets_of = providers.Factory(
+        BudgetsOf, reader=spend_reader, clock=clock, defaults=budget_defaults
+    )

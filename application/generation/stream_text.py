@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import aclosing
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+from application.budget.spending import Charge, GenerationSpending, close
 from application.errors import StreamCancelledError
 from application.generation.recording import failed, succeeded
 from application.generation.text_requests import prepare_text
@@ -19,12 +21,14 @@ from domain.generations import Generation
 class StreamText:
     """Like GenerateText, but each piece of text is passed on as soon as it arrives. The
     generation is recorded when the stream ends, however it ends (a client that leaves
-    early leaves a failed, partial record)."""
+    early leaves a failed, partial record). The limits and the budget are checked when the
+    stream starts (before the response does); the reservation is settled when it ends."""
 
     recorder: GenerationRecorder
     gateway: AIGateway
     clock: Clock
     ids: IdGenerator
+    spending: GenerationSpending | None = None
 
     def prepare(
         self,
@@ -51,6 +55,25 @@ class StreamText:
     async def execute(
         self, request: TextRequest, generation: Generation
     ) -> AsyncIterator[TextDelta | Generation]:
+        if self.spending is None:
+            async with aclosing(self._stream(request, generation, None)) as events:
+                async for item in events:
+                    yield item
+            return
+        user_id = generation.user_id
+        charge = await self.spending.opened(
+            user_id, self.spending.for_text(request), generation_id=generation.id
+        )
+        try:
+            async with aclosing(self._stream(request, generation, charge)) as events:
+                async for item in events:
+                    yield item
+        finally:
+            self.spending.limiter.free(user_id)
+
+    async def _stream(
+        self, request: TextRequest, generation: Generation, charge: Charge | None
+    ) -> AsyncIterator[TextDelta | Generation]:
         parts: list[str] = []
         outcome: Generation | None = None
         try:
@@ -73,6 +96,8 @@ class StreamText:
             if outcome is None:  # the client left (or the stream stopped) mid-way
                 partial = "".join(parts) or None
                 outcome = failed(generation, StreamCancelledError(), self.clock.now(), partial)
+            if charge is not None:  # before the record, and never under its lock
+                await asyncio.shield(close(charge, outcome))
             # shielded: a cancelled request must still leave its record behind
             await asyncio.shield(self.recorder.record(outcome))
         yield outcome

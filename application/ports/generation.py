@@ -149,6 +149,7 @@ class ModelInfo:
     output_modalities: tuple[str, ...]
     context_length: int | None = None
     pricing: dict[str, str] | None = None
+    max_completion_tokens: int | None = None  # top_provider's cap, when the catalogue says
     video: VideoCapabilities | None = None  # video models only
 
 

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from entrypoints.api import problems
 from entrypoints.api.edge import EdgeMiddleware
 from entrypoints.api.metrics import MetricsMiddleware
-from entrypoints.api.routes import admin, auth, generation, health, history, video
+from entrypoints.api.routes import admin, auth, budget, generation, health, history, video
 from entrypoints.api.schemas.common import ProblemOut
 from entrypoints.api.video_follower import VideoFollower
 from entrypoints.api.video_input import MULTIPART_OVERHEAD
@@ -54,6 +54,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(history.router)
     app.include_router(admin.router)
     app.include_router(video.router)
+    app.include_router(budget.router)
     upload_cap = settings.upload_max_bytes + MULTIPART_OVERHEAD
     app.add_middleware(MetricsMiddleware, metrics=container.metrics())
     app.add_middleware(EdgeMiddleware, path_caps={"/generate/video/from-image": upload_cap})

@@ -6,9 +6,9 @@ import json
 from collections.abc import AsyncIterator
 
 from application.ports.generation import TextDelta
-from domain.errors import Error
+from domain.errors import BudgetExceededError, Error
 from domain.generations import Generation
-from entrypoints.api.problems import PROBLEMS
+from entrypoints.api.problems import PROBLEMS, budget_fields
 from entrypoints.api.schemas.generation import TextOut
 
 
@@ -54,6 +54,8 @@ def problem_document(error: Error) -> dict[str, object]:
         "detail": error.detail or problem.title,
         "code": error.code,
     }
+    if isinstance(error, BudgetExceededError):
+        document.update(budget_fields(error))
     reason = getattr(error, "reason", None)
     if reason:
         document["reason"] = reason
