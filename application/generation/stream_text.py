@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass
 
@@ -73,7 +73,7 @@ class StreamText:
 
     async def _stream(
         self, request: TextRequest, generation: Generation, charge: Charge | None
-    ) -> AsyncIterator[TextDelta | Generation]:
+    ) -> AsyncGenerator[TextDelta | Generation, None]:
         parts: list[str] = []
         outcome: Generation | None = None
         try:
