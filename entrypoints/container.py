@@ -45,11 +45,11 @@ from application.auth.register_user import RegisterUser
 from application.budget.budget_overview import BudgetsOf, GetBudgetOverview
 from application.budget.estimate_cost import EstimateCost
 from application.budget.get_budget import GetBudget
-from application.budget.ledger import BudgetDefaults, SpendLedger
-from application.budget.limit_generations import GenerationLimiter, GenerationLimits
+from application.budget.ledger import SpendLedger
 from application.budget.reserve_spend import SpendGuard
 from application.budget.set_budget import SetBudget
 from application.budget.spending import GenerationSpending
+from application.budget.start_budgets import StartBudgets
 from application.generation.advance_video_jobs import AdvanceVideoJobs
 from application.generation.delete_generation import DeleteGeneration
 from application.generation.generate_image import GenerateImage
@@ -244,20 +244,9 @@ class Container(containers.DeclarativeContainer):
 
     # Budgets and generation limits: every generation use case (and the video follower)
     # reserves before it calls OpenRouter and settles after (application/budget/spending).
-    budget_defaults = providers.Singleton(
-        BudgetDefaults.of,
-        limit=settings.provided.default_budget_usd,
-        period=settings.provided.default_budget_period,
-    )
+    budget_defaults = providers.Singleton(resources.budget_defaults, settings=settings)
     generation_limiter = providers.Singleton(
-        GenerationLimiter,
-        limits=providers.Singleton(
-            GenerationLimits,
-            per_minute=settings.provided.generations_per_minute,
-            max_concurrent=settings.provided.max_concurrent_generations,
-            max_active_video_jobs=settings.provided.max_active_video_jobs,
-        ),
-        clock=clock,
+        resources.generation_limiter, settings=settings, clock=clock
     )
     spend_ledger = providers.Factory(SpendLedger, uow=uow, locks=locks, defaults=budget_defaults)
     spending = providers.Factory(
@@ -289,4 +278,12 @@ class Container(containers.DeclarativeContainer):
     )
     budgets_of = providers.Factory(
         BudgetsOf, reader=spend_reader, clock=clock, defaults=budget_defaults
+    )
+    start_budgets = providers.Factory(
+        StartBudgets,
+        ledger=spend_ledger,
+        reader=spend_reader,
+        limiter=generation_limiter,
+        clock=clock,
+        abandoned_after=providers.Factory(resources.abandoned_after, settings=settings),
     )

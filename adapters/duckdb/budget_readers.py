@@ -78,6 +78,12 @@ class DuckDBSpendReader(SpendOverviewReader):
             nearest=[_limited(row) for row in rows],
         )
 
+    async def open_video_jobs(self) -> list[tuple[str, str]]:
+        rows = await self._database.read(
+            "SELECT user_id, id FROM video_jobs WHERE next_poll_at IS NOT NULL"
+        )
+        return [(row[0], row[1]) for row in rows]
+
     async def totals_of(
         self, user_ids: list[str], default: Budget, starts: dict[str, datetime]
     ) -> dict[str, tuple[Budget, SpendTotals]]:

@@ -58,6 +58,10 @@ class BudgetRepository(Protocol):
         is not reserved any more (already closed, or gone with its user)."""
         ...
 
+    async def open_before(self, before: datetime) -> list[SpendEntry]:
+        """Reservations still open that were made before `before` (the start-up sweep)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class LimitedSpend:
@@ -90,6 +94,10 @@ class SpendOverviewReader(Protocol):
         nearest: int,
     ) -> SpendOverview:
         """`starts`: the current period's first instant for each period name."""
+        ...
+
+    async def open_video_jobs(self) -> list[tuple[str, str]]:
+        """(user id, job id) of every video job not yet finished (seeding the limiter)."""
         ...
 
     async def totals_of(

@@ -29,6 +29,9 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         container.init_resources()
         container.tokens()  # the signing key is read (or generated) now, not at first login
         await _bootstrap_admin(container, settings)
+        swept = await container.start_budgets().execute()  # before the follower runs
+        if swept:
+            log.warning("settled %d abandoned budget reservation(s) whole", swept)
         follower = VideoFollower(container.advance_video_jobs, settings.video_poll_interval_s)
         follower.start()  # resumes unfinished video jobs: they are in the database
         app.state.video_follower = follower
