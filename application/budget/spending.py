@@ -11,7 +11,8 @@ then. Leaving by an exception before `settle` releases the reservation; leaving 
 `settle` keeps it whole (cost unknown).
 
 An UNLIMITED user reserves nothing (no catalogue look-up, no ledger write before the call):
-their spend is written once, when `settle` is given a known cost. The budget is read when
+their spend is written once, with the generation's record (the GenerationRecorder) or, for
+conversation messages and video jobs, when `settle` is given a known cost. The budget is read when
 the request starts: a limit set by an admin while it runs applies from the next one."""
 
 from __future__ import annotations
@@ -93,6 +94,19 @@ class UnlimitedCharge:
         self.closed = True
 
 
+class RecordedCharge:
+    """An unlimited user's generation whose cost the recorder writes with it."""
+
+    async def settle(self, cost: float | Decimal | None) -> None:
+        return None
+
+    async def release(self) -> None:
+        return None
+
+
+RECORDED = RecordedCharge()
+
+
 @dataclass(frozen=True, slots=True)
 class GenerationSpending:
     guard: SpendGuard
@@ -124,9 +138,11 @@ class GenerationSpending:
     async def charged(
         self, user_id: str, estimate: Estimate, *, generation_id: str | None = None
     ) -> AsyncIterator[Charge]:
+        """For the generations written by the GenerationRecorder, which also writes an
+        unlimited user's cost in the same transaction: nothing to write here for them."""
         with self.limiter.slot(user_id):
             if not (await self.guard.ledger.budget(user_id=user_id)).limited:
-                yield UnlimitedCharge(self, user_id, generation_id)
+                yield RECORDED
                 return
             bound = await estimate()
             async with self.guard.hold(user_id, bound, generation_id=generation_id) as hold:

@@ -84,10 +84,19 @@ async def test_a_refused_call_sends_nothing(world: World) -> None:
     assert world.gateway.requests == []
 
 
-async def test_an_unlimited_user_reserves_nothing_and_records_the_cost(world: World) -> None:
+async def test_an_unlimited_user_reserves_nothing(world: World) -> None:
     owner, spend = await user(world), spending(world, limit=None)
     world.gateway.models = []  # not even the catalogue is asked
     await text(world, spend).execute(user_id=owner, model=MODEL, prompt="hi")
+    assert entries(world) == []  # the DuckDB recorder writes the cost with the generation
+    assert spend.limiter.in_flight(owner) == 0
+
+
+async def test_an_unlimited_conversation_message_writes_its_cost_once(world: World) -> None:
+    owner, spend = await user(world), spending(world, limit=None)
+    conversation = await started(world, owner)
+    send = SendMessage(dataclasses.replace(exchanges(world), spending=spend))
+    await send.execute(user_id=owner, conversation_id=conversation, content="hi")
     assert entries(world) == [(Decimal("0.0012"), SpendState.SETTLED)]
 
 
