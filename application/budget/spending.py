@@ -114,14 +114,19 @@ class GenerationSpending:
     catalogue: ListModels
 
     async def opened(
-        self, user_id: str, estimate: Estimate, *, generation_id: str | None = None
+        self,
+        user_id: str,
+        estimate: Estimate,
+        *,
+        generation_id: str | None = None,
+        recorded: bool = False,
     ) -> Charge:
         """Take a slot (the caller frees it: `limiter.free`) and reserve; on refusal
-        nothing is held."""
+        nothing is held. `recorded`: the GenerationRecorder writes an unlimited user's cost."""
         self.limiter.acquire(user_id)
         try:
             if not (await self.guard.ledger.budget(user_id=user_id)).limited:
-                return UnlimitedCharge(self, user_id, generation_id)
+                return RECORDED if recorded else UnlimitedCharge(self, user_id, generation_id)
             bound = await estimate()
             return await self.guard.reserve(user_id, bound, generation_id=generation_id)
         except BaseException:

@@ -61,8 +61,9 @@ class StreamText:
                     yield item
             return
         user_id = generation.user_id
+        estimate = self.spending.for_text(request)
         charge = await self.spending.opened(
-            user_id, self.spending.for_text(request), generation_id=generation.id
+            user_id, estimate, generation_id=generation.id, recorded=True
         )
         try:
             async with aclosing(self._stream(request, generation, charge)) as events:
