@@ -180,6 +180,8 @@ class GenerationSpending:
         follower settles it (video_ended)."""
         self.limiter.video_job_started(user_id, job_id)
         try:
+            with self.limiter.slot(user_id):  # a submit counts in the per-minute window too
+                pass
             if (await self.guard.ledger.budget(user_id=user_id)).limited:
                 bound = await self.video_bound(model, duration, resolution)
                 await self.guard.reserve(

@@ -93,3 +93,15 @@ async def test_jobs_in_progress_are_limited(world: World) -> None:
     with pytest.raises(RateLimitedError):
         await submit(world, owner, spend)
     assert len(world.video_gateway.submitted) == 2
+
+
+async def test_a_video_submit_counts_in_the_per_minute_window(world: World) -> None:
+    owner, spend = await user(world), spending(world, "10")
+    world.video_gateway.polls = [VideoPoll("in_progress")]
+    for _ in range(GenerationLimits().per_minute - 1):
+        spend.limiter.acquire(owner)
+        spend.limiter.free(owner)
+    await submit(world, owner, spend)
+    with pytest.raises(RateLimitedError):
+        await submit(world, owner, spend)
+    assert len(world.video_gateway.submitted) == 1 and spend.limiter.active_video_jobs(owner) == 1
