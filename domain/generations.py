@@ -37,6 +37,7 @@ class Usage:
     completion_tokens: int = 0
     total_tokens: int = 0
     cost: float = 0.0
+    cost_known: bool = True  # False: OpenRouter sent no cost (a budget keeps its reservation)
 
 
 @dataclass(frozen=True, slots=True)

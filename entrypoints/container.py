@@ -1,46 +1,29 @@
-"""The composition root: the one place that chooses an adapter for each port."""
+"""The composition root: the one place that chooses an adapter for each port.
+
+`Container` is `CoreContainer` (storage, security, accounts, administration; in
+container_core.py) plus generation, video, budgets and conversations."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dependency_injector import providers
 
-from dependency_injector import containers, providers
-
-from adapters.duckdb.admin_readers import (
-    DuckDBAuditReader,
-    DuckDBStatsReader,
-    DuckDBUserDirectory,
-)
-from adapters.duckdb.health import DuckDBHealth
+from adapters.duckdb.budget_readers import DuckDBSpendReader
 from adapters.duckdb.readers import DuckDBHistoryReader
-from adapters.duckdb.recorder import DuckDBGroupRecorder
-from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
-from adapters.duckdb.users import DuckDBUserLookup
 from adapters.media.images import PillowImageInspector
 from adapters.media.resolver import SystemAddressResolver
-from adapters.media.store import FileMediaStore
 from adapters.media.videos import HeaderVideoInspector
 from adapters.metrics.metered import MeteredGateway
 from adapters.metrics.prometheus import ApiMetrics
 from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from adapters.openrouter.video import OpenRouterVideoGateway
-from adapters.security.passwords import load_common_passwords
-from adapters.security.tokens import JwtTokenIssuer
-from adapters.system import SystemClock, UuidGenerator
-from application.admin.bootstrap_admin import BootstrapAdmin
-from application.admin.change_role import ChangeRole
-from application.admin.delete_user import DeleteUser
-from application.admin.get_stats import GetStats
-from application.admin.get_user import GetUser
-from application.admin.has_admin import HasAdmin
-from application.admin.list_audit import ListAudit
-from application.admin.list_users import ListUsers
-from application.auth.authenticate import Authenticate
-from application.auth.change_password import ChangePassword
-from application.auth.current_user import CurrentUser
-from application.auth.logout import Logout
-from application.auth.refresh_tokens import RefreshTokens
-from application.auth.register_user import RegisterUser
+from application.budget.budget_overview import BudgetsOf, GetBudgetOverview
+from application.budget.estimate_cost import EstimateCost
+from application.budget.get_budget import GetBudget
+from application.budget.ledger import SpendLedger
+from application.budget.reserve_spend import SpendGuard
+from application.budget.set_budget import SetBudget
+from application.budget.spending import GenerationSpending
+from application.budget.start_budgets import StartBudgets
 from application.conversations.context_windows import CatalogueContextWindows
 from application.conversations.create_conversation import CreateConversation
 from application.conversations.delete_conversation import DeleteConversation
@@ -66,80 +49,20 @@ from application.generation.open_media import OpenMedia
 from application.generation.stream_text import StreamText
 from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
-from application.locks import KeyedLocks
-from domain.users import PasswordPolicy
 from entrypoints import resources
-from entrypoints.settings import Settings
+from entrypoints.container_core import CoreContainer
 
 
-class Container(containers.DeclarativeContainer):
-    settings = providers.Dependency(instance_of=Settings)
-
-    database = providers.Resource(resources.database, settings=settings)
-    hasher = providers.Resource(resources.hasher, settings=settings)
-    clock = providers.Singleton(SystemClock)
-    ids = providers.Singleton(UuidGenerator)
-    throttle = providers.Singleton(resources.throttle, settings=settings)
-    tokens = providers.Singleton(
-        JwtTokenIssuer,
-        secret=settings.provided.resolved_secret.call(),
-        access_ttl_s=settings.provided.access_token_ttl_s,
-    )
-    locks = providers.Singleton(KeyedLocks)
-    policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
-    user_lookup = providers.Singleton(DuckDBUserLookup, database=database)
-    uow = providers.Factory(DuckDBUnitOfWork, database=database)
-    recorder = providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks)
-    health = providers.Singleton(DuckDBHealth, database=database)
-
-    register_user = providers.Factory(
-        RegisterUser,
-        uow=uow,
-        hasher=hasher,
-        clock=clock,
-        ids=ids,
-        policy=policy,
-        throttle=throttle,
-        open=settings.provided.allow_registration,
-    )
-    authenticate = providers.Factory(
-        Authenticate,
-        uow=uow,
-        hasher=hasher,
-        tokens=tokens,
-        clock=clock,
-        ids=ids,
-        throttle=throttle,
-        locks=locks,
-        family_lifetime=providers.Factory(
-            timedelta, seconds=settings.provided.refresh_family_ttl_s
-        ),
-    )
-    refresh_tokens = providers.Factory(
-        RefreshTokens,
-        uow=uow,
-        tokens=tokens,
-        clock=clock,
-        ids=ids,
-        grace=providers.Factory(timedelta, seconds=settings.provided.refresh_grace_s),
-        locks=locks,
-    )
-    logout = providers.Factory(Logout, uow=uow, tokens=tokens, clock=clock, locks=locks)
-    change_password = providers.Factory(
-        ChangePassword,
-        uow=uow,
-        hasher=hasher,
-        clock=clock,
-        ids=ids,
-        policy=policy,
-        locks=locks,
-        throttle=throttle,
-    )
-    current_user = providers.Factory(CurrentUser, users=user_lookup, tokens=tokens, clock=clock)
-    bootstrap_admin = providers.Factory(
-        BootstrapAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy, locks=locks
-    )
-    has_admin = providers.Factory(HasAdmin, uow=uow)
+class Container(CoreContainer):
+    # what the generation providers take from the core (the same provider objects)
+    settings = CoreContainer.settings
+    database = CoreContainer.database
+    clock = CoreContainer.clock
+    ids = CoreContainer.ids
+    locks = CoreContainer.locks
+    uow = CoreContainer.uow
+    recorder = CoreContainer.recorder
+    media = CoreContainer.media
 
     http = providers.Singleton(make_http_client)
     metrics = providers.Singleton(ApiMetrics)
@@ -152,7 +75,6 @@ class Container(containers.DeclarativeContainer):
         stream_deadline_s=settings.provided.upstream_stream_deadline_s,
     )
     gateway = providers.Singleton(MeteredGateway, inner=openrouter, counter=metrics)
-    media = providers.Singleton(FileMediaStore, root=settings.provided.media_dir)
     inspector = providers.Singleton(PillowImageInspector)
     history_reader = providers.Singleton(DuckDBHistoryReader, database=database)
     model_cache = providers.Singleton(ModelCache)
@@ -232,17 +154,51 @@ class Container(containers.DeclarativeContainer):
         inspector=video_inspector,
     )
 
-    user_directory = providers.Singleton(DuckDBUserDirectory, database=database)
-    stats_reader = providers.Singleton(DuckDBStatsReader, database=database)
-    audit_reader = providers.Singleton(DuckDBAuditReader, database=database)
-    list_users = providers.Factory(ListUsers, directory=user_directory)
-    get_user = providers.Factory(GetUser, uow=uow)
-    change_role = providers.Factory(ChangeRole, uow=uow, clock=clock, ids=ids, locks=locks)
-    delete_user = providers.Factory(
-        DeleteUser, uow=uow, media=media, clock=clock, ids=ids, locks=locks
+    # Budgets and generation limits: every generation use case (and the video follower)
+    # reserves before it calls OpenRouter and settles after (application/budget/spending).
+    budget_defaults = providers.Singleton(resources.budget_defaults, settings=settings)
+    generation_limiter = providers.Singleton(
+        resources.generation_limiter, settings=settings, clock=clock
     )
-    get_stats = providers.Factory(GetStats, reader=stats_reader, clock=clock)
-    list_audit = providers.Factory(ListAudit, reader=audit_reader)
+    spend_ledger = providers.Factory(SpendLedger, uow=uow, locks=locks, defaults=budget_defaults)
+    spending = providers.Factory(
+        GenerationSpending,
+        guard=providers.Factory(SpendGuard, ledger=spend_ledger, clock=clock, ids=ids),
+        limiter=generation_limiter,
+        catalogue=list_models,
+    )
+    for _uses_spending in (
+        generate_text,
+        stream_text,
+        generate_image,
+        submit_video,
+        submit_video_from_image,
+        advance_video_jobs,
+    ):
+        _uses_spending.add_kwargs(spending=spending)
+    del _uses_spending
+    spend_reader = providers.Singleton(DuckDBSpendReader, database=database)
+    get_budget = providers.Factory(GetBudget, uow=uow, clock=clock, defaults=budget_defaults)
+    set_budget = providers.Factory(
+        SetBudget, uow=uow, clock=clock, ids=ids, locks=locks, defaults=budget_defaults
+    )
+    estimate_cost = providers.Factory(
+        EstimateCost, spending=spending, ledger=spend_ledger, clock=clock
+    )
+    budget_overview = providers.Factory(
+        GetBudgetOverview, reader=spend_reader, clock=clock, defaults=budget_defaults
+    )
+    budgets_of = providers.Factory(
+        BudgetsOf, reader=spend_reader, clock=clock, defaults=budget_defaults
+    )
+    start_budgets = providers.Factory(
+        StartBudgets,
+        ledger=spend_ledger,
+        reader=spend_reader,
+        limiter=generation_limiter,
+        clock=clock,
+        abandoned_after=providers.Factory(resources.abandoned_after, settings=settings),
+    )
 
     # Conversations: the exchanges are a Factory (one unit of work per request); the locks
     # are the shared singleton that DeleteUser also holds.
@@ -255,6 +211,7 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         locks=locks,
+        spending=spending,
     )
     create_conversation = providers.Factory(
         CreateConversation, uow=uow, clock=clock, ids=ids, locks=locks

@@ -11,6 +11,9 @@ from adapters.duckdb.database import Database, open_database
 from adapters.media.upload import PillowImageSanitizer
 from adapters.security.passwords import LibpassPasswordHasher
 from adapters.security.throttle import InMemoryLoginThrottle
+from application.budget.ledger import BudgetDefaults
+from application.budget.limit_generations import GenerationLimiter, GenerationLimits
+from application.ports.system import Clock
 from domain.video_jobs import VideoTiming
 from entrypoints.settings import Settings
 
@@ -68,3 +71,27 @@ def throttle(settings: Settings) -> InMemoryLoginThrottle:
         },
         window_s=settings.login_window_s,
     )
+
+
+def abandoned_after(settings: Settings) -> timedelta:
+    """A reservation open longer than any call may take (the longest upstream deadline,
+    and a video job's) was lost in a crash; doubled for a margin."""
+    longest = max(
+        settings.upstream_deadline_s,
+        settings.upstream_stream_deadline_s,
+        float(settings.video_job_deadline_s),
+    )
+    return timedelta(seconds=2 * longest)
+
+
+def budget_defaults(settings: Settings) -> BudgetDefaults:
+    return BudgetDefaults.of(settings.default_budget_usd, settings.default_budget_period)
+
+
+def generation_limiter(settings: Settings, clock: Clock) -> GenerationLimiter:
+    limits = GenerationLimits(
+        per_minute=settings.generations_per_minute,
+        max_concurrent=settings.max_concurrent_generations,
+        max_active_video_jobs=settings.max_active_video_jobs,
+    )
+    return GenerationLimiter(limits, clock)

@@ -7,8 +7,18 @@ import secrets
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.budgets import Budget
+from domain.errors import InvalidBudgetError
 
 MIN_SECRET_BYTES = 32  # security.md #11: an HS256 key of at least 32 random bytes
 SECRET_FILE = "secret_key"  # noqa: S105 (a file name)
@@ -141,6 +151,27 @@ class Settings(WebSettings):
     # answers and video downloads have a longer one (504 upstream_timeout past either).
     upstream_deadline_s: float = Field(300.0, ge=1, le=3600)
     upstream_stream_deadline_s: float = Field(900.0, ge=1, le=6 * 3600)
+
+    # Budgets and generation limits (application/budget): the default budget of users
+    # without an override (empty = unlimited) and its period; per user, generations started
+    # per minute, generations in flight, and video jobs in progress (429 past any).
+    default_budget_usd: str = ""
+    default_budget_period: str = "month"
+    generations_per_minute: int = Field(30, ge=1, le=100_000)
+    max_concurrent_generations: int = Field(4, ge=1, le=10_000)
+    max_active_video_jobs: int = Field(3, ge=1, le=1000)
+
+    @field_validator("default_budget_usd", "default_budget_period")
+    @classmethod
+    def _a_budget(cls, value: str, info: ValidationInfo) -> str:
+        try:
+            if info.field_name == "default_budget_period":
+                Budget.of(None, value)
+            elif value.strip():
+                Budget.of(value.strip(), "none")
+        except InvalidBudgetError as exc:
+            raise ValueError(exc.detail) from exc
+        return value.strip()
 
     @model_validator(mode="after")
     def _video_polls_back_off_upwards(self) -> Settings:

@@ -58,3 +58,10 @@ class FakeBudgetRepository(BudgetRepository):
 
     def restore(self, saved: tuple[dict[str, Budget], dict[str, SpendEntry]]) -> None:
         self.overrides, self.entries = saved
+
+    async def open_before(self, before: datetime) -> list[SpendEntry]:
+        return [
+            e
+            for e in self.entries.values()
+            if e.state is SpendState.RESERVED and e.created_at < before
+        ]

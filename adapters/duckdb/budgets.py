@@ -89,3 +89,10 @@ class DuckDBBudgetRepository(BudgetRepository):
             [state.value, amount, to_db(now), entry_id],
         )
         return bool(rows)
+
+    async def open_before(self, before: datetime) -> list[SpendEntry]:
+        rows = await self._worker.execute(
+            f"SELECT {SPEND_COLUMNS} FROM spend WHERE state = 'reserved' AND created_at < ?",
+            [to_db(before)],
+        )
+        return [entry_from(row) for row in rows]

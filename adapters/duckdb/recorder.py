@@ -68,6 +68,26 @@ def _insert_generations(cursor: duckdb.DuckDBPyConnection, batch: list[Generatio
         _fetch(cursor, sql, [list(column) for column in zip(*rows, strict=True)])
 
 
+# What an UNLIMITED user's generation cost goes into the spend ledger in the generation's
+# own transaction (application.budget.spending reserves nothing for them). A limited user's
+# call has its reservation row (generation_id set) already: that one is not doubled.
+SPEND_OF_GENERATIONS = """
+INSERT INTO spend (id, user_id, amount, state, created_at, settled_at, generation_id)
+SELECT g.id, g.user_id, CAST(g.cost AS DECIMAL(18, 9)), 'settled', g.created_at,
+       g.finished_at, g.id
+FROM generations g
+WHERE g.id IN ({ids}) AND g.cost > 0 AND g.status = 'succeeded'
+  AND NOT EXISTS (SELECT 1 FROM spend s WHERE s.generation_id = g.id OR s.id = g.id)
+"""
+
+
+def _record_spend(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> None:
+    paid = [g.id for g in batch if g.usage.cost > 0]
+    if paid:
+        sql = SPEND_OF_GENERATIONS.format(ids=", ".join(["?"] * len(paid)))
+        _fetch(cursor, sql, paid)
+
+
 def _write(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> list[Generation]:
     """One transaction for the batch, on the worker's own thread: the generations written
     (those whose user still exists)."""
@@ -79,6 +99,7 @@ def _write(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> list[G
         batch = [g for g in batch if g.user_id in alive]
         if batch:
             _insert_generations(cursor, batch)
+        _record_spend(cursor, batch)
         media = [row for g in batch for row in _media_params(g)]
         if media:
             _fetch(

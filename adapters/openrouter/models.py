@@ -32,6 +32,7 @@ def each_model(
 def model_info(entry: dict[str, Any], model_id: str) -> ModelInfo:
     arch = mapping(entry.get("architecture"))
     context = entry.get("context_length")
+    most = mapping(entry.get("top_provider")).get("max_completion_tokens")
     return ModelInfo(
         id=model_id,
         name=text_or_none(entry.get("name")) or model_id,
@@ -39,6 +40,7 @@ def model_info(entry: dict[str, Any], model_id: str) -> ModelInfo:
         output_modalities=_strings(arch.get("output_modalities")),
         context_length=context if type(context) is int else None,
         pricing=_prices(entry.get("pricing")),
+        max_completion_tokens=most if type(most) is int and most > 0 else None,
     )
 
 

@@ -85,11 +85,13 @@ def usage_of(value: Any) -> Usage:
     usage = mapping(value)
     prompt, completion = as_int(usage.get("prompt_tokens")), as_int(usage.get("completion_tokens"))
     cost = usage.get("cost")
+    known = isinstance(cost, int | float) and not isinstance(cost, bool)
     return Usage(
         prompt_tokens=prompt,
         completion_tokens=completion,
         total_tokens=as_int(usage.get("total_tokens")) or prompt + completion,
-        cost=float(cost) if isinstance(cost, int | float) and not isinstance(cost, bool) else 0.0,
+        cost=float(cost) if isinstance(cost, int | float) and known else 0.0,
+        cost_known=known,
     )
 
 

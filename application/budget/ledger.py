@@ -119,6 +119,38 @@ class SpendLedger:
         """The call failed and was not billed: the reservation counts for nothing."""
         return await self._close(user_id, reservation_id, SpendState.RELEASED, None, now)
 
+    async def budget(self, *, user_id: str) -> Budget:
+        """The user's budget (their override, else the default); no lock, nothing written."""
+        async with self.uow as uow:
+            return await budget_of(uow, user_id, self.defaults)
+
+    async def record(
+        self,
+        *,
+        user_id: str,
+        entry_id: str,
+        cost: Money,
+        now: datetime,
+        generation_id: str | None = None,
+    ) -> bool:
+        """What a call of an UNLIMITED user cost, written once it is known (nothing was
+        reserved: nothing can be refused). False when the user is gone meanwhile."""
+        async with self.locks.hold(owner_key(user_id)):
+            return await retry_on_conflict(
+                lambda: self._record(user_id, entry_id, cost, now, generation_id)
+            )
+
+    async def _record(
+        self, user_id: str, entry_id: str, cost: Money, now: datetime, generation_id: str | None
+    ) -> bool:
+        async with self.uow as uow:
+            if await uow.users.get(user_id) is None:
+                return False
+            entry = SpendEntry(entry_id, user_id, cost, SpendState.SETTLED, now, now, generation_id)
+            await uow.budgets.add(entry)
+            await uow.commit()
+        return True
+
     async def status(self, *, user_id: str, now: datetime) -> BudgetStatus:
         async with self.uow as uow:
             return await status_in(uow, user_id, self.defaults, now)

@@ -89,7 +89,7 @@ class SpendGuard:
         await hold.settle(None)  # no-op when the caller settled
 
     async def settle(self, user_id: str, reservation_id: str, cost: float | Decimal | None) -> bool:
-        amount = _known(cost)
+        amount = known_cost(cost)
         return await self.ledger.settle(
             user_id=user_id, reservation_id=reservation_id, cost=amount, now=self.clock.now()
         )
@@ -100,7 +100,7 @@ class SpendGuard:
         )
 
 
-def _known(cost: float | Decimal | None) -> Money | None:
+def known_cost(cost: float | Decimal | None) -> Money | None:
     """A cost to settle with; None (keep the reservation whole) if missing or nonsense."""
     if cost is None:
         return None

@@ -8,6 +8,8 @@ import asyncio
 from dataclasses import dataclass, replace
 from typing import TypedDict, Unpack
 
+from application.budget.spending import Charge, GenerationSpending
+from application.conversations.exchange_spending import charged, close_charge
 from application.conversations.ownership import conversation_key, owned
 from application.errors import OwnerDeletedError, StreamCancelledError
 from application.generation.recording import failed, failed_until_served, succeeded
@@ -52,6 +54,7 @@ class Pending:
     generation: Generation
     context_trimmed: int
     supersede: bool = False  # a regenerated answer replaces the earlier ones
+    charge: Charge | None = None  # the budget's hold, closed when the answer is stored
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,7 @@ class Exchanges:
     clock: Clock
     ids: IdGenerator
     locks: KeyedLocks
+    spending: GenerationSpending | None = None  # limits and budget, like a text generation
 
     async def ask(
         self,
@@ -172,11 +176,16 @@ class Exchanges:
             generation_id=outcome.id,
         )
         user_id = pending.conversation.user_id
-        async with (
-            self.locks.hold(conversation_key(pending.conversation.id)),
-            self.locks.hold(owner_key(user_id)),
-        ):
-            return await retry_on_conflict(lambda: self._store_answer(pending, message, outcome))
+        try:
+            async with (
+                self.locks.hold(conversation_key(pending.conversation.id)),
+                self.locks.hold(owner_key(user_id)),
+            ):
+                return await retry_on_conflict(
+                    lambda: self._store_answer(pending, message, outcome)
+                )
+        finally:
+            await close_charge(self.spending, pending, outcome)
 
     async def _store_question(
         self, user_id: str, conversation_id: str, content: str
@@ -248,7 +257,14 @@ class Exchanges:
             options=options,
             now=self.clock.now(),
         )
-        return Pending(conversation, question, request, generation, fitted.trimmed)
+        pending = Pending(conversation, question, request, generation, fitted.trimmed)
+        if self.spending is None:
+            return pending
+        try:
+            return await charged(self.spending, pending)
+        except Error as error:  # a refusal (429, 402, 422) is stored like a failed call
+            await self.answer(pending, failed(generation, error, self.clock.now()))
+            raise
 
     async def _store_answer(
         self, pending: Pending, message: Message, outcome: Generation

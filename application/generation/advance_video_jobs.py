@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.budget.spending import GenerationSpending
 from application.errors import ConflictError, UpstreamRejectedError, UpstreamUnavailableError
 from application.generation.upstream_video_status import failure_of, upstream_status
 from application.generation.video_job_writes import save_forward
@@ -36,6 +37,7 @@ class AdvanceVideoJobs:
     inspector: VideoInspector
     batch: int = 20
     max_download_failures: int = 5
+    spending: GenerationSpending | None = None  # a finished job settles its reservation
 
     async def execute(self) -> int:
         """The number of jobs looked at."""
@@ -114,6 +116,8 @@ class AdvanceVideoJobs:
         except BaseException:
             await self.media.delete([ref])  # no file without its row
             raise
+        if self.spending is not None:  # made, so billed (deleted meanwhile or not)
+            await self.spending.video_ended(job.user_id, job.id, billed=True, cost=poll.cost)
         if not stored:  # deleted meanwhile
             await self.media.delete([ref])
 
@@ -130,6 +134,8 @@ class AdvanceVideoJobs:
 
     async def _fail(self, job: VideoJob, reason: str, code: str) -> None:
         await self._save(job.failed(reason, code, self.clock.now()))
+        if self.spending is not None:  # after the save: settling takes the owner lock
+            await self.spending.video_ended(job.user_id, job.id, billed=False)
 
     async def _save(self, job: VideoJob) -> bool:
         """False if the job is gone (deleted, alone or with its user) or already finished."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.budget.spending import Charge, GenerationSpending, cost_of
 from application.errors import InvalidImageError, UpstreamUnavailableError
 from application.generation.recording import failed, failed_until_served, succeeded
 from application.ports.generation import (
@@ -37,6 +38,7 @@ class GenerateImage:
     inspector: ImageInspector
     clock: Clock
     ids: IdGenerator
+    spending: GenerationSpending | None = None
 
     async def execute(
         self, *, user_id: str, model: str, prompt: str, aspect_ratio: str | None = None
@@ -53,8 +55,20 @@ class GenerateImage:
             options={"aspect_ratio": aspect_ratio},
             now=self.clock.now(),
         )
+        if self.spending is None:
+            return await self._make(request, generation)
+        async with self.spending.image(
+            user_id, model=request.model, prompt=request.prompt, generation_id=generation.id
+        ) as charge:
+            return await self._make(request, generation, charge)
+
+    async def _make(
+        self, request: ImageRequest, generation: Generation, charge: Charge | None = None
+    ) -> Generation:
         try:
             result = await self.gateway.generate_image(request)
+            if charge is not None:  # billed now, whatever happens to the pictures
+                await charge.settle(cost_of(result.served.usage))
             refs = [self._ref(generation, image) for image in result.images]
             if not refs:
                 raise UpstreamUnavailableError(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.budget.spending import Charge, GenerationSpending, cost_of
 from application.generation.recording import failed, succeeded
 from application.generation.text_requests import prepare_text
-from application.ports.generation import AIGateway, GenerationRecorder
+from application.ports.generation import AIGateway, GenerationRecorder, TextRequest
 from application.ports.system import Clock, IdGenerator
 from domain.errors import Error
 from domain.generations import Generation
@@ -15,12 +16,14 @@ from domain.generations import Generation
 @dataclass(frozen=True, slots=True)
 class GenerateText:
     """Send the prompt to the chosen model and keep the generation in the user's history,
-    failed ones included. Bad input is refused before anything goes upstream."""
+    failed ones included. Bad input is refused before anything goes upstream, and so is a
+    request over the user's limits or budget (application.budget.spending)."""
 
     recorder: GenerationRecorder
     gateway: AIGateway
     clock: Clock
     ids: IdGenerator
+    spending: GenerationSpending | None = None
 
     async def execute(
         self,
@@ -42,11 +45,21 @@ class GenerateText:
             max_tokens=max_tokens,
             temperature=temperature,
         )
+        if self.spending is None:
+            return await self._answer(request, generation)
+        async with self.spending.text(user_id, request, generation_id=generation.id) as charge:
+            return await self._answer(request, generation, charge)
+
+    async def _answer(
+        self, request: TextRequest, generation: Generation, charge: Charge | None = None
+    ) -> Generation:
         try:
             result = await self.gateway.complete_text(request)
         except Error as error:
             await self.recorder.record(failed(generation, error, self.clock.now()))
             raise
+        if charge is not None:  # billed now, whatever happens to the record
+            await charge.settle(cost_of(result.served.usage))
         done = succeeded(
             generation,
             result.served,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 
+from application.budget.spending import GenerationSpending, close
 from application.generation.text_requests import prepare_text
 from application.generation.text_stream import kept_stream
 from application.ports.generation import AIGateway, GenerationRecorder, TextDelta, TextRequest
@@ -16,12 +18,14 @@ from domain.generations import Generation
 class StreamText:
     """Like GenerateText, but each piece of text is passed on as soon as it arrives. The
     generation is recorded when the stream ends, however it ends (a client that leaves
-    early leaves a failed, partial record)."""
+    early leaves a failed, partial record). The limits and the budget are checked when the
+    stream starts (before the response does); the reservation is settled when it ends."""
 
     recorder: GenerationRecorder
     gateway: AIGateway
     clock: Clock
     ids: IdGenerator
+    spending: GenerationSpending | None = None
 
     def prepare(
         self,
@@ -45,10 +49,39 @@ class StreamText:
             temperature=temperature,
         )
 
-    def execute(
+    async def execute(
         self, request: TextRequest, generation: Generation
     ) -> AsyncIterator[TextDelta | Generation]:
-        return kept_stream(self.gateway, self.clock, request, generation, self._record)
+        spending = self.spending
+        if spending is None:
+            async with aclosing(self._kept(request, generation, self._record)) as events:
+                async for item in events:
+                    yield item
+            return
+        user_id = generation.user_id
+        estimate = spending.for_text(request)
+        charge = await spending.opened(
+            user_id, estimate, generation_id=generation.id, recorded=True
+        )
+
+        async def settle_and_record(outcome: Generation) -> Generation:
+            await close(charge, outcome)  # before the record, and never under its lock
+            return await self._record(outcome)
+
+        try:
+            async with aclosing(self._kept(request, generation, settle_and_record)) as events:
+                async for item in events:
+                    yield item
+        finally:
+            spending.limiter.free(user_id)
+
+    def _kept(
+        self,
+        request: TextRequest,
+        generation: Generation,
+        keep: Callable[[Generation], Awaitable[Generation]],
+    ) -> AsyncGenerator[TextDelta | Generation, None]:
+        return kept_stream(self.gateway, self.clock, request, generation, keep)
 
     async def _record(self, outcome: Generation) -> Generation:
         await self.recorder.record(outcome)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.budget.spending import GenerationSpending
 from application.generation.list_video_models import ListVideoModels, capabilities_of
 from application.generation.video_job_writes import store_and_submit
 from application.locks import KeyedLocks
@@ -28,10 +29,13 @@ class SubmitVideo:
     ids: IdGenerator
     timing: VideoTiming
     locks: KeyedLocks
+    spending: GenerationSpending | None = None
 
     async def execute(
         self, *, user_id: str, model: str, prompt: str, options: VideoOptions
     ) -> VideoJob:
         request = VideoRequest(check_model_id(model), check_prompt(prompt), options)
         check_options(model, options, capabilities_of(await self.catalogue.execute(), model))
-        return await store_and_submit(self, user_id=user_id, request=request, image_source=None)
+        return await store_and_submit(
+            self, user_id=user_id, request=request, image_source=None, spending=self.spending
+        )

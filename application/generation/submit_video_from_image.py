@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from application.budget.spending import GenerationSpending
 from application.errors import PayloadTooLargeError
 from application.generation.list_video_models import ListVideoModels, capabilities_of
 from application.generation.public_image_address import checked_image_url
@@ -38,6 +39,7 @@ class SubmitVideoFromImage:
     timing: VideoTiming
     locks: KeyedLocks
     max_upload_bytes: int = MAX_UPLOAD_BYTES
+    spending: GenerationSpending | None = None
 
     async def execute(
         self,
@@ -55,7 +57,9 @@ class SubmitVideoFromImage:
         caps = capabilities_of(await self.catalogue.execute(), model)
         check_options(model, options, caps, frames=(FIRST_FRAME,))
         request = VideoRequest(model, prompt, options, first_frame_url=frame)
-        return await store_and_submit(self, user_id=user_id, request=request, image_source=source)
+        return await store_and_submit(
+            self, user_id=user_id, request=request, image_source=source, spending=self.spending
+        )
 
     async def _first_frame(self, image: bytes | None, image_url: str | None) -> tuple[str, str]:
         """(what OpenRouter gets, what the history keeps)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import TypeVar
 
 from application.errors import StreamCancelledError
@@ -22,7 +22,7 @@ async def kept_stream(
     request: TextRequest,
     generation: Generation,
     keep: Callable[[Generation], Awaitable[Kept]],
-) -> AsyncIterator[TextDelta | Kept]:
+) -> AsyncGenerator[TextDelta | Kept, None]:
     """The deltas as they arrive, then what `keep` made of the outcome. `keep` runs once,
     whatever happens: with the succeeded generation; with a failed one holding the text so
     far (then the error is raised); or, when the client left (or the stream stopped)

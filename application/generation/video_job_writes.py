@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
 
+from application.budget.spending import GenerationSpending
 from application.locks import KeyedLocks, owner_key
 from application.ports.system import Clock, IdGenerator, UnitOfWork
 from application.ports.video import VideoGateway, VideoRequest
@@ -29,16 +31,45 @@ class VideoSubmitter(Protocol):
 
 
 async def store_and_submit(
-    by: VideoSubmitter, *, user_id: str, request: VideoRequest, image_source: str | None
+    by: VideoSubmitter,
+    *,
+    user_id: str,
+    request: VideoRequest,
+    image_source: str | None,
+    spending: GenerationSpending | None = None,
 ) -> VideoJob:
     """A new job for `request`, stored (queued), then submitted once. security.md #35:
     committed before the submit, so an acknowledged job is never lost; a crash before the
     upstream id is saved leaves a queued job that the follower fails once `submit_grace`
     has passed, rather than submitting it again. Under the owner lock, so that a user
-    deleted meanwhile gets no job (and nothing is sent upstream)."""
+    deleted meanwhile gets no job (and nothing is sent upstream). With `spending`, the job
+    first counts among the user's jobs in progress and reserves its most (429, 402, 422:
+    nothing is stored or sent); the follower settles it when the job ends."""
+    job_id = by.ids.new_id()
+    if spending is None:
+        return await _store_and_submit(by, job_id, user_id, request, image_source)
+    options = request.options
+    await spending.video_started(
+        user_id,
+        job_id,
+        model=request.model,
+        duration=options.duration,
+        resolution=options.resolution,
+    )
+    try:
+        return await _store_and_submit(by, job_id, user_id, request, image_source)
+    except Error:  # refused, or never stored: not billed (a cancelled request's job is
+        # stored or not; the follower ends it, and its reservation, either way)
+        await asyncio.shield(spending.video_ended(user_id, job_id, billed=False))
+        raise
+
+
+async def _store_and_submit(
+    by: VideoSubmitter, job_id: str, user_id: str, request: VideoRequest, image_source: str | None
+) -> VideoJob:
     uow, locks, clock, timing = by.uow, by.locks, by.clock, by.timing
     job = new_job(
-        job_id=by.ids.new_id(),
+        job_id=job_id,
         user_id=user_id,
         model=request.model,
         prompt=request.prompt,

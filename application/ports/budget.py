@@ -57,3 +57,51 @@ class BudgetRepository(Protocol):
         """Settle or release a reserved entry (`amount` None keeps it); False when the entry
         is not reserved any more (already closed, or gone with its user)."""
         ...
+
+    async def open_before(self, before: datetime) -> list[SpendEntry]:
+        """Reservations still open that were made before `before` (the start-up sweep)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class LimitedSpend:
+    """One user with a limited budget, and their spend in its current period."""
+
+    user_id: str
+    email: str
+    budget: Budget
+    totals: SpendTotals
+
+
+@dataclass(frozen=True, slots=True)
+class SpendOverview:
+    spent: Money  # settled spend of all users in [since, until)
+    reserved: Money  # open reservations now
+    limited_users: int
+    nearest: list[LimitedSpend]  # the highest (spent + reserved) / limit first
+
+
+class SpendOverviewReader(Protocol):
+    """The admin's statistics on budgets (outside a unit of work: plain reads)."""
+
+    async def overview(
+        self,
+        *,
+        since: datetime,
+        until: datetime,
+        default: Budget,
+        starts: dict[str, datetime],
+        nearest: int,
+    ) -> SpendOverview:
+        """`starts`: the current period's first instant for each period name."""
+        ...
+
+    async def open_video_jobs(self) -> list[tuple[str, str]]:
+        """(user id, job id) of every video job not yet finished (seeding the limiter)."""
+        ...
+
+    async def totals_of(
+        self, user_ids: list[str], default: Budget, starts: dict[str, datetime]
+    ) -> dict[str, tuple[Budget, SpendTotals]]:
+        """Each user's budget and this period's spend, in one read (a page of users)."""
+        ...

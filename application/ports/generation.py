@@ -29,8 +29,10 @@ class GenerationRepository(Protocol):
 class GenerationRecorder(Protocol):
     """Writes a generation (succeeded or failed) with its media rows; when `record` returns,
     they are committed. May write several callers' generations in one transaction. The
-    database adapter refuses (OwnerDeletedError) a generation whose user no longer exists;
-    the caller then removes any media file it wrote."""
+    database adapter also writes a succeeded generation's known cost to the spend ledger,
+    settled, unless a reservation was made for it (a limited user's call). It refuses
+    (OwnerDeletedError) a generation whose user no longer exists; the caller then removes
+    any media file it wrote."""
 
     async def record(self, generation: Generation) -> None: ...
 
@@ -149,6 +151,7 @@ class ModelInfo:
     output_modalities: tuple[str, ...]
     context_length: int | None = None
     pricing: dict[str, str] | None = None
+    max_completion_tokens: int | None = None  # top_provider's cap, when the catalogue says
     video: VideoCapabilities | None = None  # video models only
 
 

@@ -14,6 +14,7 @@ from entrypoints.api.metrics import MetricsMiddleware
 from entrypoints.api.routes import (
     admin,
     auth,
+    budget,
     conversations,
     generation,
     health,
@@ -37,6 +38,9 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         container.init_resources()
         container.tokens()  # the signing key is read (or generated) now, not at first login
         await _bootstrap_admin(container, settings)
+        swept = await container.start_budgets().execute()  # before the follower runs
+        if swept:
+            log.warning("settled %d abandoned budget reservation(s) whole", swept)
         follower = VideoFollower(container.advance_video_jobs, settings.video_poll_interval_s)
         follower.start()  # resumes unfinished video jobs: they are in the database
         app.state.video_follower = follower
@@ -63,6 +67,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(admin.router)
     app.include_router(video.router)
     app.include_router(conversations.router)
+    app.include_router(budget.router)
     upload_cap = settings.upload_max_bytes + MULTIPART_OVERHEAD
     app.add_middleware(MetricsMiddleware, metrics=container.metrics())
     app.add_middleware(EdgeMiddleware, path_caps={"/generate/video/from-image": upload_cap})

@@ -14,13 +14,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from application.errors import RateLimitedError, UpstreamUnavailableError
-from domain.errors import Error
+from domain.errors import BudgetExceededError, Error
 
 log = logging.getLogger("allucanget.api")
 PROBLEM_JSON = "application/problem+json"
 # What a family of routes can answer, for `problem_responses(*AUTHED, ...)`.
 AUTHED = ("not_authenticated", "token_invalid", "token_expired")
 ADMIN = (*AUTHED, "forbidden")
+SPEND = ("budget_exceeded", "price_unknown")  # routes that reserve before calling upstream
 UPSTREAM = (
     "provider_not_configured",
     "upstream_rejected",
@@ -124,10 +125,22 @@ def install(app: FastAPI) -> None:
 async def _on_error(request: Request, exc: Error) -> JSONResponse:
     if isinstance(exc, UpstreamUnavailableError):
         return _upstream_problem(request, exc)
+    if isinstance(exc, BudgetExceededError):
+        return problem_response(exc.code, exc.detail, request, **budget_fields(exc))
     response = problem_response(exc.code, exc.detail, request)
     if isinstance(exc, RateLimitedError):
         response.headers["Retry-After"] = str(exc.retry_after_s)
     return response
+
+
+def budget_fields(exc: BudgetExceededError) -> dict[str, Any]:
+    """The 402's own fields (api contract): the budget, its spend, and when it resets."""
+    return {
+        "limit": float(exc.limit),
+        "spent": float(exc.spent),
+        "reserved": float(exc.reserved),
+        "resets_at": exc.resets_at.isoformat() if exc.resets_at else None,
+    }
 
 
 def _upstream_problem(request: Request, exc: UpstreamUnavailableError) -> JSONResponse:

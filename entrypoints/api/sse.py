@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Callable
 from typing import TypeVar
 
 from application.ports.generation import TextDelta
-from domain.errors import Error
+from domain.errors import BudgetExceededError, Error
 from domain.generations import Generation
-from entrypoints.api.problems import PROBLEMS
+from entrypoints.api.problems import PROBLEMS, budget_fields
 from entrypoints.api.schemas.generation import TextOut
 
 Done = TypeVar("Done")
@@ -86,6 +86,8 @@ def problem_document(error: Error) -> dict[str, object]:
         "detail": error.detail or problem.title,
         "code": error.code,
     }
+    if isinstance(error, BudgetExceededError):
+        document.update(budget_fields(error))
     reason = getattr(error, "reason", None)
     if reason:
         document["reason"] = reason

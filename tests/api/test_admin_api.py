@@ -19,12 +19,17 @@ ADMIN_ROUTES = [
     ("GET", "/users/{id}"),
     ("DELETE", "/users/{id}"),
     ("PUT", "/users/{id}/role"),
+    ("PUT", "/users/{id}/budget"),
 ]
 
 
 def call(api: TestClient, method: str, path: str, who: Account | None, target: str) -> Any:
     headers = who.headers if who else {}
-    body = {"role": "admin"} if method == "PUT" else None
+    bodies = {
+        "/users/{id}/role": {"role": "admin"},
+        "/users/{id}/budget": {"limit": 1, "period": "day"},
+    }
+    body = bodies.get(path) if method == "PUT" else None
     return api.request(method, path.replace("{id}", target), headers=headers, json=body)
 
 

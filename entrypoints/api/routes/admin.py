@@ -12,11 +12,21 @@ from application.admin.get_stats import GetStats
 from application.admin.get_user import GetUser
 from application.admin.list_audit import ListAudit
 from application.admin.list_users import ListUsers
+from application.budget.budget_overview import BudgetsOf, GetBudgetOverview
+from application.budget.get_budget import GetBudget
 from domain.users import Role
 from entrypoints.api.deps import AdminCaller, Provided
 from entrypoints.api.problems import ADMIN, documented
-from entrypoints.api.schemas.admin import AuditEventOut, AuditPageOut, RoleIn, StatsOut, UserPageOut
+from entrypoints.api.schemas.admin import (
+    AuditEventOut,
+    AuditPageOut,
+    RoleIn,
+    StatsOut,
+    UserBudgetOut,
+    UserPageOut,
+)
 from entrypoints.api.schemas.auth import UserOut
+from entrypoints.api.schemas.budget import BudgetStatsOut
 from entrypoints.api.schemas.common import DATE_TIME_HINT, DateTimeParam
 
 router = APIRouter(tags=["admin"])
@@ -26,10 +36,13 @@ router = APIRouter(tags=["admin"])
 async def stats(
     caller: AdminCaller,
     get_stats: Provided[GetStats],
+    budgets: Provided[GetBudgetOverview],
     since: Annotated[DateTimeParam | None, Query(description=DATE_TIME_HINT)] = None,
     until: Annotated[DateTimeParam | None, Query(description=DATE_TIME_HINT)] = None,
 ) -> StatsOut:
-    return StatsOut.of(await get_stats.execute(since=since, until=until))
+    found = await get_stats.execute(since=since, until=until)
+    overview = await budgets.execute(since=found.since, until=found.until)
+    return StatsOut.of(found).model_copy(update={"budgets": BudgetStatsOut.of(overview)})
 
 
 @router.get("/admin/audit", **documented(ListAudit, *ADMIN))
@@ -47,20 +60,26 @@ async def audit(
 async def list_users(
     caller: AdminCaller,
     users: Provided[ListUsers],
+    budgets: Provided[BudgetsOf],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     q: Annotated[str | None, Query(max_length=320)] = None,
 ) -> UserPageOut:
     page = await users.execute(query=q, limit=limit, offset=offset)
-    return UserPageOut(data=[UserOut.of(u) for u in page.items], total=page.total)
+    found = await budgets.execute(user_ids=[user.id for user in page.items])
+    data = [UserBudgetOut.with_budget(u, found[u.id]) for u in page.items if u.id in found]
+    return UserPageOut(data=data, total=page.total)
 
 
 @router.get(
     "/users/{user_id}",
     **documented(GetUser, *ADMIN, "not_found"),
 )
-async def get_user(user_id: str, caller: AdminCaller, get: Provided[GetUser]) -> UserOut:
-    return UserOut.of(await get.execute(user_id=user_id))
+async def get_user(
+    user_id: str, caller: AdminCaller, get: Provided[GetUser], budget: Provided[GetBudget]
+) -> UserBudgetOut:
+    user = await get.execute(user_id=user_id)
+    return UserBudgetOut.with_budget(user, await budget.execute(user_id=user_id))
 
 
 @router.delete(

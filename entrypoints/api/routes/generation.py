@@ -13,7 +13,7 @@ from application.generation.generate_text import GenerateText
 from application.generation.list_models import ListModels
 from application.generation.stream_text import StreamText
 from entrypoints.api.deps import CurrentCaller, Provided
-from entrypoints.api.problems import AUTHED, UPSTREAM, documented, problem_responses
+from entrypoints.api.problems import AUTHED, SPEND, UPSTREAM, documented, problem_responses
 from entrypoints.api.schemas.generation import (
     ImageIn,
     ImageOut,
@@ -42,7 +42,7 @@ async def models(
 
 @router.post(
     "/generate/text",
-    **documented(GenerateText, *AUTHED, *UPSTREAM),
+    **documented(GenerateText, *AUTHED, *SPEND, *UPSTREAM),
 )
 async def generate_text(
     body: TextIn, caller: CurrentCaller, generate: Provided[GenerateText]
@@ -54,7 +54,7 @@ async def generate_text(
 @router.post(
     "/generate/text/stream",
     responses={
-        **problem_responses(*AUTHED, *UPSTREAM),
+        **problem_responses(*AUTHED, *SPEND, *UPSTREAM),
         200: stream_response("a TextResponse"),
     },
     description=inspect.getdoc(StreamText),
@@ -73,7 +73,7 @@ async def stream_text(
 
 @router.post(
     "/generate/image",
-    **documented(GenerateImage, *AUTHED, *UPSTREAM),
+    **documented(GenerateImage, *AUTHED, *SPEND, *UPSTREAM),
 )
 async def generate_image(
     body: ImageIn, caller: CurrentCaller, generate: Provided[GenerateImage]

@@ -8,7 +8,7 @@ from application.generation.get_video import GetVideo
 from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
 from entrypoints.api.deps import CurrentCaller, Provided
-from entrypoints.api.problems import AUTHED, UPSTREAM, documented
+from entrypoints.api.problems import AUTHED, SPEND, UPSTREAM, documented
 from entrypoints.api.schemas.video import VideoIn, VideoOut, from_image_request_body
 from entrypoints.api.video_input import read_from_image
 from entrypoints.settings import Settings
@@ -20,7 +20,7 @@ UPLOAD = ("payload_too_large", "unsupported_media_type", "invalid_image", "inval
 @router.post(
     "/generate/video",
     status_code=status.HTTP_202_ACCEPTED,
-    **documented(SubmitVideo, *AUTHED, *UPSTREAM, "payload_too_large", "conflict"),
+    **documented(SubmitVideo, *AUTHED, *SPEND, *UPSTREAM, "payload_too_large", "conflict"),
 )
 async def submit_video(
     body: VideoIn, caller: CurrentCaller, submit: Provided[SubmitVideo]
@@ -34,7 +34,7 @@ async def submit_video(
 @router.post(
     "/generate/video/from-image",
     status_code=status.HTTP_202_ACCEPTED,
-    **documented(SubmitVideoFromImage, *AUTHED, *UPSTREAM, *UPLOAD, "conflict"),
+    **documented(SubmitVideoFromImage, *AUTHED, *SPEND, *UPSTREAM, *UPLOAD, "conflict"),
     openapi_extra={"requestBody": from_image_request_body()},
 )
 async def submit_video_from_image(

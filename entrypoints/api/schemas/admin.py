@@ -8,7 +8,10 @@ from typing import Literal
 from pydantic import BaseModel
 
 from application.ports.admin import Stats
+from domain.budgets import BudgetStatus
+from domain.users import User
 from entrypoints.api.schemas.auth import UserOut
+from entrypoints.api.schemas.budget import BudgetOut, BudgetStatsOut
 from entrypoints.api.schemas.common import CopiedOut, StrictIn
 
 
@@ -16,8 +19,18 @@ class RoleIn(StrictIn):
     role: Literal["user", "admin"]
 
 
+class UserBudgetOut(UserOut):
+    """A user as the admin sees them: with their budget and this period's spend."""
+
+    budget: BudgetOut
+
+    @classmethod
+    def with_budget(cls, user: User, status: BudgetStatus) -> UserBudgetOut:
+        return cls(**UserOut.of(user).model_dump(), budget=BudgetOut.of(status))
+
+
 class UserPageOut(BaseModel):
-    data: list[UserOut]
+    data: list[UserBudgetOut]
     total: int
 
 
@@ -59,6 +72,7 @@ class BreakdownOut(CopiedOut):
 
 
 class StatsOut(BaseModel):
+    budgets: BudgetStatsOut | None = None
     users: UsersStatsOut
     refresh_tokens: TokensStatsOut
     generations: GenerationsStatsOut

@@ -48,6 +48,11 @@ class ProblemOut(BaseModel):
     code: str
     errors: list[FieldErrorOut] | None = None
     request_id: str | None = None
+    # 402 budget_exceeded: the budget (USD; `limit` null never happens there) and its reset
+    limit: float | None = None
+    spent: float | None = None
+    reserved: float | None = None
+    resets_at: datetime | None = None
 
 
 # RFC 3339 (the ISO 8601 profile of the web): date, `T`, time, and a zone that is `Z` or an
