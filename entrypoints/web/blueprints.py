@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from entrypoints.web import errors, formatting
+from entrypoints.web import budget, errors, formatting
 from entrypoints.web.admin import audit as admin_audit
 from entrypoints.web.admin import users as admin_users
 from entrypoints.web.admin import views as admin
 from entrypoints.web.auth import account, dashboard
 from entrypoints.web.auth import views as auth
-from entrypoints.web.generation import history, images, media, text
+from entrypoints.web.generation import estimate, history, images, media, text
 from entrypoints.web.session import current_user
 from entrypoints.web.video import job as video_job
 from entrypoints.web.video import views as video
@@ -42,7 +42,7 @@ NAV: tuple[NavItem, ...] = (
 
 BLUEPRINTS = (
     (auth.bp, account.bp, dashboard.bp),
-    (text.bp, images.bp, history.bp, media.bp),
+    (text.bp, images.bp, history.bp, media.bp, estimate.bp),
     (admin.bp, admin_users.bp, admin_audit.bp),
     (video.bp, video_job.bp),
 )
@@ -54,6 +54,7 @@ def register(app: Flask) -> None:
             app.register_blueprint(blueprint)
     errors.install(app)
     formatting.install(app)
+    budget.install(app)
     app.add_template_filter(media.proxied, "media_src")
     app.context_processor(_template_context)
 
