@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from entrypoints.web import budget, errors, formatting
 from entrypoints.web.admin import audit as admin_audit
+from entrypoints.web.admin import budgets as admin_budgets
 from entrypoints.web.admin import users as admin_users
 from entrypoints.web.admin import views as admin
 from entrypoints.web.auth import account, dashboard
@@ -43,7 +44,7 @@ NAV: tuple[NavItem, ...] = (
 BLUEPRINTS = (
     (auth.bp, account.bp, dashboard.bp),
     (text.bp, images.bp, history.bp, media.bp, estimate.bp),
-    (admin.bp, admin_users.bp, admin_audit.bp),
+    (admin.bp, admin_users.bp, admin_audit.bp, admin_budgets.bp),
     (video.bp, video_job.bp),
 )
 

@@ -10,7 +10,7 @@ from typing import Any
 from tests.web.fake_generation import Answer
 
 PERIODS = ("day", "week", "month", "none")
-RESETS_AT = "2027-01-01T00:00:00Z"
+RESETS_AT = "2099-01-01T00:00:00Z"  # far off: the year is always named
 MAX_LIMIT = 1e9
 # The most a request to these models may cost; a model not listed has no known price.
 PRICES = {
