@@ -37,6 +37,7 @@ PRICE_UNKNOWN = (
 )
 PERIODS = (("month", "Per month"), ("week", "Per week"), ("day", "Per day"), ("none", "In all"))
 ADJECTIVES = {"day": "daily", "week": "weekly", "month": "monthly", "none": ""}
+PER = {"day": "per day", "week": "per week", "month": "per month", "none": "in all"}
 THIS_PERIOD = {"day": "today", "week": "this week", "month": "this month", "none": "in all"}
 
 
@@ -59,6 +60,13 @@ def reset_day(stamp: object) -> str:
     day = moment.astimezone(UTC) if moment.tzinfo else moment
     text = f"{day.day} {day:%B}"
     return text if day.year == datetime.now(UTC).year else f"{text} {day.year}"
+
+
+def limit_words(budget: Mapping[str, Any] | None) -> str:
+    """`$5.00 per month`, `$2.00 in all`, or `Unlimited`."""
+    if not budget or budget.get("limit") is None:
+        return "Unlimited"
+    return f"{usd(budget.get('limit'))} {PER.get(str(budget.get('period')), '')}".rstrip()
 
 
 def summary(budget: Mapping[str, Any] | None) -> str:
@@ -157,5 +165,6 @@ def _number(value: object) -> float:
 def install(app: Flask) -> None:
     app.add_template_filter(usd, "usd")
     app.add_template_filter(summary, "budget_summary")
+    app.add_template_filter(limit_words, "budget_limit")
     app.add_template_filter(used_percent, "budget_percent")
     app.add_template_filter(reset_day, "reset_day")

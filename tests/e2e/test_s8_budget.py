@@ -60,10 +60,13 @@ def test_an_admin_sets_a_budget_that_the_user_sees_and_is_held_to(
     sign_in(page, budget_platform, ADMIN_EMAIL, ADMIN_PASSWORD)
     row = find_user(page, budget_platform, USER)
     expect(row.get_by_test_id("user-spent")).to_have_text("$0.00")
+    expect(row.get_by_test_id("user-limit")).to_have_text("Unlimited")
+    row.locator("summary").click()  # the budget form opens in the row
     row.get_by_label(f"Budget of {USER} in USD").fill(LIMIT)
     row.get_by_label(f"Budget period of {USER}").select_option("month")
     row.get_by_role("button", name="Set budget").click()
     expect(page.get_by_text(f"Budget of {USER}: $0.005 per month.")).to_be_visible()
+    expect(row.get_by_test_id("user-limit")).to_have_text("$0.005 per month")
     page.screenshot(path=screenshots / "admin-budgets.png", full_page=True)
 
     user.reload()

@@ -34,6 +34,7 @@ def test_the_table_shows_spend_and_budget_with_a_form_per_user(
 
     assert '<td class="num" data-testid="user-spent">$1.50 ' in text
     assert "+ $0.25 reserved" in text
+    assert '<summary><span data-testid="user-limit">$5.00 per week</span>' in text
     assert f'<form method="post" action="/admin/users/{ada}/budget" class="budget-form">' in text
     assert f'id="limit-{ada}" name="limit"' in text
     assert 'value="5.0"' in text

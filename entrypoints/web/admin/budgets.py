@@ -13,7 +13,7 @@ from entrypoints.web.admin.access import admin_call, admin_page
 from entrypoints.web.admin.forms import BudgetForm, users_page
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
 from entrypoints.web.auth.types import UserJson
-from entrypoints.web.budget import usd
+from entrypoints.web.budget import limit_words
 from entrypoints.web.fields import attach_validation_errors
 from entrypoints.web.lookup import check_id
 from entrypoints.web.session import api
@@ -23,7 +23,6 @@ bp = Blueprint("admin_budgets", __name__, url_prefix="/admin/users")
 GONE = "That user no longer exists: they were deleted."
 FIX = "Please correct the highlighted fields."
 FAILED = "The budget could not be saved. Please try again."
-PER = {"day": "per day", "week": "per week", "month": "per month", "none": "in all"}
 
 
 @bp.get("/<user_id>/budget")
@@ -67,7 +66,8 @@ def save(user_id: str) -> ResponseReturnValue:
         return _page(user, form, back, problem.detail or FAILED), _status(problem.status)
     except ApiUnavailableError:
         return _page(user, form, back, FAILED), 503
-    flash(f"Budget of {user['email']}: {_words(limit, form.period.data)}.", "success")
+    words = limit_words({"limit": limit, "period": form.period.data}).lower()
+    flash(f"Budget of {user['email']}: {words}.", "success")
     return redirect(back)
 
 
@@ -82,10 +82,6 @@ def _find(user_id: str) -> UserJson | None:
 
 def _page(user: UserJson, form: BudgetForm, back: str, error: str = "") -> str:
     return render_template("admin/budget.html", user=user, form=form, back=back, error=error)
-
-
-def _words(limit: float | None, period: str) -> str:
-    return "unlimited" if limit is None else f"{usd(limit)} {PER.get(period, '')}".rstrip()
 
 
 def _status(status: int) -> int:
