@@ -2,8 +2,8 @@
 monthly budget for a user from the users table; the user sees it on the dashboard, sees the
 estimate grow past it on the text page, and is refused with the message when sending.
 
-The simulator's openai/gpt-4o-mini costs $0.6 per million completion tokens, so 16,000
-tokens may cost about $0.0096: more than the $0.005 budget.
+The simulator's openai/gpt-4o-mini costs $0.6 per million completion tokens: 16,000 of them
+may cost more than the $0.005 budget, however the API bounds the prompt.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
 from tests.e2e.conftest import simulated_platform
 from tests.e2e.test_s7_admin import (
@@ -31,6 +31,11 @@ USER = "thrifty@example.com"
 LIMIT = "0.005"
 MAX_TOKENS = "16000"
 SLOW = 30_000  # ms
+
+
+def asks_with_max_tokens(response: Response) -> bool:
+    sent = response.request.post_data or ""
+    return response.url.endswith("/estimate") and f"max_tokens={MAX_TOKENS}" in sent
 
 
 @pytest.fixture(scope="module")
@@ -81,15 +86,18 @@ def test_an_admin_sets_a_budget_that_the_user_sees_and_is_held_to(
     expect(user.locator("#estimate-button")).to_be_hidden()  # estimate.js follows the form
     user.fill("#prompt", "Write a very long story [[sim:tokens=20]]")
     user.locator("details.options summary").click()
-    user.fill("#max_tokens", MAX_TOKENS)
+    with user.expect_response(asks_with_max_tokens, timeout=SLOW):  # estimate.js, debounced
+        user.fill("#max_tokens", MAX_TOKENS)
     over = re.compile(
-        r"^This could cost up to \$0\.0\d+, but only \$0\.005 of your \$0\.005 monthly budget "
-        r"is left; it resets on 1 \w+"
+        r"^This could cost up to \$[0-9.]+, but only \$0\.005 of your \$0\.005 monthly "
+        r"budget is left; it resets on 1 \w+( \d{4})?\.$"
     )
     expect(user.get_by_test_id("estimate")).to_have_text(over, timeout=SLOW)
+    expect(user.get_by_test_id("estimate")).to_have_class(re.compile(r"\bestimate-over\b"))
+    estimated = user.get_by_test_id("estimate").inner_text()
 
     user.get_by_role("button", name="Generate").click()
-    expect(user.get_by_test_id("form-error")).to_have_text(over, timeout=SLOW)
+    expect(user.get_by_test_id("form-error")).to_have_text(estimated, timeout=SLOW)
     expect(user.locator("#answer-body")).to_have_text("")
     user.screenshot(path=screenshots / "budget-refused.png", full_page=True)
 

@@ -34,7 +34,7 @@ class BudgetForm(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no types
             Optional(),
             NumberRange(0, MAX_BUDGET, f"Use 0 to {MAX_BUDGET:,} dollars, or leave it empty."),
         ],
-        render_kw={"type": "number", "step": "0.01", "min": "0", "inputmode": "decimal"},
+        render_kw={"type": "number", "step": "any", "min": "0", "inputmode": "decimal"},
     )
     period = SelectField("Period", choices=[SelectChoice(v, label) for v, label in PERIODS])
     back = HiddenField()
