@@ -11,6 +11,7 @@ import httpx
 from entrypoints.web.admin.types import AuditPageJson, StatsJson, UserPageJson
 from entrypoints.web.api_errors import ApiProblem, ApiUnavailableError, json_object
 from entrypoints.web.auth.types import TokenPairJson, UserJson
+from entrypoints.web.budget import BudgetJson, EstimateJson
 from entrypoints.web.chat.api_calls import ConversationCalls
 from entrypoints.web.generation.types import (
     GenerationJson,
@@ -181,6 +182,21 @@ class ApiClient(ConversationCalls):
         params = {"limit": str(limit), "offset": str(offset)}
         page = self._send("GET", "/admin/audit", headers=_bearer(access_token), params=params)
         return cast(AuditPageJson, page)
+
+    # Budgets: the signed-in user's, an admin's change, and the estimate before a generation.
+    def my_budget(self, access_token: str) -> BudgetJson:
+        return cast(BudgetJson, self._send("GET", "/me/budget", headers=_bearer(access_token)))
+
+    def estimate(self, access_token: str, body: Mapping[str, Any]) -> EstimateJson:
+        answer = self._send("POST", "/generate/estimate", json=body, headers=_bearer(access_token))
+        return cast(EstimateJson, answer)
+
+    def set_budget(
+        self, access_token: str, user_id: str, limit: float | None, period: str
+    ) -> BudgetJson:
+        path = f"/users/{quote(user_id, safe='')}/budget"
+        body = {"limit": limit, "period": period}
+        return cast(BudgetJson, self._send("PUT", path, json=body, headers=_bearer(access_token)))
 
     def _generate(self, access_token: str, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """A generation request: JSON in, and the long read timeout of a model at work."""

@@ -24,6 +24,7 @@ class ApiProblem(Exception):  # noqa: N818 - named by the web contract, not a co
         errors: list[dict[str, Any]] | None = None,
         retry_after: int | None = None,
         reason: str = "",
+        body: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(f"{status} {code}")
         self.status = status
@@ -33,6 +34,7 @@ class ApiProblem(Exception):  # noqa: N818 - named by the web contract, not a co
         self.errors = errors or []
         self.retry_after = retry_after
         self.reason = reason  # upstream_unavailable: out_of_credits, rate_limited, …
+        self.body = body or {}  # the whole document: a 402 names the limit, spent, resets_at
 
     @classmethod
     def from_response(cls, response: httpx.Response) -> ApiProblem:
@@ -53,6 +55,7 @@ class ApiProblem(Exception):  # noqa: N818 - named by the web contract, not a co
             errors=[e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else [],
             retry_after=retry_after,
             reason=str(body.get("reason") or ""),
+            body=body,
         )
 
 

@@ -7,15 +7,16 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from entrypoints.web import errors, formatting
+from entrypoints.web import budget, errors, formatting
 from entrypoints.web.admin import audit as admin_audit
+from entrypoints.web.admin import budgets as admin_budgets
 from entrypoints.web.admin import users as admin_users
 from entrypoints.web.admin import views as admin
 from entrypoints.web.auth import account, dashboard
 from entrypoints.web.auth import views as auth
 from entrypoints.web.chat import send as chat_send
 from entrypoints.web.chat import views as chat
-from entrypoints.web.generation import history, images, media, text
+from entrypoints.web.generation import estimate, history, images, media, text
 from entrypoints.web.session import current_user
 from entrypoints.web.video import job as video_job
 from entrypoints.web.video import views as video
@@ -45,8 +46,8 @@ NAV: tuple[NavItem, ...] = (
 
 BLUEPRINTS = (
     (auth.bp, account.bp, dashboard.bp),
-    (text.bp, images.bp, history.bp, media.bp),
-    (admin.bp, admin_users.bp, admin_audit.bp),
+    (text.bp, images.bp, history.bp, media.bp, estimate.bp),
+    (admin.bp, admin_users.bp, admin_audit.bp, admin_budgets.bp),
     (video.bp, video_job.bp),
     (chat.bp, chat_send.bp),
 )
@@ -58,6 +59,7 @@ def register(app: Flask) -> None:
             app.register_blueprint(blueprint)
     errors.install(app)
     formatting.install(app)
+    budget.install(app)
     app.add_template_filter(media.proxied, "media_src")
     app.context_processor(_template_context)
 

@@ -21,6 +21,7 @@ from entrypoints.settings import Settings
 from entrypoints.web import create_app
 from entrypoints.web.api_client import ApiClient
 from tests.web.fake_admin import ADMIN_PATHS, FakeAdmin
+from tests.web.fake_budget import FakeBudgets
 from tests.web.fake_chat import CHAT_PATHS, FakeChats
 from tests.web.fake_generation import Answer, FakeGenerations
 from tests.web.fake_server import handler
@@ -57,6 +58,7 @@ class FakeApi:
     video: FakeVideos = field(default_factory=FakeVideos)  # video jobs (fake_video.py)
     admin: FakeAdmin = field(default_factory=FakeAdmin)
     chat: FakeChats = field(default_factory=FakeChats)  # conversations (fake_chat.py)
+    budgets: FakeBudgets = field(default_factory=FakeBudgets)  # fake_budget.py
     gone: dict[str, str] = field(default_factory=dict)  # refresh token -> the code it now gets
     login_names_user: bool = True  # False: a sign-in answers only the tokens, as APIs did before
 
@@ -183,6 +185,14 @@ class FakeApi:
         email = self._bearer(headers)
         return email if isinstance(email, tuple) else (200, self.users[email]["user"], {})
 
+    def my_budget(self, headers: Any, _body: dict[str, Any]) -> Answer:
+        email = self._bearer(headers)
+        return email if isinstance(email, tuple) else (200, self.budgets.of(email), {})
+
+    def estimate(self, headers: Any, body: dict[str, Any]) -> Answer:
+        email = self._bearer(headers)
+        return email if isinstance(email, tuple) else self.budgets.estimate(email, body)
+
     def password(self, headers: Any, body: dict[str, Any]) -> Answer:
         self.forwarded_for.append(headers.get("X-Forwarded-For"))
         email = self._bearer(headers)
@@ -203,6 +213,8 @@ ROUTES: dict[tuple[str, str], Callable[[FakeApi, Any, dict[str, Any]], Answer]] 
     ("POST", "/auth/logout"): FakeApi.logout,
     ("GET", "/auth/me"): FakeApi.me,
     ("PUT", "/auth/password"): FakeApi.password,
+    ("GET", "/me/budget"): FakeApi.my_budget,
+    ("POST", "/generate/estimate"): FakeApi.estimate,
 }
 
 

@@ -48,11 +48,12 @@ class FakeAdmin:
     ) -> Answer | None:
         parts = path.strip("/").split("/")
         if (method, path) == ("GET", "/admin/stats"):
-            return self._stats(query)
+            status, stats, headers = self._stats(query)
+            return status, {**stats, "budgets": api.budgets.stats()}, headers
         if (method, path) == ("GET", "/admin/audit"):
             return 200, _page(self.events, query, 50), {}
         if (method, path) == ("GET", "/users"):
-            users = [a["user"] for a in api.users.values()]  # in order of creation
+            users = [_budgeted(api, e) for e in api.users]  # in order of creation
             chosen = [u for u in users if query.get("q", "") in u["email"]]
             return 200, _page(chosen, query, 20), {}
         if parts[0] != "users" or len(parts) not in (2, 3):
@@ -60,12 +61,14 @@ class FakeAdmin:
         email = next((e for e, a in api.users.items() if a["user"]["id"] == parts[1]), None)
         if email is None:
             return _problem(404, "not_found")
+        if len(parts) == 3 and (method, parts[2]) == ("PUT", "budget"):
+            return api.budgets.put(email, body)
         if len(parts) == 3 and (method, parts[2]) == ("PUT", "role"):
             self.bodies.append(body)
             return self._role(api, email, body["role"])
         if len(parts) == 2 and method == "DELETE":
             return self._delete(api, email)
-        return (200, api.users[email]["user"], {}) if method == "GET" and len(parts) == 2 else None
+        return (200, _budgeted(api, email), {}) if method == "GET" and len(parts) == 2 else None
 
     def _stats(self, query: dict[str, str]) -> Answer:
         since = datetime.fromisoformat(query["since"].replace("Z", "+00:00"))
@@ -97,6 +100,10 @@ class FakeAdmin:
         del api.users[email]
         api.end_sessions(email)
         return 204, None, {}
+
+
+def _budgeted(api: FakeApi, email: str) -> dict[str, Any]:
+    return {**api.users[email]["user"], "budget": api.budgets.of(email)}
 
 
 def _admins(api: FakeApi) -> int:

@@ -31,7 +31,8 @@ def test_expired_access_token_is_refreshed_once_and_the_call_retried(
 
     assert response.status_code == 200
     assert "ada@example.com" in response.text
-    assert fake_api.calls == ["GET /auth/me", "POST /auth/refresh", "GET /auth/me"]
+    retried = ["GET /auth/me", "POST /auth/refresh", "GET /auth/me"]
+    assert fake_api.calls == [*retried, "GET /me/budget"]  # the dashboard's budget card
     assert stored_pair(signed_in) != old_pair  # the new pair lives on the server side
     with signed_in.session_transaction() as after:
         assert after[SESSION_ID] == session_id

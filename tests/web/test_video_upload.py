@@ -179,7 +179,7 @@ def test_an_upload_over_the_webs_own_cap_is_refused_before_the_api(
     assert "Enter the prompt again, too." in response.text
     assert '<form method="post" action="/video/from-image"' in response.text
     assert videos.bodies == []
-    assert not [call for call in fake_api.calls if call.startswith("POST /generate")]
+    assert not [call for call in fake_api.calls if call.startswith("POST /generate/video")]
 
 
 def test_other_forms_keep_the_small_body_cap(signed_in: FlaskClient, videos: FakeVideos) -> None:

@@ -1,4 +1,5 @@
-"""Forms of the admin area: a role change and the confirmation of a deletion (CSRF in both)."""
+"""Forms of the admin area: a role change, a budget, the confirmation of a deletion (CSRF
+in all)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import url_for
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField
+from wtforms import DecimalField, HiddenField, SelectChoice, SelectField
+from wtforms.validators import NumberRange, Optional
 
+from entrypoints.web.budget import PERIODS
 from entrypoints.web.security import safe_next
 
 ROLES = (SelectChoice("user", "User"), SelectChoice("admin", "Admin"))
@@ -15,6 +18,25 @@ ROLES = (SelectChoice("user", "User"), SelectChoice("admin", "Admin"))
 
 class RoleForm(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no types
     role = SelectField("Role", choices=ROLES)
+    back = HiddenField()
+
+
+MAX_BUDGET = 1_000_000_000  # USD, the API's bound
+
+
+class BudgetForm(FlaskForm):  # type: ignore[misc]  # flask_wtf ships no types
+    """A spending limit in USD (empty: unlimited) and the period it applies to."""
+
+    limit = DecimalField(
+        "Limit in USD",
+        places=None,
+        validators=[
+            Optional(),
+            NumberRange(0, MAX_BUDGET, f"Use 0 to {MAX_BUDGET:,} dollars, or leave it empty."),
+        ],
+        render_kw={"type": "number", "step": "any", "min": "0", "inputmode": "decimal"},
+    )
+    period = SelectField("Period", choices=[SelectChoice(v, label) for v, label in PERIODS])
     back = HiddenField()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from entrypoints.web.auth.types import UserJson
 
@@ -41,6 +41,26 @@ class BreakdownJson(TypedDict):
     cost: float
 
 
+class NearestJson(TypedDict):
+    """A limited user near their limit: (spent + reserved) / limit is `used_ratio`."""
+
+    user_id: str
+    email: str
+    limit: float
+    period: str
+    spent: float
+    reserved: float
+    remaining: float | None
+    used_ratio: float
+
+
+class BudgetStatsJson(TypedDict):
+    spent: float  # settled spend of all users within [since, until)
+    reserved: float  # open now
+    limited_users: int
+    nearest: list[NearestJson]
+
+
 class StatsJson(TypedDict):
     users: UserCountsJson
     refresh_tokens: TokenCountsJson
@@ -51,6 +71,7 @@ class StatsJson(TypedDict):
     per_day: list[BreakdownJson]
     per_model: list[BreakdownJson]
     per_user: list[BreakdownJson]
+    budgets: NotRequired[BudgetStatsJson]  # budget_contract.md
 
 
 class UserPageJson(TypedDict):

@@ -9,6 +9,7 @@ from entrypoints.web.admin.access import Pager, admin_call, admin_page, offset_a
 from entrypoints.web.admin.forms import ROLES, ConfirmDeleteForm, RoleForm, users_page
 from entrypoints.web.api_client import ApiProblem
 from entrypoints.web.auth.types import UserJson
+from entrypoints.web.budget import PERIODS
 from entrypoints.web.lookup import check_id
 from entrypoints.web.session import api, current_path, current_user, forget, update_user
 
@@ -35,7 +36,13 @@ def index() -> ResponseReturnValue:
     page = admin_call(lambda token: api().users(token, query=query, limit=PAGE_SIZE, offset=offset))
     pager = Pager(offset, PAGE_SIZE, page["total"], len(page["data"]))
     return render_template(
-        "admin/users.html", page=page, pager=pager, query=query, roles=ROLES, back=current_path()
+        "admin/users.html",
+        page=page,
+        pager=pager,
+        query=query,
+        roles=ROLES,
+        back=current_path(),
+        budget_periods=PERIODS,
     )
 
 

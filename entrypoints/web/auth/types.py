@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
+from entrypoints.web.budget import BudgetJson
+
 
 class UserJson(TypedDict):
     """`GET /auth/me`, and each user of the admin's users table."""
@@ -12,6 +14,7 @@ class UserJson(TypedDict):
     email: str
     role: str
     created_at: str
+    budget: NotRequired[BudgetJson]  # GET /users and GET /users/{id} (budget_contract.md)
 
 
 class TokenPairJson(TypedDict):

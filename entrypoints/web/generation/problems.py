@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from flask_wtf import FlaskForm
 
 from entrypoints.web.api_errors import ApiProblem
+from entrypoints.web.budget import PRICE_UNKNOWN, Estimate, over_budget
 from entrypoints.web.fields import attach_validation_errors
 
 NOT_CONFIGURED = (
@@ -35,6 +36,7 @@ MESSAGES: Mapping[str, str] = {
     "validation_error": FIX_FIELDS,
     "stream_cancelled": "The answer was cancelled before it was complete.",
     "forbidden": "You are not allowed to do that.",
+    "price_unknown": PRICE_UNKNOWN,
 }
 # upstream_unavailable carries a `reason` (api-contract.md, Errors).
 REASONS: Mapping[str, str] = {
@@ -64,14 +66,23 @@ def busy_message(retry_after: int | None) -> str:
     return f"The AI provider is busy right now. Try again in {retry_after} {unit}."
 
 
-def generation_message(problem: ApiProblem) -> str:
+def generation_message(problem: ApiProblem, estimate: Estimate | None = None) -> str:
+    """`estimate`: of the refused request, when the page has one (it names the period and
+    the most the request could cost)."""
+    if problem.code == "budget_exceeded":
+        if estimate is None:
+            return over_budget(problem.body)
+        return over_budget({**estimate.budget, **problem.body}, estimate.max_cost)
     if problem.code == "upstream_unavailable":
         if problem.reason == "rate_limited":
             return busy_message(problem.retry_after)
         return REASONS.get(problem.reason, UNAVAILABLE)
     if problem.code == "rate_limited":  # our own API's throttle
         wait = f"in {problem.retry_after} seconds" if problem.retry_after else "in a moment"
-        return f"You are sending requests too quickly. Try again {wait}."
+        return (
+            "You are sending requests too quickly, or have too many generations running "
+            f"at once. Try again {wait}."
+        )
     return MESSAGES.get(problem.code, GENERIC)
 
 
@@ -80,11 +91,13 @@ def error_code_message(code: str | None) -> str:
     return generation_message(ApiProblem(status=0, code=code)) if code else ""
 
 
-def present_on_form(problem: ApiProblem, form: FlaskForm) -> tuple[str, int]:
+def present_on_form(
+    problem: ApiProblem, form: FlaskForm, estimate: Estimate | None = None
+) -> tuple[str, int]:
     """(message for the top of the form, status of the re-rendered page).
 
     Validation errors also land on their fields; the form keeps everything that was typed.
     """
     if problem.code == "validation_error":
         attach_validation_errors(problem, form)
-    return generation_message(problem), problem.status if problem.status >= 400 else 502
+    return generation_message(problem, estimate), problem.status if problem.status >= 400 else 502

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, jsonify, url_for
 from flask.typing import ResponseReturnValue
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
+from entrypoints.web.generation.estimate import estimate_form
 from entrypoints.web.generation.forms import TextForm
 from entrypoints.web.generation.page import generation_page
 from entrypoints.web.generation.problems import SERVICE_DOWN, generation_message
@@ -58,7 +59,9 @@ def stream() -> ResponseReturnValue:
     except ApiProblem as problem:
         errors = _api_field_errors(problem)
         status = problem.status if problem.status >= 400 else 502
-        return _problem(status, problem.code, generation_message(problem), errors)
+        over = problem.code == "budget_exceeded"  # the estimate names the cost and period
+        message = generation_message(problem, estimate_form("text", form) if over else None)
+        return _problem(status, problem.code, message, errors)
     except ApiUnavailableError:
         return _problem(503, "service_unavailable", SERVICE_DOWN)
     response = stream_response(events)

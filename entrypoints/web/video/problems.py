@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from entrypoints.web.api_errors import ApiProblem
+from entrypoints.web.budget import Estimate
 from entrypoints.web.fields import attach_validation_errors
 from entrypoints.web.generation.problems import FIX_FIELDS, generation_message
 from entrypoints.web.video.forms import VideoForm
@@ -31,7 +32,9 @@ def too_large(cap: str) -> str:
     return f"The image is too large: it may be at most {cap}. Choose a smaller picture."
 
 
-def present_video_problem(problem: ApiProblem, form: VideoForm, cap: str) -> tuple[str, int]:
+def present_video_problem(
+    problem: ApiProblem, form: VideoForm, cap: str, estimate: Estimate | None = None
+) -> tuple[str, int]:
     """(message for the top of the form, status of the re-rendered page)."""
     status = problem.status if problem.status >= 400 else 502
     if problem.code == "validation_error":
@@ -48,7 +51,7 @@ def present_video_problem(problem: ApiProblem, form: VideoForm, cap: str) -> tup
         if name == "image":
             form[name].errors.append(FILE_AGAIN)
         return _summary(problem.code, cap), status
-    return generation_message(problem), status
+    return generation_message(problem, estimate), status
 
 
 def _summary(code: str, cap: str) -> str:

@@ -11,7 +11,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from entrypoints.web.api_client import ApiProblem, ApiUnavailableError
+from entrypoints.web.budget import Estimate
 from entrypoints.web.errors import error_page
+from entrypoints.web.generation.estimate import estimate_form, wants_estimate
 from entrypoints.web.generation.problems import SERVICE_DOWN
 from entrypoints.web.inflight import TooManyGenerationsError, generation_slot
 from entrypoints.web.session import api, call_api, login_required
@@ -75,13 +77,14 @@ def _too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
 def _page(
     form: VideoForm, models: VideoModels, template: str, submit: Submit
 ) -> ResponseReturnValue:
-    """GET shows the form; POST asks the API and sends the browser to the job, or shows the
-    error next to the form with everything that was typed still in it."""
+    """GET shows the form and the estimated cost; POST asks the API and sends the browser to
+    the job, or shows the error next to the form with everything that was typed still in it.
+    The Estimate button (no JavaScript) only estimates."""
     caps = models.offer(form)
-    if not form.is_submitted():
-        return _render(template, form, models, caps)
+    if not form.is_submitted() or wants_estimate():
+        return _render(template, form, models, caps, estimate=estimate_form("video", form))
     if not form.validate():
-        return _render(template, form, models, caps), 400
+        return _render(template, form, models, caps, estimate=estimate_form("video", form)), 400
     known = form.model.data in models.capabilities
     body = form.to_request(audio=caps.generate_audio or not known, seed=caps.seed or not known)
     try:
@@ -90,19 +93,27 @@ def _page(
     except TooManyGenerationsError as busy:
         return _render(template, form, models, caps, busy.message), 429
     except ApiProblem as problem:
-        message, status = present_video_problem(problem, form, cap_text())
-        return _render(template, form, models, caps, message), status
+        estimate = estimate_form("video", form)
+        message, status = present_video_problem(problem, form, cap_text(), estimate)
+        return _render(template, form, models, caps, message, estimate), status
     except ApiUnavailableError:
         return _render(template, form, models, caps, SERVICE_DOWN), 503
     return redirect(url_for("video_job.page", job_id=job["id"]), code=303)
 
 
 def _render(
-    template: str, form: VideoForm, models: VideoModels, caps: Capabilities, error: str = ""
+    template: str,
+    form: VideoForm,
+    models: VideoModels,
+    caps: Capabilities,
+    error: str = "",
+    estimate: Estimate | None = None,
 ) -> str:
     return render_template(
         template,
         form=form,
+        estimate=estimate,
+        kind="video",
         picker=models.picker,
         caps=caps,
         capabilities=models.as_json(),
