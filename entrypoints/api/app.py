@@ -19,6 +19,7 @@ from entrypoints.api.routes import (
     generation,
     health,
     history,
+    v1,
     video,
 )
 from entrypoints.api.schemas.common import ProblemOut
@@ -68,6 +69,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(video.router)
     app.include_router(conversations.router)
     app.include_router(budget.router)
+    app.include_router(v1.router)
     upload_cap = settings.upload_max_bytes + MULTIPART_OVERHEAD
     app.add_middleware(MetricsMiddleware, metrics=container.metrics())
     app.add_middleware(EdgeMiddleware, path_caps={"/generate/video/from-image": upload_cap})
