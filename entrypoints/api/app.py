@@ -107,6 +107,10 @@ def _register_problem_schema(app: FastAPI) -> None:
         ):
             components.setdefault(name, sub)
         components["ProblemOut"].pop("$defs", None)
+        for path, operations in schema.get("paths", {}).items():
+            if path.startswith("/v1/"):  # invalid requests are OpenAI's 400 there, never 422
+                for operation in operations.values():
+                    operation["responses"].pop("422", None)
         app.openapi_schema = schema
         return schema
 
