@@ -57,6 +57,13 @@ class NotFoundError(Error):
     default_detail = "No such resource."
 
 
+class ModelNotFoundError(NotFoundError):
+    """A model id that is not in the catalogue (404 on the OpenAI-compatible API)."""
+
+    code = "model_not_found"
+    default_detail = "No such model."
+
+
 class EmailTakenError(Error):
     code = "email_taken"
     default_detail = "An account with this email already exists."

@@ -59,6 +59,9 @@ def _api_env(data_dir: Path, upstream: str) -> dict[str, str]:
         OPENROUTER_BASE_URL=upstream,
         ALLUCANGET_ADMIN_EMAIL=ADMIN_EMAIL,
         ALLUCANGET_ADMIN_PASSWORD=PASSWORD,
+        # the per-user limits would turn a load test of one user into 429s (LiteLLM has none)
+        ALLUCANGET_GENERATIONS_PER_MINUTE="100000",
+        ALLUCANGET_MAX_CONCURRENT_GENERATIONS="10000",
     )
     return env
 

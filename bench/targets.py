@@ -33,6 +33,10 @@ def _added_ratio(q: str) -> Compute:
     return Compute(fn, (f"ours_{q}_ms", f"litellm_{q}_ms", f"direct_{q}_ms"))
 
 
+def _v1_added(mode: str, arm: str) -> Compute:
+    return _difference(f"v1_{mode}_{arm}_p50_ms", f"v1_{mode}_direct_p50_ms")
+
+
 def _key(name: str) -> Compute:
     return Compute(lambda r, _: r[name], (name,))
 
@@ -180,5 +184,35 @@ FIGURES = [
         "inflight",
         _key("litellm_peak_rss_mib"),
         unit="MiB",
+    ),
+    *(
+        Figure(number, title, "v1", compute, unit=unit, clean=unit == "ms")
+        for number, title, compute, unit in (
+            ("9a", "/v1 added p50, ours - direct", _v1_added("plain", "ours"), "ms"),
+            ("9b", "/v1 added p50, LiteLLM - direct", _v1_added("plain", "litellm"), "ms"),
+            ("9c", "/v1 throughput, ours (requests/s)", _key("v1_plain_ours_rps"), "req/s"),
+            ("9d", "/v1 throughput, LiteLLM (requests/s)", _key("v1_plain_litellm_rps"), "req/s"),
+            ("9e", "/v1 streamed added p50, ours - direct", _v1_added("stream", "ours"), "ms"),
+            (
+                "9f",
+                "/v1 streamed added p50, LiteLLM - direct",
+                _v1_added("stream", "litellm"),
+                "ms",
+            ),
+            ("9g", "/v1 streamed throughput, ours", _key("v1_stream_ours_rps"), "req/s"),
+            ("9h", "/v1 streamed throughput, LiteLLM", _key("v1_stream_litellm_rps"), "req/s"),
+        )
+    ),
+    Figure(
+        "9i",
+        "/v1 throughput, ours / LiteLLM",
+        "v1",
+        _ratio("v1_plain_ours_rps", "v1_plain_litellm_rps"),
+    ),
+    Figure(
+        "9j",
+        "/v1 streamed throughput, ours / LiteLLM",
+        "v1",
+        _ratio("v1_stream_ours_rps", "v1_stream_litellm_rps"),
     ),
 ]

@@ -33,6 +33,7 @@ def model_info(entry: dict[str, Any], model_id: str) -> ModelInfo:
     arch = mapping(entry.get("architecture"))
     context = entry.get("context_length")
     most = mapping(entry.get("top_provider")).get("max_completion_tokens")
+    created = entry.get("created")
     return ModelInfo(
         id=model_id,
         name=text_or_none(entry.get("name")) or model_id,
@@ -41,6 +42,7 @@ def model_info(entry: dict[str, Any], model_id: str) -> ModelInfo:
         context_length=context if type(context) is int else None,
         pricing=_prices(entry.get("pricing")),
         max_completion_tokens=most if type(most) is int and most > 0 else None,
+        created=created if type(created) is int and created >= 0 else None,
     )
 
 

@@ -38,8 +38,11 @@ def text_body(request: TextRequest, *, stream: bool = False) -> dict[str, Any]:
         "messages": messages,
         "max_tokens": request.max_tokens,
     }
-    if request.temperature is not None:
-        body["temperature"] = request.temperature
+    for name in ("temperature", "top_p", "seed", "user"):
+        if getattr(request, name) is not None:
+            body[name] = getattr(request, name)
+    if request.stop:
+        body["stop"] = list(request.stop)
     if stream:
         body["stream"] = True
     return body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from application.budget.spending import Charge, GenerationSpending, cost_of
@@ -41,8 +42,15 @@ class GenerateImage:
     spending: GenerationSpending | None = None
 
     async def execute(
-        self, *, user_id: str, model: str, prompt: str, aspect_ratio: str | None = None
+        self,
+        *,
+        user_id: str,
+        model: str,
+        prompt: str,
+        aspect_ratio: str | None = None,
+        origin: Mapping[str, object] | None = None,
     ) -> Generation:
+        """`origin`: more options to record, e.g. `{"via": "v1", "api_key": name}`."""
         if aspect_ratio is not None and aspect_ratio not in ASPECT_RATIOS:
             raise InvalidGenerationRequestError(f"Aspect ratio must be one of {ASPECT_RATIOS}.")
         request = ImageRequest(check_model_id(model), check_prompt(prompt), aspect_ratio)
@@ -52,7 +60,7 @@ class GenerateImage:
             kind=GenerationKind.IMAGE,
             model=model,
             prompt=prompt,
-            options={"aspect_ratio": aspect_ratio},
+            options={"aspect_ratio": aspect_ratio, **(origin or {})},
             now=self.clock.now(),
         )
         if self.spending is None:

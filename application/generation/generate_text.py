@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.budget.spending import Charge, GenerationSpending, cost_of
+from application.generation.chat_requests import ChatRequest, prepare_chat
 from application.generation.recording import failed, succeeded
 from application.generation.text_requests import prepare_text
 from application.ports.generation import AIGateway, GenerationRecorder, TextRequest
@@ -45,8 +46,17 @@ class GenerateText:
             max_tokens=max_tokens,
             temperature=temperature,
         )
+        return await self._spent(request, generation)
+
+    async def execute_chat(self, *, user_id: str, chat: ChatRequest) -> Generation:
+        """The same for a chat of the OpenAI-compatible API (/v1): earlier turns included."""
+        request, generation = prepare_chat(self.ids, self.clock, user_id=user_id, chat=chat)
+        return await self._spent(request, generation)
+
+    async def _spent(self, request: TextRequest, generation: Generation) -> Generation:
         if self.spending is None:
             return await self._answer(request, generation)
+        user_id = generation.user_id
         async with self.spending.text(user_id, request, generation_id=generation.id) as charge:
             return await self._answer(request, generation, charge)
 

@@ -7,6 +7,7 @@ from contextlib import aclosing
 from dataclasses import dataclass
 
 from application.budget.spending import GenerationSpending, close
+from application.generation.chat_requests import ChatRequest, prepare_chat
 from application.generation.text_requests import prepare_text
 from application.generation.text_stream import kept_stream
 from application.ports.generation import AIGateway, GenerationRecorder, TextDelta, TextRequest
@@ -48,6 +49,10 @@ class StreamText:
             max_tokens=max_tokens,
             temperature=temperature,
         )
+
+    def prepare_chat(self, *, user_id: str, chat: ChatRequest) -> tuple[TextRequest, Generation]:
+        """The same for a chat of the OpenAI-compatible API (/v1)."""
+        return prepare_chat(self.ids, self.clock, user_id=user_id, chat=chat)
 
     async def execute(
         self, request: TextRequest, generation: Generation

@@ -99,6 +99,11 @@ class TextRequest:
     system: str | None = None
     history: tuple[ChatTurn, ...] = ()  # earlier turns of a conversation, oldest first
     temperature: float | None = None
+    # passed on as OpenRouter takes them (openrouter.md §2); sent only when set (/v1)
+    top_p: float | None = None
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+    user: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +158,7 @@ class ModelInfo:
     pricing: dict[str, str] | None = None
     max_completion_tokens: int | None = None  # top_provider's cap, when the catalogue says
     video: VideoCapabilities | None = None  # video models only
+    created: int | None = None  # when the catalogue added it (Unix seconds)
 
 
 class AIGateway(Protocol):

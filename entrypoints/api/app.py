@@ -19,6 +19,7 @@ from entrypoints.api.routes import (
     generation,
     health,
     history,
+    v1,
     video,
 )
 from entrypoints.api.schemas.common import ProblemOut
@@ -68,6 +69,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(video.router)
     app.include_router(conversations.router)
     app.include_router(budget.router)
+    app.include_router(v1.router)
     upload_cap = settings.upload_max_bytes + MULTIPART_OVERHEAD
     app.add_middleware(MetricsMiddleware, metrics=container.metrics())
     app.add_middleware(EdgeMiddleware, path_caps={"/generate/video/from-image": upload_cap})
@@ -105,6 +107,10 @@ def _register_problem_schema(app: FastAPI) -> None:
         ):
             components.setdefault(name, sub)
         components["ProblemOut"].pop("$defs", None)
+        for path, operations in schema.get("paths", {}).items():
+            if path.startswith("/v1/"):  # invalid requests are OpenAI's 400 there, never 422
+                for operation in operations.values():
+                    operation["responses"].pop("422", None)
         app.openapi_schema = schema
         return schema
 

@@ -15,6 +15,7 @@ from starlette.routing import Match
 
 from application.errors import RateLimitedError, UpstreamUnavailableError
 from domain.errors import BudgetExceededError, Error
+from entrypoints.api.openai_errors import is_v1, openai_response
 
 log = logging.getLogger("allucanget.api")
 PROBLEM_JSON = "application/problem+json"
@@ -49,6 +50,7 @@ PROBLEMS: Final[dict[str, Problem]] = {
     "budget_exceeded": Problem(402, "Budget exceeded"),
     "forbidden": Problem(403, "Forbidden"),
     "not_found": Problem(404, "Not found"),
+    "model_not_found": Problem(404, "Model not found"),
     "method_not_allowed": Problem(405, "Method not allowed"),
     "email_taken": Problem(409, "Email already registered"),
     "last_admin": Problem(409, "At least one admin must remain"),
@@ -78,6 +80,13 @@ def problem_response(
 ) -> JSONResponse:
     problem = PROBLEMS[code]
     status = status or problem.status
+    if is_v1(request):  # the OpenAI-compatible API speaks OpenAI's errors
+        response = openai_response(code, detail or problem.title, status, extra)
+        if response.status_code == 401:
+            response.headers["WWW-Authenticate"] = BEARER_CHALLENGES.get(
+                code, 'Bearer error="invalid_token"'
+            )
+        return response
     body = {
         "type": f"/problems/{code.replace('_', '-')}",
         "title": problem.title,

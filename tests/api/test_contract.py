@@ -19,10 +19,21 @@ def test_every_route_documents_its_errors_as_problem_documents(client: TestClien
             continue
         for method, operation in operations.items():
             documented = operation["responses"]
+            if path.startswith("/v1/"):  # the OpenAI-compatible API speaks OpenAI's errors
+                assert_openai_errors(documented, f"{method} {path}")
+                continue
             assert "422" in documented, f"{method} {path}"
             for status, response in documented.items():
                 if status.startswith(("4", "5")):
                     assert "application/problem+json" in response["content"], (method, path)
+
+
+def assert_openai_errors(documented: dict[str, Any], where: str) -> None:
+    assert {"400", "401", "429"} <= set(documented), where
+    for status, response in documented.items():
+        if status.startswith(("4", "5")):
+            schema = response["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/OpenAIErrorOut"}, where
 
 
 def test_the_login_route_documents_both_body_types(client: TestClient) -> None:

@@ -45,6 +45,10 @@ def test_a_deeply_nested_body_is_a_422_on_every_json_route(
     headers = {**admin.headers, "content-type": "application/json"}
     for method, path in json_routes(api):
         response = api.request(method, path, content=DEEP_BODIES[shape], headers=headers)
+        if path.startswith("/v1/"):  # the OpenAI-compatible API: OpenAI's 400 and error shape
+            assert response.status_code == 400, (method, path)
+            assert response.json()["error"]["type"] == "invalid_request_error", (method, path)
+            continue
         body = assert_problem(response, 422, "validation_error")
         assert body["status"] == 422, (method, path)
     assert api.get("/auth/me", headers=admin.headers).status_code == 200  # still serving
