@@ -23,7 +23,7 @@ EXAMPLE_MODEL = "openai/gpt-4o-mini"
 TOO_MANY = "You have the most API keys allowed (20). Revoke one you no longer use first."
 ALREADY_REVOKED = "That key no longer exists: it was already revoked or has expired."
 REVOKED = "The key was revoked: programs using it are refused from now on."
-MESSAGES = {"too_many_keys": TOO_MANY, "not_found": ALREADY_REVOKED}
+MESSAGES = {"too_many_keys": TOO_MANY}
 
 
 @bp.get("")
