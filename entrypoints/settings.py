@@ -40,6 +40,9 @@ class WebSettings(BaseSettings):
     web_port: int = Field(5000, ge=1, le=65535)
     data_dir: Path = Path("./data")
     api_url: str | None = None
+    # Where API clients reach the API (the OpenAI SDK snippet of the API keys page); default:
+    # api_url, which is right when browsers and the web UI see the API at the same address.
+    public_api_url: str | None = None
     secret_key: SecretStr | None = None
     refresh_family_ttl_s: int = Field(14 * 24 * 3600, ge=60, le=30 * 24 * 3600)
     secure_cookies: bool = False  # set true when the web UI is served over https
@@ -91,6 +94,9 @@ class WebSettings(BaseSettings):
     def _default_api_url(self) -> Self:
         if self.api_url is None:
             self.api_url = f"http://{self.host}:{self.api_port}"
+        if self.public_api_url is None:
+            self.public_api_url = self.api_url
+        self.public_api_url = self.public_api_url.rstrip("/")
         return self
 
     @property

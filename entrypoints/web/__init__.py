@@ -13,6 +13,7 @@ from entrypoints.web import blueprints, session
 from entrypoints.web.api_client import ApiClient
 from entrypoints.web.client_ip import TRUSTED_PROXIES
 from entrypoints.web.inflight import InFlight
+from entrypoints.web.keys.views import PUBLIC_API_URL
 from entrypoints.web.security import install_headers, session_key
 from entrypoints.web.session_store import RETAIN_S, SessionStore
 from entrypoints.web.video.uploads import UPLOAD_MAX_BYTES
@@ -60,6 +61,7 @@ def _config(settings: WebSettings) -> dict[str, Any]:
         # Answers come from the OpenRouter simulator (`allucanget demo`): every page says so.
         blueprints.DEMO_MODE: settings.demo_mode,
         TRUSTED_PROXIES: tuple(settings.trusted_proxies),
+        PUBLIC_API_URL: settings.public_api_url or _api_url(settings).rstrip("/"),
     }
 
 

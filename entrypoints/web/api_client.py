@@ -22,6 +22,7 @@ from entrypoints.web.generation.types import (
     TextRequestJson,
     TextResultJson,
 )
+from entrypoints.web.keys.api_calls import KeyCalls
 from entrypoints.web.streams import ByteStream, EventStream, open_stream
 from entrypoints.web.video.types import Upload, VideoJobJson, VideoRequestJson
 
@@ -34,9 +35,9 @@ GENERATION_TIMEOUT = httpx.Timeout(15.0, connect=3.0, read=300.0)
 MAX_CONNECTIONS = 32
 
 
-class ApiClient(ConversationCalls):
+class ApiClient(ConversationCalls, KeyCalls):
     """One pooled httpx.Client for the web process; every method is one API call (the
-    conversation calls are in chat/api_calls.py)."""
+    conversation calls are in chat/api_calls.py, the API key calls in keys/api_calls.py)."""
 
     def __init__(
         self,

@@ -17,6 +17,8 @@ from entrypoints.web.auth import views as auth
 from entrypoints.web.chat import send as chat_send
 from entrypoints.web.chat import views as chat
 from entrypoints.web.generation import estimate, history, images, media, text
+from entrypoints.web.keys import admin as admin_keys
+from entrypoints.web.keys import views as api_keys
 from entrypoints.web.session import current_user
 from entrypoints.web.video import job as video_job
 from entrypoints.web.video import views as video
@@ -30,6 +32,10 @@ class NavItem:
     endpoint: str
     label: str
     admin_only: bool = False
+    also: tuple[str, ...] = ()  # more endpoints of the same entry (the Account pages)
+
+    def current(self, endpoint: str | None) -> bool:
+        return endpoint == self.endpoint or endpoint in self.also
 
 
 NAV: tuple[NavItem, ...] = (
@@ -39,15 +45,19 @@ NAV: tuple[NavItem, ...] = (
     NavItem("images.index", "Images"),
     NavItem("video.index", "Video"),
     NavItem("history.index", "History"),
-    NavItem("account.password", "Account"),
+    NavItem(
+        "account.password",
+        "Account",
+        also=("api_keys.index", "api_keys.create", "api_keys.confirm_revoke"),
+    ),
     NavItem("admin.index", "Admin", admin_only=True),
 )
 
 
 BLUEPRINTS = (
-    (auth.bp, account.bp, dashboard.bp),
+    (auth.bp, account.bp, dashboard.bp, api_keys.bp),
     (text.bp, images.bp, history.bp, media.bp, estimate.bp),
-    (admin.bp, admin_users.bp, admin_audit.bp, admin_budgets.bp),
+    (admin.bp, admin_users.bp, admin_audit.bp, admin_budgets.bp, admin_keys.bp),
     (video.bp, video_job.bp),
     (chat.bp, chat_send.bp),
 )

@@ -84,3 +84,10 @@ def test_the_web_ui_reads_only_its_own_settings(monkeypatch: pytest.MonkeyPatch)
 def test_the_web_ui_in_production_refuses_a_generated_key() -> None:
     with pytest.raises(ConfigurationError, match="ALLUCANGET_SECRET_KEY must be set"):
         load_web_settings(production=True)
+
+
+def test_the_public_api_url_defaults_to_the_api_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLUCANGET_API_URL", "http://api.internal:8000")
+    assert WebSettings(_env_file=None).public_api_url == "http://api.internal:8000"
+    monkeypatch.setenv("ALLUCANGET_PUBLIC_API_URL", "https://api.example.com/")
+    assert WebSettings(_env_file=None).public_api_url == "https://api.example.com"

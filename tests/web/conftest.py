@@ -24,6 +24,7 @@ from tests.web.fake_admin import ADMIN_PATHS, FakeAdmin
 from tests.web.fake_budget import FakeBudgets
 from tests.web.fake_chat import CHAT_PATHS, FakeChats
 from tests.web.fake_generation import Answer, FakeGenerations
+from tests.web.fake_keys import KEY_PATHS, FakeKeys
 from tests.web.fake_server import handler
 from tests.web.fake_video import VIDEO_PATHS, FakeVideos
 
@@ -59,6 +60,7 @@ class FakeApi:
     admin: FakeAdmin = field(default_factory=FakeAdmin)
     chat: FakeChats = field(default_factory=FakeChats)  # conversations (fake_chat.py)
     budgets: FakeBudgets = field(default_factory=FakeBudgets)  # fake_budget.py
+    keys: FakeKeys = field(default_factory=FakeKeys)  # API keys (fake_keys.py)
     gone: dict[str, str] = field(default_factory=dict)  # refresh token -> the code it now gets
     login_names_user: bool = True  # False: a sign-in answers only the tokens, as APIs did before
 
@@ -103,26 +105,33 @@ class FakeApi:
         route = ROUTES.get((method, path))
         if route:
             return route(self, headers, body)
-        if path.startswith(VIDEO_PATHS):  # before the other /generate/ routes
-            caller = self._bearer(headers)
-            if isinstance(caller, tuple):
-                return caller
-            return self.video.handle(caller, method, path, body) or problem(404, "not_found")
-        if path.startswith(GENERATION_PATHS):
-            caller = self._bearer(headers)
-            if isinstance(caller, tuple):
-                return caller
-            answer = self.gen.handle(method, path, dict(parse_qsl(query)), body, headers)
-            return answer or problem(404, "not_found", "Not found.")
-        if path.startswith(CHAT_PATHS):
-            caller = self._bearer(headers)
-            if isinstance(caller, tuple):
-                return caller
-            answer = self.chat.handle(caller, method, path, dict(parse_qsl(query)), body)
-            return answer or problem(405, "method_not_allowed")
         if path.startswith(ADMIN_PATHS):
             return self._admin(method, path, query, headers, body)
-        return problem(404, "not_found")
+        # the video paths come before the other /generate/ routes
+        areas = ((VIDEO_PATHS, self._video), (GENERATION_PATHS, self._gen))
+        areas += ((CHAT_PATHS, self._chat), (KEY_PATHS, self._keys))
+        serve = next((serve for paths, serve in areas if path.startswith(paths)), None)
+        if serve is None:
+            return problem(404, "not_found")
+        caller = self._bearer(headers)
+        if isinstance(caller, tuple):
+            return caller
+        return serve(caller, method, path, dict(parse_qsl(query)), headers, body)
+
+    # The signed-in areas: `caller` is the email of the access token's user.
+    def _video(self, caller: str, method: str, path: str, _q: Any, _h: Any, body: Any) -> Answer:
+        return self.video.handle(caller, method, path, body) or problem(404, "not_found")
+
+    def _gen(self, _caller: str, method: str, path: str, q: Any, h: Any, body: Any) -> Answer:
+        answer = self.gen.handle(method, path, q, body, h)
+        return answer or problem(404, "not_found", "Not found.")
+
+    def _chat(self, caller: str, method: str, path: str, q: Any, _h: Any, body: Any) -> Answer:
+        answer = self.chat.handle(caller, method, path, q, body)
+        return answer or problem(405, "method_not_allowed")
+
+    def _keys(self, caller: str, method: str, path: str, _q: Any, _h: Any, body: Any) -> Answer:
+        return self.keys.handle(caller, method, path, body) or problem(405, "method_not_allowed")
 
     def _admin(self, method: str, path: str, query: str, headers: Any, body: Any) -> Answer:
         caller = self._bearer(headers)

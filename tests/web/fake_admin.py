@@ -1,4 +1,5 @@
-"""The admin routes of the API stand-in (see conftest.FakeApi): stats, users, roles, audit."""
+"""The admin routes of the API stand-in (see conftest.FakeApi): stats, users, roles, audit
+(and a user's API keys, in fake_keys.py)."""
 
 from __future__ import annotations
 
@@ -56,19 +57,27 @@ class FakeAdmin:
             users = [_budgeted(api, e) for e in api.users]  # in order of creation
             chosen = [u for u in users if query.get("q", "") in u["email"]]
             return 200, _page(chosen, query, 20), {}
-        if parts[0] != "users" or len(parts) not in (2, 3):
+        if parts[0] != "users" or len(parts) < 2:
             return None
         email = next((e for e, a in api.users.items() if a["user"]["id"] == parts[1]), None)
         if email is None:
             return _problem(404, "not_found")
-        if len(parts) == 3 and (method, parts[2]) == ("PUT", "budget"):
+        return self._of_user(api, email, method, parts[2:], body)
+
+    def _of_user(
+        self, api: FakeApi, email: str, method: str, rest: list[str], body: Any
+    ) -> Answer | None:
+        """`/users/{id}` and what is below it, once the user is found."""
+        if rest[:1] == ["api-keys"]:
+            return api.keys.admin(email, method, rest[1:])
+        if (method, rest) == ("PUT", ["budget"]):
             return api.budgets.put(email, body)
-        if len(parts) == 3 and (method, parts[2]) == ("PUT", "role"):
+        if (method, rest) == ("PUT", ["role"]):
             self.bodies.append(body)
             return self._role(api, email, body["role"])
-        if len(parts) == 2 and method == "DELETE":
+        if (method, rest) == ("DELETE", []):
             return self._delete(api, email)
-        return (200, _budgeted(api, email), {}) if method == "GET" and len(parts) == 2 else None
+        return (200, _budgeted(api, email), {}) if (method, rest) == ("GET", []) else None
 
     def _stats(self, query: dict[str, str]) -> Answer:
         since = datetime.fromisoformat(query["since"].replace("Z", "+00:00"))
