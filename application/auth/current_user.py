@@ -30,6 +30,12 @@ class Caller:
     def by_key(self) -> bool:
         return self.api_key is not None
 
+    @property
+    def is_admin(self) -> bool:
+        """Admin reach (others' generations, media, jobs): an admin's session, never a key;
+        a key acts on its owner's own things only."""
+        return self.user.is_admin and self.api_key is None
+
 
 @dataclass(frozen=True, slots=True)
 class CurrentUser:

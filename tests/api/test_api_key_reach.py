@@ -100,3 +100,16 @@ def test_generation_history_media_and_conversations_work_with_a_key(
     assert api.get("/conversations", headers=key).json()["data"][0]["id"] == chat.json()["id"]
     # what the key did is the owner's: the session sees it
     assert api.get(url, headers=admin.headers).status_code == 200
+
+
+def test_an_admins_key_reaches_only_its_owners_things(
+    api: TestClient, admin: Account, admin_key: KeyHolder, ada: Account
+) -> None:
+    body = {"prompt": "a cat", "model": IMAGE_MODEL}
+    image = api.post("/generate/image", json=body, headers=ada.headers).json()
+    url, generation = image["images"][0]["url"], f"/generations/{image['id']}"
+    assert api.get(url, headers=admin.headers).status_code == 200  # the admin's session may
+    assert api.get(generation, headers=admin.headers).status_code == 200
+    assert_problem(api.get(url, headers=admin_key.headers), 404, "not_found")
+    assert_problem(api.get(generation, headers=admin_key.headers), 404, "not_found")
+    assert_problem(api.delete(generation, headers=admin_key.headers), 404, "not_found")

@@ -184,3 +184,14 @@ async def test_deleting_a_user_deletes_their_keys(world: World, keys: Keys) -> N
     await keys.new(ada)
     await world.delete_user().execute(actor_id=root, user_id=ada)
     assert world.uow.api_keys.rows == {}
+
+
+async def test_an_admins_key_has_no_admin_reach(world: World, keys: Keys) -> None:
+    await world.bootstrap_admin().execute(email="root@example.com", password=PASSWORD)
+    root = next(u.id for u in world.uow.users.rows.values() if u.role is Role.ADMIN)
+    created = await keys.new(root)
+    caller = await keys.current_user().execute(access_token=created.secret)
+    assert caller.user.is_admin and not caller.is_admin
+    session = await world.login("root@example.com")
+    by_session = await keys.current_user().execute(access_token=session.access_token)
+    assert by_session.is_admin and not by_session.by_key
