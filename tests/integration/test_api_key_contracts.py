@@ -3,6 +3,7 @@ lookup by digest, which sees a revocation at once."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -10,8 +11,13 @@ from pathlib import Path
 from adapters.duckdb.api_keys import DuckDBApiKeyLookup
 from adapters.duckdb.database import open_database
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
+from application.keys.create_api_key import CreateApiKey, CreatedKey
+from application.locks import KeyedLocks
 from application.ports.system import UnitOfWork
-from domain.api_keys import ApiKey
+from domain.api_keys import MAX_LIVE_KEYS, ApiKey, TooManyKeysError
+from domain.users import Role, User
+from tests.fake_api_keys import FakeKeyDigester
+from tests.fakes import FakeClock, FakeIdGenerator
 from tests.integration.conftest import NOW
 from tests.integration.contracts import uow  # noqa: F401 (fixture)
 
@@ -105,3 +111,21 @@ async def test_the_duckdb_lookup_finds_by_digest_and_sees_revocation_at_once(
         assert again is not None and not again.is_live(NOW)
     finally:
         database.close()
+
+
+async def test_parallel_creations_stop_at_the_limit(uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.users.add(User("u1", "ada@example.com", Role.USER, "hash", NOW))
+        await uow.commit()
+    create = CreateApiKey(uow, FakeKeyDigester(), FakeClock(NOW), FakeIdGenerator(), KeyedLocks())
+    results = await asyncio.gather(
+        *(
+            create.execute(user_id="u1", name="k", expires_in_days=None)
+            for _ in range(MAX_LIVE_KEYS + 5)
+        ),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, CreatedKey) for r in results) == MAX_LIVE_KEYS
+    assert all(isinstance(r, CreatedKey | TooManyKeysError) for r in results), results
+    async with uow:
+        assert len(await uow.api_keys.live_for_user("u1", NOW)) == MAX_LIVE_KEYS
