@@ -14,6 +14,8 @@ class AuditAction(StrEnum):
     LOGIN_LOCK = "authn_login_lock"
     TOKEN_REUSE = "authn_token_reuse"  # noqa: S105 (an event name)
     BUDGET_CHANGE = "budget_change"
+    API_KEY_CREATED = "api_key_created"
+    API_KEY_REVOKED = "api_key_revoked"
 
 
 @dataclass(frozen=True, slots=True)

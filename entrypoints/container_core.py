@@ -14,11 +14,13 @@ from adapters.duckdb.admin_readers import (
     DuckDBStatsReader,
     DuckDBUserDirectory,
 )
+from adapters.duckdb.api_keys import DuckDBApiKeyLookup
 from adapters.duckdb.health import DuckDBHealth
 from adapters.duckdb.recorder import DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from adapters.duckdb.users import DuckDBUserLookup
 from adapters.media.store import FileMediaStore
+from adapters.security.api_keys import HmacKeyDigester
 from adapters.security.passwords import load_common_passwords
 from adapters.security.tokens import JwtTokenIssuer
 from adapters.system import SystemClock, UuidGenerator
@@ -36,6 +38,12 @@ from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register_user import RegisterUser
+from application.keys.authenticate_key import AuthenticateKey
+from application.keys.create_api_key import CreateApiKey
+from application.keys.list_api_keys import ListApiKeys
+from application.keys.list_user_api_keys import ListUserApiKeys
+from application.keys.revoke_api_key import RevokeApiKey
+from application.keys.revoke_user_api_key import RevokeUserApiKey
 from application.locks import KeyedLocks
 from domain.users import PasswordPolicy
 from entrypoints import resources
@@ -105,7 +113,26 @@ class CoreContainer(containers.DeclarativeContainer):
         locks=locks,
         throttle=throttle,
     )
-    current_user = providers.Factory(CurrentUser, users=user_lookup, tokens=tokens, clock=clock)
+
+    # API keys: an HMAC digest under a secret derived from the signing key (SECURITY.md)
+    key_digester = providers.Singleton(
+        HmacKeyDigester, secret=settings.provided.resolved_secret.call()
+    )
+    key_lookup = providers.Singleton(DuckDBApiKeyLookup, database=database)
+    authenticate_key = providers.Factory(
+        AuthenticateKey, lookup=key_lookup, digester=key_digester, uow=uow, clock=clock
+    )
+    create_api_key = providers.Factory(
+        CreateApiKey, uow=uow, digester=key_digester, clock=clock, ids=ids, locks=locks
+    )
+    list_api_keys = providers.Factory(ListApiKeys, uow=uow, clock=clock)
+    revoke_api_key = providers.Factory(RevokeApiKey, uow=uow, clock=clock, ids=ids, locks=locks)
+    list_user_api_keys = providers.Factory(ListUserApiKeys, uow=uow, clock=clock)
+    revoke_user_api_key = providers.Factory(RevokeUserApiKey, revoke=revoke_api_key)
+
+    current_user = providers.Factory(
+        CurrentUser, users=user_lookup, tokens=tokens, clock=clock, keys=authenticate_key
+    )
     bootstrap_admin = providers.Factory(
         BootstrapAdmin, uow=uow, hasher=hasher, clock=clock, ids=ids, policy=policy, locks=locks
     )

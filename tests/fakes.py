@@ -25,6 +25,7 @@ from domain.media import MediaRef
 from domain.tokens import RefreshToken
 from domain.users import Role, User
 from domain.video_jobs import VideoJob
+from tests.fake_api_keys import FakeApiKeyRepository
 from tests.fake_budgets import FakeBudgetRepository
 from tests.fake_conversations import FakeConversationRepository
 
@@ -209,6 +210,7 @@ class FakeUnitOfWork(UnitOfWork):
     video_jobs: FakeVideoJobRepository
     budgets: FakeBudgetRepository
     conversations: FakeConversationRepository
+    api_keys: FakeApiKeyRepository
 
     def __init__(self) -> None:
         self.users = FakeUserRepository()
@@ -218,6 +220,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.audit = FakeAuditLog()
         self.video_jobs = FakeVideoJobRepository(self.generations)
         self.conversations = FakeConversationRepository()
+        self.api_keys = FakeApiKeyRepository()
         self.commits = 0
         self._committed = False
 
@@ -231,6 +234,7 @@ class FakeUnitOfWork(UnitOfWork):
             dict(self.conversations.rows),
             dict(self.conversations.messages_by_id),
         )
+        self._keys_before = self.api_keys.snapshot()
         self._committed = False
         return self
 
@@ -246,6 +250,7 @@ class FakeUnitOfWork(UnitOfWork):
             self.video_jobs.rows = self._jobs_before
             self.budgets.restore(self._budgets_before)
             self.conversations.rows, self.conversations.messages_by_id = self._conversations_before
+            self.api_keys.rows = self._keys_before
         self._committed = False
 
 

@@ -7,6 +7,7 @@ from typing import Self
 
 import duckdb
 
+from adapters.duckdb.api_keys import DuckDBApiKeyRepository
 from adapters.duckdb.audit import DuckDBAuditLog, log_committed
 from adapters.duckdb.budgets import DuckDBBudgetRepository
 from adapters.duckdb.conversations import DuckDBConversationRepository
@@ -29,6 +30,7 @@ class DuckDBUnitOfWork(UnitOfWork):
     video_jobs: DuckDBVideoJobRepository
     budgets: DuckDBBudgetRepository
     conversations: DuckDBConversationRepository
+    api_keys: DuckDBApiKeyRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -53,6 +55,7 @@ class DuckDBUnitOfWork(UnitOfWork):
         self.video_jobs = DuckDBVideoJobRepository(self._worker, self._changes)
         self.budgets = DuckDBBudgetRepository(self._worker)
         self.conversations = DuckDBConversationRepository(self._worker)
+        self.api_keys = DuckDBApiKeyRepository(self._worker)
         self._audited: list[AuditEvent] = []
         self.audit = DuckDBAuditLog(self._worker, self._audited)
         return self

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import NotFoundError
+from application.keys.revocation import revoke_all_keys
 from application.locks import ADMINS_KEY, KeyedLocks
 from application.ports.system import Clock, IdGenerator, UnitOfWork
 from application.retry import retry_on_conflict
@@ -16,7 +17,8 @@ from domain.users import Role, User, ensure_an_admin_remains
 class ChangeRole:
     """An admin sets a user's role. The last admin cannot be demoted. The change holds from
     the target's very next request, and all their sessions are revoked so that no refresh
-    token outlives the role it was issued under (security.md #25)."""
+    token outlives the role it was issued under (security.md #25). A demotion also revokes
+    the user's API keys (SECURITY.md, API keys)."""
 
     uow: UnitOfWork
     clock: Clock
@@ -36,6 +38,10 @@ class ChangeRole:
             ensure_an_admin_remains(user, role, await uow.users.count_admins())
             await uow.users.set_role(user_id, role)
             await uow.refresh_tokens.revoke_user_families(user_id, now)
+            if user.is_admin and role is not Role.ADMIN:
+                await revoke_all_keys(
+                    uow, self.ids, user_id, actor_id=actor_id, now=now, reason="demoted"
+                )
             change = f"{user.role} -> {role}"
             event = AuditEvent(
                 self.ids.new_id(), now, AuditAction.ROLE_CHANGE, actor_id, user_id, "ok", change

@@ -16,11 +16,11 @@ from domain.users import ensure_an_admin_remains
 
 @dataclass(frozen=True, slots=True)
 class DeleteUser:
-    """An admin deletes a user: the account, refresh tokens, generations, video jobs and
-    media rows go in one transaction, the media files right after. The last admin cannot
-    be deleted. The user's lock keeps their own refresh or sign-in from slipping a row in;
-    the owner lock does the same for a generation or video job still in flight, which is
-    then refused rather than written for a user who no longer exists."""
+    """An admin deletes a user: the account, refresh tokens, API keys, generations, video
+    jobs and media rows go in one transaction, the media files right after. The last admin
+    cannot be deleted. The user's lock keeps their own refresh or sign-in from slipping a
+    row in; the owner lock does the same for a generation or video job still in flight,
+    which is then refused rather than written for a user who no longer exists."""
 
     uow: UnitOfWork
     media: MediaStore
@@ -47,6 +47,7 @@ class DeleteUser:
             refs = await uow.generations.delete_for_user(user_id)
             await uow.conversations.delete_for_user(user_id)
             await uow.refresh_tokens.delete_for_user(user_id)
+            await uow.api_keys.delete_for_user(user_id)
             await uow.users.delete(user_id)
             event = AuditEvent(
                 self.ids.new_id(),

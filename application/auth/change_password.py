@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from application.auth.throttling import Guard
 from application.errors import InvalidCredentialsError
+from application.keys.revocation import revoke_all_keys
 from application.locks import KeyedLocks
 from application.ports.auth import LoginThrottle, PasswordHasher
 from application.ports.system import Clock, IdGenerator, UnitOfWork
@@ -17,9 +18,10 @@ from domain.users import PasswordPolicy
 @dataclass(frozen=True, slots=True)
 class ChangePassword:
     """The current password is required; the new one must meet the policy. Every other
-    session (refresh-token family) of the user is revoked (security.md #5). The check of the
-    current password counts against the sign-in limits of the account and of the client
-    address (429 past them), so a stolen session cannot guess it freely (#7)."""
+    session (refresh-token family) of the user is revoked (security.md #5), and so is every
+    API key (SECURITY.md, API keys). The check of the current password counts against the
+    sign-in limits of the account and of the client address (429 past them), so a stolen
+    session cannot guess it freely (#7)."""
 
     uow: UnitOfWork
     hasher: PasswordHasher
@@ -57,10 +59,12 @@ class ChangePassword:
         new_hash = await self.hasher.hash(new_password)
 
         async def save() -> None:
+            now = self.clock.now()
             async with self.uow as uow:
                 await uow.users.set_password_hash(user_id, new_hash)
-                await uow.refresh_tokens.revoke_user_families(
-                    user_id, self.clock.now(), keep_family=session
+                await uow.refresh_tokens.revoke_user_families(user_id, now, keep_family=session)
+                await revoke_all_keys(
+                    uow, self.ids, user_id, actor_id=user_id, now=now, reason="password changed"
                 )
                 await uow.commit()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol, Self
 
+from application.ports.api_keys import ApiKeyRepository
 from application.ports.auth import RefreshTokenRepository, UserRepository
 from application.ports.budget import BudgetRepository
 from application.ports.conversations import ConversationRepository
@@ -35,6 +36,7 @@ class UnitOfWork(Protocol):
     video_jobs: VideoJobRepository
     budgets: BudgetRepository
     conversations: ConversationRepository
+    api_keys: ApiKeyRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, *exc: object) -> None: ...

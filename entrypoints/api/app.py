@@ -13,6 +13,7 @@ from entrypoints.api.edge import EdgeMiddleware
 from entrypoints.api.metrics import MetricsMiddleware
 from entrypoints.api.routes import (
     admin,
+    api_keys,
     auth,
     budget,
     conversations,
@@ -70,6 +71,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     app.include_router(conversations.router)
     app.include_router(budget.router)
     app.include_router(v1.router)
+    app.include_router(api_keys.router)
     upload_cap = settings.upload_max_bytes + MULTIPART_OVERHEAD
     app.add_middleware(MetricsMiddleware, metrics=container.metrics())
     app.add_middleware(EdgeMiddleware, path_caps={"/generate/video/from-image": upload_cap})

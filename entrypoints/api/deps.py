@@ -17,6 +17,7 @@ from fastapi import Depends, Request
 
 from application.auth.current_user import Caller
 from application.errors import ForbiddenError, NotAuthenticatedError
+from domain.api_keys import KeyNotAllowedError, looks_like_key
 from domain.errors import TokenInvalidError
 from entrypoints.api.client_address import client_address
 from entrypoints.container import Container
@@ -83,7 +84,22 @@ async def _caller(request: Request) -> Caller:
     return caller
 
 
-async def _admin(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
+async def _account(caller: Annotated[Caller, Depends(_caller)]) -> Caller:
+    """A signed-in person: an API key is refused here, whoever's it is (403)."""
+    if caller.by_key:
+        raise KeyNotAllowedError()
+    return caller
+
+
+async def no_key(request: Request) -> None:
+    """For routes without a caller (sign-out): an API key presented there is refused."""
+    header = request.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and looks_like_key(token.strip()):
+        raise KeyNotAllowedError()
+
+
+async def _admin(caller: Annotated[Caller, Depends(_account)]) -> Caller:
     if not caller.user.is_admin:  # the stored role decides, not the token's claim
         raise ForbiddenError("This needs the admin role.")
     return caller
@@ -93,6 +109,7 @@ async def _client(request: Request, settings: Provided[Settings]) -> str:
     return client_address(request, settings.trusted_proxies)
 
 
-CurrentCaller = Annotated[Caller, Depends(_caller)]
+CurrentCaller = Annotated[Caller, Depends(_caller)]  # a session or an API key
+AccountCaller = Annotated[Caller, Depends(_account)]  # a session only (key_not_allowed)
 AdminCaller = Annotated[Caller, Depends(_admin)]
 ClientAddress = Annotated[str, Depends(_client)]

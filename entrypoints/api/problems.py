@@ -21,7 +21,8 @@ log = logging.getLogger("allucanget.api")
 PROBLEM_JSON = "application/problem+json"
 # What a family of routes can answer, for `problem_responses(*AUTHED, ...)`.
 AUTHED = ("not_authenticated", "token_invalid", "token_expired")
-ADMIN = (*AUTHED, "forbidden")
+ACCOUNT = (*AUTHED, "key_not_allowed")  # routes for a signed-in person, never an API key
+ADMIN = (*ACCOUNT, "forbidden")
 SPEND = ("budget_exceeded", "price_unknown")  # routes that reserve before calling upstream
 UPSTREAM = (
     "provider_not_configured",
@@ -49,12 +50,14 @@ PROBLEMS: Final[dict[str, Problem]] = {
     "token_reused": Problem(401, "Refresh token reused"),
     "budget_exceeded": Problem(402, "Budget exceeded"),
     "forbidden": Problem(403, "Forbidden"),
+    "key_not_allowed": Problem(403, "Not allowed with an API key"),
     "not_found": Problem(404, "Not found"),
     "model_not_found": Problem(404, "Model not found"),
     "method_not_allowed": Problem(405, "Method not allowed"),
     "email_taken": Problem(409, "Email already registered"),
     "last_admin": Problem(409, "At least one admin must remain"),
     "conflict": Problem(409, "Changed concurrently, retry"),
+    "too_many_keys": Problem(409, "Too many API keys"),
     "payload_too_large": Problem(413, "Payload too large"),
     "unsupported_media_type": Problem(415, "Unsupported media type"),
     "range_not_satisfiable": Problem(416, "Range not satisfiable"),

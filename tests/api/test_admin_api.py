@@ -20,6 +20,8 @@ ADMIN_ROUTES = [
     ("DELETE", "/users/{id}"),
     ("PUT", "/users/{id}/role"),
     ("PUT", "/users/{id}/budget"),
+    ("GET", "/users/{id}/api-keys"),
+    ("DELETE", "/users/{id}/api-keys/{key_id}"),
 ]
 
 

@@ -18,6 +18,7 @@ ORPHANS = {
     ),
     "generations": "SELECT count(*) FROM generations WHERE user_id NOT IN (SELECT id FROM users)",
     "media": "SELECT count(*) FROM media WHERE owner_id NOT IN (SELECT id FROM users)",
+    "api_keys": "SELECT count(*) FROM api_keys WHERE user_id NOT IN (SELECT id FROM users)",
 }
 
 
@@ -51,6 +52,9 @@ async def test_a_user_refreshing_while_deleted_keeps_nothing(tmp_path: Path) -> 
             sessions = [
                 (await http.post(f"{api.url}/auth/login", json=victim)).json() for _ in range(4)
             ]
+            bearer = {"Authorization": f"Bearer {sessions[0]['access_token']}"}
+            made = await http.post(f"{api.url}/api-keys", json={"name": "k"}, headers=bearer)
+            key = {"Authorization": f"Bearer {made.json()['key']}"}
             refreshed = [asyncio.Event() for _ in sessions]
             deleted = asyncio.Event()
             loops = [
@@ -67,7 +71,8 @@ async def test_a_user_refreshing_while_deleted_keeps_nothing(tmp_path: Path) -> 
             )
             deleted.set()
             results = await asyncio.gather(*loops)
-        assert answer.status_code == 204
+            key_after = await http.get(f"{api.url}/auth/me", headers=key)
+        assert answer.status_code == 204 and key_after.status_code == 401
         statuses = [[status for status, _ in r] for r in results]
         assert all(s[0] == 200 for s in statuses), statuses  # each refreshed before the deletion
         assert all(set(s) <= {200, 401} for s in statuses), statuses  # never a 5xx or a conflict

@@ -13,12 +13,14 @@ from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register_user import RegisterUser
 from entrypoints.api.deps import (
+    AccountCaller,
     ClientAddress,
     CurrentCaller,
     Provided,
+    no_key,
 )
 from entrypoints.api.login_body import LOGIN_OPENAPI, login_credentials
-from entrypoints.api.problems import AUTHED, documented
+from entrypoints.api.problems import ACCOUNT, AUTHED, documented
 from entrypoints.api.schemas.auth import (
     CredentialsIn,
     PasswordChangeIn,
@@ -80,7 +82,8 @@ async def refresh(
 @router.post(
     "/logout",
     status_code=status.HTTP_204_NO_CONTENT,
-    **documented(Logout, "token_invalid", "token_expired", "conflict"),
+    **documented(Logout, "token_invalid", "token_expired", "conflict", "key_not_allowed"),
+    dependencies=[Depends(no_key)],
 )
 async def logout(body: RefreshIn, logout_uc: Provided[Logout]) -> Response:
     await logout_uc.execute(refresh_token=body.refresh_token)
@@ -95,11 +98,11 @@ async def me(caller: CurrentCaller) -> UserOut:
 @router.put(
     "/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    **documented(ChangePassword, *AUTHED, "invalid_credentials", "weak_password", "conflict"),
+    **documented(ChangePassword, *ACCOUNT, "invalid_credentials", "weak_password", "conflict"),
 )
 async def change_password(
     body: PasswordChangeIn,
-    caller: CurrentCaller,
+    caller: AccountCaller,
     change: Provided[ChangePassword],
     client: ClientAddress,
 ) -> Response:

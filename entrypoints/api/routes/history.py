@@ -56,7 +56,7 @@ async def get_generation(
     generation_id: str, caller: CurrentCaller, get: Provided[GetGeneration]
 ) -> GenerationOut:
     generation = await get.execute(
-        generation_id=generation_id, user_id=caller.user.id, is_admin=caller.user.is_admin
+        generation_id=generation_id, user_id=caller.user.id, is_admin=caller.is_admin
     )
     return GenerationOut.of(generation)
 
@@ -70,7 +70,7 @@ async def delete_generation(
     generation_id: str, caller: CurrentCaller, delete: Provided[DeleteGeneration]
 ) -> Response:
     await delete.execute(
-        generation_id=generation_id, user_id=caller.user.id, is_admin=caller.user.is_admin
+        generation_id=generation_id, user_id=caller.user.id, is_admin=caller.is_admin
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -91,7 +91,7 @@ async def media(
     """Streamed from disk, never read whole into memory; `Range` is honoured (206), and a
     range past the end is 416 with `Content-Range: bytes */size`."""
     ref, stored = await open_media.execute(
-        media_id=media_id, user_id=caller.user.id, is_admin=caller.user.is_admin
+        media_id=media_id, user_id=caller.user.id, is_admin=caller.is_admin
     )
     try:
         stat = await asyncio.to_thread(os.stat, stored.path)

@@ -60,5 +60,5 @@ async def submit_video_from_image(
     **documented(GetVideo, *AUTHED, "not_found"),
 )
 async def get_video(job_id: str, caller: CurrentCaller, get: Provided[GetVideo]) -> VideoOut:
-    job = await get.execute(job_id=job_id, user_id=caller.user.id, is_admin=caller.user.is_admin)
+    job = await get.execute(job_id=job_id, user_id=caller.user.id, is_admin=caller.is_admin)
     return VideoOut.of(job)
