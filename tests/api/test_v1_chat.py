@@ -5,7 +5,7 @@ fields passed on, and every call kept in the owner's history."""
 from __future__ import annotations
 
 from tests import simulator_fixtures as fx
-from tests.api.v1_fixtures import V1Platform, platform
+from tests.api.v1_fixtures import KEY_NAME, V1Platform, platform
 from tests.simulator_fixtures import SimulatorHandle
 
 simulator_session, simulator, platform = fx.simulator_session, fx.simulator, platform
@@ -31,6 +31,7 @@ def test_a_chat_completion_has_openai_s_shape_and_is_kept_in_the_history(
     assert kept["id"] == answer.id.removeprefix("chatcmpl-")
     assert (kept["kind"], kept["status"]) == ("text", "succeeded")
     assert kept["prompt"] == "Name a bird [[sim:tokens=5]]"
+    assert kept["api_key"] == KEY_NAME  # the history names the key that made it
 
 
 def test_system_messages_earlier_turns_and_openai_fields_go_upstream(

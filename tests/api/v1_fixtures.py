@@ -1,8 +1,8 @@
 """The OpenAI-compatible API under test: the real API process on loopback, the simulator
 behind it, and the official `openai` SDK pointed at `<api>/v1`.
 
-Until API keys land, the SDK's `api_key` is a signed-in access token (the SDK sends it as a
-bearer, as it will a key); nothing here depends on which of the two it is."""
+Each user talks to /v1 with a personal API key (`agk_...`), created with their session, as a
+person does from the API keys page."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from tests.simulator_fixtures import SimulatorHandle
 
 PASSWORD = "correct horse battery staple"
 ADMIN_EMAIL, ADMIN_PASSWORD = "root@example.com", "an admin passphrase for tests"
+KEY_NAME = "my notebook"
 PER_MINUTE = 6  # low, so that a 429 is reachable; each test signs up its own user
 
 
@@ -42,12 +43,19 @@ class V1Platform:
         return str(answer.json()["access_token"])
 
     def new_user(self) -> tuple[str, str]:
-        """A fresh user (their own rate limits and budget): its bearer and its id."""
+        """A fresh user (their own rate limits and budget): a personal API key and its id."""
         email = f"user{next(self.numbers)}@example.com"
         body = {"email": email, "password": PASSWORD}
         registered = self.http.post(f"{self.api.url}/auth/register", json=body)
         assert registered.status_code == 201, registered.text
-        return self.login(email), str(registered.json()["id"])
+        session = {"Authorization": f"Bearer {self.login(email)}"}
+        created = self.http.post(
+            f"{self.api.url}/api-keys", json={"name": KEY_NAME}, headers=session
+        )
+        assert created.status_code == 201, created.text
+        key = str(created.json()["key"])
+        assert key.startswith("agk_")
+        return key, str(registered.json()["id"])
 
     def client(self, api_key: str) -> OpenAI:
         return OpenAI(base_url=self.base_url, api_key=api_key, max_retries=0, timeout=20)

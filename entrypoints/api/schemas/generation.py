@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Literal
 
@@ -107,10 +108,14 @@ class GenerationOut(BaseModel):
     duration_ms: int | None
     created_at: datetime
     finished_at: datetime | None
+    api_key: str | None = Field(
+        None, description="The name of the personal API key that made it (null: a session)"
+    )
 
     @classmethod
     def of(cls, g: Generation) -> GenerationOut:
         return cls(
+            api_key=_api_key_of(g.options),
             id=g.id,
             kind=g.kind.value,
             model=g.model,
@@ -168,3 +173,12 @@ class ModelOut(BaseModel):
 
 class ModelListOut(BaseModel):
     data: list[ModelOut]
+
+
+def _api_key_of(options: str | None) -> str | None:
+    """The key's name, kept in the generation's options by the /v1 routes."""
+    try:
+        name = json.loads(options or "{}").get("api_key")
+    except (ValueError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
