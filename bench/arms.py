@@ -181,6 +181,17 @@ def sign_in(base_url: str, email: str, password: str = PASSWORD, register: bool 
         return str(answer.json()["access_token"])
 
 
+def api_key(base_url: str, email: str, password: str = PASSWORD) -> str:
+    """A personal API key (`agk_...`) of `email`, registered first; it does not expire."""
+    token = sign_in(base_url, email, password)
+    with httpx.Client(base_url=base_url, timeout=120) as client:
+        answer = client.post(
+            "/api-keys", json={"name": "bench"}, headers={"Authorization": f"Bearer {token}"}
+        )
+        answer.raise_for_status()
+        return str(answer.json()["key"])
+
+
 def generations_total(base_url: str, admin_token: str) -> int:
     answer = httpx.get(
         base_url + "/admin/stats", headers={"Authorization": f"Bearer {admin_token}"}, timeout=120

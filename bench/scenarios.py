@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bench.arms import LITELLM_KEY, MODEL, SIM_KEY, Platform, sign_in
+from bench.arms import LITELLM_KEY, MODEL, SIM_KEY, Platform, api_key, sign_in
 from bench.openloop import build_request, run_open_loop
 from bench.procs import PeakRss
 from bench.served import settled
@@ -51,6 +51,7 @@ class Bench:
     def __init__(self, platform: Platform, settings: Settings) -> None:
         self.p, self.s = platform, settings
         self._tokens: dict[str, tuple[float, str]] = {}
+        self._keys: dict[str, str] = {}
 
     def token(self, base_url: str, email: str = "bench@example.com") -> str:
         at, token = self._tokens.get(base_url + email, (0.0, ""))
@@ -58,6 +59,12 @@ class Bench:
             token = sign_in(base_url, email)
             self._tokens[base_url + email] = (time.monotonic(), token)
         return token
+
+    def key(self, base_url: str, email: str = "bench-v1@example.com") -> str:
+        """A personal API key, made once per platform (keys do not lapse)."""
+        if base_url + email not in self._keys:
+            self._keys[base_url + email] = api_key(base_url, email)
+        return self._keys[base_url + email]
 
     def text_arms(self) -> dict[str, tuple[str, Shape]]:
         """Arm -> (base URL, request) for one non-streamed chat answer."""

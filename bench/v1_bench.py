@@ -1,8 +1,7 @@
 """9: the OpenAI-compatible API like for like: the same `/v1/chat/completions` request
-through our API (a bearer) and through LiteLLM (its master key), not streamed and streamed;
-one request at a time (added latency against the simulator called directly) and at 64
-connections (saturation throughput). Until API keys exist, our bearer is a signed-in
-access token; an `agk_` key goes through the same caller dependency."""
+through our API (a personal API key, `agk_...`) and through LiteLLM (its master key), not
+streamed and streamed; one request at a time (added latency against the simulator called
+directly) and at 64 connections (saturation throughput)."""
 
 from __future__ import annotations
 
@@ -25,7 +24,7 @@ def v1_arms(bench: Bench, body: str) -> dict[str, tuple[str, Shape]]:
             p.simulator.url,
             Shape("POST", "/api/v1/chat/completions", (JSON, bearer(SIM_KEY)), (body,)),
         ),
-        "ours": (p.ours.url, Shape("POST", path, (JSON, bearer(bench.token(p.ours.url))), (body,))),
+        "ours": (p.ours.url, Shape("POST", path, (JSON, bearer(bench.key(p.ours.url))), (body,))),
     }
     if p.litellm is not None:
         arms["litellm"] = (p.litellm.url, Shape("POST", path, (JSON, bearer(LITELLM_KEY)), (body,)))
