@@ -14,8 +14,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adapters.duckdb.admin_readers import DuckDBStatsReader
 from adapters.duckdb.database import Database, open_database
+from adapters.sql.admin_readers import SqlStatsReader
 
 FILL = """INSERT INTO generations
 SELECT 'g' || i, 'u' || (i % 5000), CASE i % 10 WHEN 0 THEN 'image' WHEN 1 THEN 'video' ELSE 'text' END,
@@ -40,7 +40,7 @@ async def fill(database: Database, rows: int, batch: int = 2_000_000) -> float:
 
 
 async def time_stats(database: Database, repeat: int) -> tuple[float, float]:
-    reader = DuckDBStatsReader(database)
+    reader = SqlStatsReader(database)
     now = datetime(2027, 1, 1, tzinfo=UTC)
     timings, stalls = [], []
     for _ in range(repeat):

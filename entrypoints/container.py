@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dependency_injector import providers
 
-from adapters.duckdb.budget_readers import DuckDBSpendReader
-from adapters.duckdb.readers import DuckDBHistoryReader
 from adapters.media.images import PillowImageInspector
 from adapters.media.resolver import SystemAddressResolver
 from adapters.media.videos import HeaderVideoInspector
@@ -16,6 +14,8 @@ from adapters.metrics.metered import MeteredGateway
 from adapters.metrics.prometheus import ApiMetrics
 from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from adapters.openrouter.video import OpenRouterVideoGateway
+from adapters.sql.budget_readers import SqlSpendReader
+from adapters.sql.readers import SqlHistoryReader
 from application.budget.budget_overview import BudgetsOf, GetBudgetOverview
 from application.budget.estimate_cost import EstimateCost
 from application.budget.get_budget import GetBudget
@@ -76,7 +76,7 @@ class Container(CoreContainer):
     )
     gateway = providers.Singleton(MeteredGateway, inner=openrouter, counter=metrics)
     inspector = providers.Singleton(PillowImageInspector)
-    history_reader = providers.Singleton(DuckDBHistoryReader, database=database)
+    history_reader = providers.Singleton(SqlHistoryReader, database=database)
     model_cache = providers.Singleton(ModelCache)
 
     generate_text = providers.Factory(
@@ -177,7 +177,7 @@ class Container(CoreContainer):
     ):
         _uses_spending.add_kwargs(spending=spending)
     del _uses_spending
-    spend_reader = providers.Singleton(DuckDBSpendReader, database=database)
+    spend_reader = providers.Singleton(SqlSpendReader, database=database)
     get_budget = providers.Factory(GetBudget, uow=uow, clock=clock, defaults=budget_defaults)
     set_budget = providers.Factory(
         SetBudget, uow=uow, clock=clock, ids=ids, locks=locks, defaults=budget_defaults

@@ -9,20 +9,20 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
-from adapters.duckdb.admin_readers import (
-    DuckDBAuditReader,
-    DuckDBStatsReader,
-    DuckDBUserDirectory,
-)
-from adapters.duckdb.api_keys import DuckDBApiKeyLookup
-from adapters.duckdb.health import DuckDBHealth
 from adapters.duckdb.recorder import DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
-from adapters.duckdb.users import DuckDBUserLookup
 from adapters.media.store import FileMediaStore
 from adapters.security.api_keys import HmacKeyDigester
 from adapters.security.passwords import load_common_passwords
 from adapters.security.tokens import JwtTokenIssuer
+from adapters.sql.admin_readers import (
+    SqlAuditReader,
+    SqlStatsReader,
+    SqlUserDirectory,
+)
+from adapters.sql.api_keys import SqlApiKeyLookup
+from adapters.sql.health import SqlHealth
+from adapters.sql.users import SqlUserLookup
 from adapters.system import SystemClock, UuidGenerator
 from application.admin.bootstrap_admin import BootstrapAdmin
 from application.admin.change_role import ChangeRole
@@ -65,10 +65,10 @@ class CoreContainer(containers.DeclarativeContainer):
     )
     locks = providers.Singleton(KeyedLocks)
     policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
-    user_lookup = providers.Singleton(DuckDBUserLookup, database=database)
+    user_lookup = providers.Singleton(SqlUserLookup, database=database)
     uow = providers.Factory(DuckDBUnitOfWork, database=database)
     recorder = providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks)
-    health = providers.Singleton(DuckDBHealth, database=database)
+    health = providers.Singleton(SqlHealth, database=database)
 
     register_user = providers.Factory(
         RegisterUser,
@@ -118,7 +118,7 @@ class CoreContainer(containers.DeclarativeContainer):
     key_digester = providers.Singleton(
         HmacKeyDigester, secret=settings.provided.resolved_secret.call()
     )
-    key_lookup = providers.Singleton(DuckDBApiKeyLookup, database=database)
+    key_lookup = providers.Singleton(SqlApiKeyLookup, database=database)
     authenticate_key = providers.Factory(
         AuthenticateKey, lookup=key_lookup, digester=key_digester, uow=uow, clock=clock
     )
@@ -139,9 +139,9 @@ class CoreContainer(containers.DeclarativeContainer):
     has_admin = providers.Factory(HasAdmin, uow=uow)
     media = providers.Singleton(FileMediaStore, root=settings.provided.media_dir)
 
-    user_directory = providers.Singleton(DuckDBUserDirectory, database=database)
-    stats_reader = providers.Singleton(DuckDBStatsReader, database=database)
-    audit_reader = providers.Singleton(DuckDBAuditReader, database=database)
+    user_directory = providers.Singleton(SqlUserDirectory, database=database)
+    stats_reader = providers.Singleton(SqlStatsReader, database=database)
+    audit_reader = providers.Singleton(SqlAuditReader, database=database)
     list_users = providers.Factory(ListUsers, directory=user_directory)
     get_user = providers.Factory(GetUser, uow=uow)
     change_role = providers.Factory(ChangeRole, uow=uow, clock=clock, ids=ids, locks=locks)

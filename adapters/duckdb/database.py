@@ -9,21 +9,20 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 
-from adapters.duckdb.cache import UserCache
-from adapters.duckdb.counts import COUNT_SQL, GenerationCounts
 from adapters.duckdb.migrate import migrate
 from adapters.private import private_dir, private_file, restrict_umask
+from adapters.sql.cache import UserCache
+from adapters.sql.counts import COUNT_SQL, GenerationCounts
+from adapters.sql.executor import Row, UniqueViolationError
 from application.errors import ConflictError, StorageUnavailableError
 
 T = TypeVar("T")
-Row = tuple[Any, ...]
 
 
 class DatabaseLockedError(Exception):
@@ -45,7 +44,7 @@ class Worker:
     async def execute(self, sql: str, params: list[Any] | None = None) -> list[Row]:
         try:
             return await self.run(_fetch, self.cursor, sql, params or [])
-        except (duckdb.Error, ConflictError, StorageUnavailableError):
+        except (duckdb.Error, ConflictError, StorageUnavailableError, UniqueViolationError):
             # DuckDB aborts the transaction, and a later COMMIT silently rolls back: remember
             # it so that the unit of work refuses to report that commit as a success.
             self.failed = True
@@ -64,6 +63,10 @@ def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> li
     try:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
+    except duckdb.ConstraintException as exc:
+        if "unique" in str(exc).lower() or "primary key" in str(exc).lower():
+            raise UniqueViolationError(str(exc)) from exc
+        raise
     except duckdb.TransactionException as exc:  # "Conflict on update!" and friends
         raise ConflictError() from exc
     except duckdb.IOException as exc:  # disk full, read-only file: a 503, reads may still work
@@ -152,16 +155,3 @@ def open_database(path: Path, threads: int = 8) -> Database:
     migrate(connection)
     counts = GenerationCounts(connection.execute(COUNT_SQL).fetchall())  # once, at start-up
     return Database(connection, threads, counts)
-
-
-def to_db(moment: datetime | None) -> datetime | None:
-    return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def from_db(value: datetime | None) -> datetime | None:
-    return None if value is None else value.replace(tzinfo=UTC)
-
-
-def utc(value: datetime) -> datetime:
-    """A NOT NULL timestamp column, read back as an aware UTC datetime."""
-    return value.replace(tzinfo=UTC)

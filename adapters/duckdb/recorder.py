@@ -19,8 +19,9 @@ from typing import Any
 
 import duckdb
 
-from adapters.duckdb.database import Database, _fetch, to_db
-from adapters.duckdb.generations import GENERATION_COLUMNS, MEDIA_COLUMNS, generation_params
+from adapters.duckdb.database import Database, _fetch
+from adapters.sql.executor import to_db
+from adapters.sql.generations import GENERATION_COLUMNS, MEDIA_COLUMNS, generation_params
 from application.errors import OwnerDeletedError
 from application.locks import KeyedLocks, owner_key
 from application.ports.generation import GenerationRecorder

@@ -7,30 +7,30 @@ from typing import Self
 
 import duckdb
 
-from adapters.duckdb.api_keys import DuckDBApiKeyRepository
-from adapters.duckdb.audit import DuckDBAuditLog, log_committed
-from adapters.duckdb.budgets import DuckDBBudgetRepository
-from adapters.duckdb.conversations import DuckDBConversationRepository
-from adapters.duckdb.counts import Change
 from adapters.duckdb.database import Database, Worker
-from adapters.duckdb.generations import DuckDBGenerationRepository
-from adapters.duckdb.refresh_tokens import DuckDBRefreshTokenRepository
-from adapters.duckdb.users import DuckDBUserRepository
-from adapters.duckdb.video_jobs import DuckDBVideoJobRepository
+from adapters.sql.api_keys import SqlApiKeyRepository
+from adapters.sql.audit import SqlAuditLog, log_committed
+from adapters.sql.budgets import SqlBudgetRepository
+from adapters.sql.conversations import SqlConversationRepository
+from adapters.sql.counts import Change
+from adapters.sql.generations import SqlGenerationRepository
+from adapters.sql.refresh_tokens import SqlRefreshTokenRepository
+from adapters.sql.users import SqlUserRepository
+from adapters.sql.video_jobs import SqlVideoJobRepository
 from application.errors import ConflictError
 from application.ports.system import UnitOfWork
 from domain.audit import AuditEvent
 
 
 class DuckDBUnitOfWork(UnitOfWork):
-    users: DuckDBUserRepository
-    refresh_tokens: DuckDBRefreshTokenRepository
-    generations: DuckDBGenerationRepository
-    audit: DuckDBAuditLog
-    video_jobs: DuckDBVideoJobRepository
-    budgets: DuckDBBudgetRepository
-    conversations: DuckDBConversationRepository
-    api_keys: DuckDBApiKeyRepository
+    users: SqlUserRepository
+    refresh_tokens: SqlRefreshTokenRepository
+    generations: SqlGenerationRepository
+    audit: SqlAuditLog
+    video_jobs: SqlVideoJobRepository
+    budgets: SqlBudgetRepository
+    conversations: SqlConversationRepository
+    api_keys: SqlApiKeyRepository
 
     def __init__(self, database: Database) -> None:
         self._database = database
@@ -48,16 +48,16 @@ class DuckDBUnitOfWork(UnitOfWork):
             self._database.release(self._worker)
             raise
         self._open = True
-        self.users = DuckDBUserRepository(self._worker, self._dirty)
-        self.refresh_tokens = DuckDBRefreshTokenRepository(self._worker)
+        self.users = SqlUserRepository(self._worker, self._dirty)
+        self.refresh_tokens = SqlRefreshTokenRepository(self._worker)
         self._changes: list[Change] = []
-        self.generations = DuckDBGenerationRepository(self._worker, self._changes)
-        self.video_jobs = DuckDBVideoJobRepository(self._worker, self._changes)
-        self.budgets = DuckDBBudgetRepository(self._worker)
-        self.conversations = DuckDBConversationRepository(self._worker)
-        self.api_keys = DuckDBApiKeyRepository(self._worker)
+        self.generations = SqlGenerationRepository(self._worker, self._changes)
+        self.video_jobs = SqlVideoJobRepository(self._worker, self._changes)
+        self.budgets = SqlBudgetRepository(self._worker)
+        self.conversations = SqlConversationRepository(self._worker)
+        self.api_keys = SqlApiKeyRepository(self._worker)
         self._audited: list[AuditEvent] = []
-        self.audit = DuckDBAuditLog(self._worker, self._audited)
+        self.audit = SqlAuditLog(self._worker, self._audited)
         return self
 
     async def commit(self) -> None:

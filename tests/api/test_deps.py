@@ -11,7 +11,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from adapters.duckdb.health import DuckDBHealth
+from adapters.sql.health import SqlHealth
 from application.auth.register_user import RegisterUser
 from application.generation.submit_video_from_image import SubmitVideoFromImage
 from entrypoints.api.deps import Provided, provider_name
@@ -40,7 +40,7 @@ def test_a_provider_is_found_by_the_class_it_makes() -> None:
     assert provider_name(RegisterUser) == "register_user"
     assert provider_name(SubmitVideoFromImage) == "submit_video_from_image"
     assert provider_name(Settings) == "settings"
-    assert provider_name(DuckDBHealth) == "health"
+    assert provider_name(SqlHealth) == "health"
 
 
 def test_a_type_the_container_does_not_provide_is_refused_when_the_route_is_defined() -> None:

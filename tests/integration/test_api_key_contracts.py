@@ -8,9 +8,9 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from adapters.duckdb.api_keys import DuckDBApiKeyLookup
 from adapters.duckdb.database import open_database
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
+from adapters.sql.api_keys import SqlApiKeyLookup
 from application.keys.create_api_key import CreateApiKey, CreatedKey
 from application.locks import KeyedLocks
 from application.ports.system import UnitOfWork
@@ -99,7 +99,7 @@ async def test_the_duckdb_lookup_finds_by_digest_and_sees_revocation_at_once(
 ) -> None:
     database = open_database(tmp_path / "t.duckdb", 4)
     try:
-        work, lookup = DuckDBUnitOfWork(database), DuckDBApiKeyLookup(database)
+        work, lookup = DuckDBUnitOfWork(database), SqlApiKeyLookup(database)
         await store(work, a_key("a"))
         found = await lookup.by_digest("digest-a")
         assert found is not None and found.id == "a" and found.is_live(NOW)

@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from adapters.duckdb.admin_readers import DuckDBStatsReader
 from adapters.duckdb.database import open_database
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
+from adapters.sql.admin_readers import SqlStatsReader
 from application.ports.system import UnitOfWork
 from domain.conversations import Conversation, Message, MessageStatus, Role
 from domain.generations import Usage
@@ -175,7 +175,7 @@ async def test_the_admin_statistics_count_conversations_and_messages(tmp_path: P
         uow = DuckDBUnitOfWork(database)
         await store(uow, a_conversation("c1"), a_conversation("c2", user="u2"))
         await store(uow, a_message("m1", 0), a_message("m2", 1, role=Role.ASSISTANT))
-        stats = await DuckDBStatsReader(database).stats(now=NOW, since=NOW, until=NOW)
+        stats = await SqlStatsReader(database).stats(now=NOW, since=NOW, until=NOW)
     finally:
         database.close()
     assert (stats.conversations, stats.conversation_messages) == (2, 2)

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.duckdb.database import Database
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
-from adapters.duckdb.users import DuckDBUserLookup
+from adapters.sql.users import SqlUserLookup
 from application.errors import ConflictError, EmailTakenError
 from domain.users import Role
 from tests.integration.conftest import a_token, a_user
@@ -26,7 +26,7 @@ async def test_a_committed_role_change_is_visible_through_the_user_lookup_at_onc
     database: Database,
 ) -> None:
     await seed(database)
-    lookup = DuckDBUserLookup(database)
+    lookup = SqlUserLookup(database)
     before = await lookup.get("u1")
     async with DuckDBUnitOfWork(database) as uow:
         await uow.users.set_role("u1", Role.ADMIN)  # not committed: the cache must not change
@@ -45,7 +45,7 @@ async def test_a_committed_role_change_is_visible_through_the_user_lookup_at_onc
 
 async def test_lookups_racing_role_changes_never_serve_a_stale_role(database: Database) -> None:
     await seed(database)
-    lookup, stop = DuckDBUserLookup(database), asyncio.Event()
+    lookup, stop = SqlUserLookup(database), asyncio.Event()
 
     async def keep_reading() -> None:
         for _ in range(100_000):  # bounded; a cache hit does not yield, so yield explicitly

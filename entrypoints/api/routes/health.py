@@ -8,9 +8,9 @@ from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from pydantic import BaseModel
 
-from adapters.duckdb.health import DuckDBHealth
 from adapters.metrics.prometheus import ApiMetrics
 from adapters.openrouter.gateway import OpenRouterGateway
+from adapters.sql.health import SqlHealth
 from entrypoints.api.deps import Provided
 from entrypoints.settings import Settings
 
@@ -38,7 +38,7 @@ async def healthz() -> HealthOut:
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
 )
-async def metrics(database: Provided[DuckDBHealth], registry: Provided[ApiMetrics]) -> Response:
+async def metrics(database: Provided[SqlHealth], registry: Provided[ApiMetrics]) -> Response:
     """Prometheus metrics: requests and latency by route and status, upstream calls by
     outcome, generations by kind and status, video jobs by state. The generation counts
     are kept in memory as generations are written: a scrape reads no table."""
@@ -48,7 +48,7 @@ async def metrics(database: Provided[DuckDBHealth], registry: Provided[ApiMetric
 
 @router.get("/readyz")
 async def readyz(
-    database: Provided[DuckDBHealth],
+    database: Provided[SqlHealth],
     settings: Provided[Settings],
     openrouter: Provided[OpenRouterGateway],
 ) -> ReadyOut:

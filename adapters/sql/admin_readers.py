@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from adapters.duckdb.database import Database, Row, to_db, utc
-from adapters.duckdb.users import COLUMNS as USER_COLUMNS
-from adapters.duckdb.users import user_from
+from adapters.sql.executor import Row, SqlDatabase, to_db, utc
+from adapters.sql.users import COLUMNS as USER_COLUMNS
+from adapters.sql.users import user_from
 from application.ports.admin import AuditReader, Breakdown, Page, Stats, StatsReader, UserDirectory
 from domain.audit import AuditAction, AuditEvent
 from domain.users import User
@@ -37,8 +37,8 @@ GROUPINGS = {
 }
 
 
-class DuckDBUserDirectory(UserDirectory):
-    def __init__(self, database: Database) -> None:
+class SqlUserDirectory(UserDirectory):
+    def __init__(self, database: SqlDatabase) -> None:
         self._database = database
 
     async def page(self, *, query: str | None, limit: int, offset: int) -> Page[User]:
@@ -54,8 +54,8 @@ class DuckDBUserDirectory(UserDirectory):
         return Page([user for row in rows if (user := user_from(row))], int(total[0][0]))
 
 
-class DuckDBStatsReader(StatsReader):
-    def __init__(self, database: Database) -> None:
+class SqlStatsReader(StatsReader):
+    def __init__(self, database: SqlDatabase) -> None:
         self._database = database
 
     async def stats(self, *, now: datetime, since: datetime, until: datetime) -> Stats:
@@ -117,8 +117,8 @@ class DuckDBStatsReader(StatsReader):
         ]
 
 
-class DuckDBAuditReader(AuditReader):
-    def __init__(self, database: Database) -> None:
+class SqlAuditReader(AuditReader):
+    def __init__(self, database: SqlDatabase) -> None:
         self._database = database
 
     async def page(self, *, limit: int, offset: int) -> Page[AuditEvent]:

@@ -1,11 +1,11 @@
-"""DuckDBSpendReader: spend against budgets for the admin (statistics, the users' list)."""
+"""SqlSpendReader: spend against budgets for the admin (statistics, the users' list)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from adapters.duckdb.database import Database, Row, to_db
+from adapters.sql.executor import Row, SqlDatabase, to_db
 from application.ports.budget import LimitedSpend, SpendOverview, SpendOverviewReader
 from domain.budgets import Budget, BudgetPeriod, SpendTotals, usd
 
@@ -54,8 +54,8 @@ def _limited(row: Row) -> LimitedSpend:
     return LimitedSpend(row[0], row[1], budget, SpendTotals(usd(row[4]), usd(row[5])))
 
 
-class DuckDBSpendReader(SpendOverviewReader):
-    def __init__(self, database: Database) -> None:
+class SqlSpendReader(SpendOverviewReader):
+    def __init__(self, database: SqlDatabase) -> None:
         self._database = database
 
     async def overview(

@@ -1,12 +1,10 @@
-"""DuckDBUserRepository (inside a unit of work) and DuckDBUserLookup (cached reads)."""
+"""SqlUserRepository (inside a unit of work) and SqlUserLookup (cached reads)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
-from adapters.duckdb.database import Database, Row, Worker, to_db, utc
+from adapters.sql.executor import Executor, Row, SqlDatabase, UniqueViolationError, to_db, utc
 from application.errors import EmailTakenError
 from application.ports.auth import UserLookup, UserRepository
 from domain.users import Role, User
@@ -22,8 +20,8 @@ def user_from(row: Row | None) -> User | None:
     )
 
 
-class DuckDBUserRepository(UserRepository):
-    def __init__(self, worker: Worker, dirty: set[str]) -> None:
+class SqlUserRepository(UserRepository):
+    def __init__(self, worker: Executor, dirty: set[str]) -> None:
         self._worker = worker
         self._dirty = dirty  # users to evict from the cache once the transaction commits
 
@@ -39,7 +37,7 @@ class DuckDBUserRepository(UserRepository):
             await self._worker.execute(
                 f"INSERT INTO users ({COLUMNS}) VALUES (?, ?, ?, ?, ?)", params
             )
-        except duckdb.ConstraintException as exc:
+        except UniqueViolationError as exc:
             raise EmailTakenError() from exc
 
     async def set_password_hash(self, user_id: str, password_hash: str) -> None:
@@ -65,10 +63,10 @@ class DuckDBUserRepository(UserRepository):
         return user_from(rows[0] if rows else None)
 
 
-class DuckDBUserLookup(UserLookup):
+class SqlUserLookup(UserLookup):
     """The per-request user check, served from the write-through cache when it can be."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: SqlDatabase) -> None:
         self._database = database
 
     async def get(self, user_id: str) -> User | None:

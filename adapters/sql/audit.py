@@ -1,10 +1,10 @@
-"""DuckDBAuditLog: audit rows written in the transaction of the action they record."""
+"""SqlAuditLog: audit rows written in the transaction of the action they record."""
 
 from __future__ import annotations
 
 import logging
 
-from adapters.duckdb.database import Worker, to_db
+from adapters.sql.executor import Executor, to_db
 from application.ports.system import AuditLog
 from domain.audit import AuditEvent
 
@@ -12,8 +12,8 @@ log = logging.getLogger("allucanget.audit")
 COLUMNS = "id, occurred_at, action, actor_id, target_id, outcome, detail"
 
 
-class DuckDBAuditLog(AuditLog):
-    def __init__(self, worker: Worker, pending: list[AuditEvent]) -> None:
+class SqlAuditLog(AuditLog):
+    def __init__(self, worker: Executor, pending: list[AuditEvent]) -> None:
         self._worker = worker
         self._pending = pending  # logged as JSON lines once the transaction commits
 

@@ -1,10 +1,10 @@
-"""DuckDBRefreshTokenRepository: rows of `refresh_tokens`, rotation as a conditional update."""
+"""SqlRefreshTokenRepository: rows of `refresh_tokens`, rotation as a conditional update."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
+from adapters.sql.executor import Executor, Row, from_db, to_db, utc
 from application.ports.auth import RefreshTokenRepository
 from domain.tokens import RefreshToken
 
@@ -30,8 +30,8 @@ def _token(row: Row) -> RefreshToken:
     )
 
 
-class DuckDBRefreshTokenRepository(RefreshTokenRepository):
-    def __init__(self, worker: Worker) -> None:
+class SqlRefreshTokenRepository(RefreshTokenRepository):
+    def __init__(self, worker: Executor) -> None:
         self._worker = worker
 
     async def get(self, jti: str) -> RefreshToken | None:

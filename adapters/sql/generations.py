@@ -1,11 +1,11 @@
-"""DuckDBGenerationRepository: generations and their media rows, inside a unit of work."""
+"""SqlGenerationRepository: generations and their media rows, inside a unit of work."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from adapters.duckdb.counts import Change
-from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
+from adapters.sql.counts import Change
+from adapters.sql.executor import Executor, Row, from_db, to_db, utc
 from application.ports.generation import GenerationRepository
 from domain.generations import Generation, GenerationKind, GenerationStatus, Usage
 from domain.media import MediaRef
@@ -82,11 +82,11 @@ def media_from(row: Row) -> MediaRef:
     )
 
 
-class DuckDBGenerationRepository(GenerationRepository):
+class SqlGenerationRepository(GenerationRepository):
     """`changes` collects what each write does to the counts by kind and status; the unit
     of work applies them once it has committed."""
 
-    def __init__(self, worker: Worker, changes: list[Change]) -> None:
+    def __init__(self, worker: Executor, changes: list[Change]) -> None:
         self._worker = worker
         self._changes = changes
 

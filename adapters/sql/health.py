@@ -1,12 +1,12 @@
-"""DuckDBHealth: what operations ask of the database, so the routes hold no SQL."""
+"""SqlHealth: what operations ask of the database, so the routes hold no SQL."""
 
 from __future__ import annotations
 
-from adapters.duckdb.database import Database
+from adapters.sql.executor import SqlDatabase
 
 
-class DuckDBHealth:
-    def __init__(self, database: Database) -> None:
+class SqlHealth:
+    def __init__(self, database: SqlDatabase) -> None:
         self._database = database
 
     async def ping(self) -> bool:

@@ -1,10 +1,10 @@
-"""DuckDBApiKeyRepository (inside a unit of work) and DuckDBApiKeyLookup (per request)."""
+"""SqlApiKeyRepository (inside a unit of work) and SqlApiKeyLookup (per request)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.duckdb.database import Database, Row, Worker, from_db, to_db, utc
+from adapters.sql.executor import Executor, Row, SqlDatabase, from_db, to_db, utc
 from application.ports.api_keys import ApiKeyLookup, ApiKeyRepository
 from domain.api_keys import ApiKey
 
@@ -26,8 +26,8 @@ def key_from(row: Row) -> ApiKey:
     )
 
 
-class DuckDBApiKeyRepository(ApiKeyRepository):
-    def __init__(self, worker: Worker) -> None:
+class SqlApiKeyRepository(ApiKeyRepository):
+    def __init__(self, worker: Executor) -> None:
         self._worker = worker
 
     async def add(self, key: ApiKey) -> None:
@@ -85,11 +85,11 @@ class DuckDBApiKeyRepository(ApiKeyRepository):
         await self._worker.execute("DELETE FROM api_keys WHERE user_id = ?", [user_id])
 
 
-class DuckDBApiKeyLookup(ApiKeyLookup):
+class SqlApiKeyLookup(ApiKeyLookup):
     """One auto-committed read by the unique digest (an index lookup); no cache, so a
     revocation holds from the very next request."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: SqlDatabase) -> None:
         self._database = database
 
     async def by_digest(self, digest: str) -> ApiKey | None:

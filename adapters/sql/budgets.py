@@ -1,10 +1,10 @@
-"""DuckDBBudgetRepository: budget overrides and the spend ledger, inside a unit of work."""
+"""SqlBudgetRepository: budget overrides and the spend ledger, inside a unit of work."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
+from adapters.sql.executor import Executor, Row, from_db, to_db, utc
 from application.ports.budget import BudgetRepository, SpendEntry, SpendState
 from domain.budgets import Budget, BudgetPeriod, Money, SpendTotals, usd
 
@@ -23,11 +23,11 @@ def entry_from(row: Row) -> SpendEntry:
     )
 
 
-class DuckDBBudgetRepository(BudgetRepository):
+class SqlBudgetRepository(BudgetRepository):
     """Amounts are DECIMAL(18,9) and come back as Decimal: no float touches the ledger. A
     user's rows are deleted with their generations (generations.USER_OWNED_TABLES)."""
 
-    def __init__(self, worker: Worker) -> None:
+    def __init__(self, worker: Executor) -> None:
         self._worker = worker
 
     async def get(self, user_id: str) -> Budget | None:

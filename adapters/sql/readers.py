@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from adapters.duckdb.database import Database, to_db
-from adapters.duckdb.generations import (
+from adapters.sql.executor import SqlDatabase, to_db
+from adapters.sql.generations import (
     GENERATION_COLUMNS,
     MEDIA_COLUMNS,
     generation_from,
@@ -16,8 +16,8 @@ from application.ports.generation import HistoryReader
 from domain.generations import Generation, GenerationKind
 
 
-class DuckDBHistoryReader(HistoryReader):
-    def __init__(self, database: Database) -> None:
+class SqlHistoryReader(HistoryReader):
+    def __init__(self, database: SqlDatabase) -> None:
         self._database = database
 
     async def page(

@@ -1,4 +1,4 @@
-"""DuckDBVideoJobRepository: a video job is its `generations` row plus a `video_jobs` row
+"""SqlVideoJobRepository: a video job is its `generations` row plus a `video_jobs` row
 (same id); both, and the finished video's `media` row, are written in the caller's
 transaction."""
 
@@ -8,9 +8,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from adapters.duckdb.counts import Change
-from adapters.duckdb.database import Row, Worker, from_db, to_db, utc
-from adapters.duckdb.generations import MEDIA_COLUMNS, DuckDBGenerationRepository
+from adapters.sql.counts import Change
+from adapters.sql.executor import Executor, Row, from_db, to_db, utc
+from adapters.sql.generations import MEDIA_COLUMNS, SqlGenerationRepository
 from application.errors import OwnerDeletedError
 from application.ports.video import VideoJobRepository
 from domain.generations import Generation
@@ -73,11 +73,11 @@ def job_from(g: Generation, row: Row) -> VideoJob:
     )
 
 
-class DuckDBVideoJobRepository(VideoJobRepository):
-    def __init__(self, worker: Worker, changes: list[Change]) -> None:
+class SqlVideoJobRepository(VideoJobRepository):
+    def __init__(self, worker: Executor, changes: list[Change]) -> None:
         self._worker = worker
         self._changes = changes
-        self._generations = DuckDBGenerationRepository(worker, changes)
+        self._generations = SqlGenerationRepository(worker, changes)
 
     async def add(self, job: VideoJob) -> None:
         """Refused (OwnerDeletedError) if the user no longer exists: the caller holds their

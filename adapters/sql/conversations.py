@@ -1,11 +1,11 @@
-"""DuckDBConversationRepository: conversations and their messages, inside a unit of work."""
+"""SqlConversationRepository: conversations and their messages, inside a unit of work."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from adapters.duckdb.database import Row, Worker, to_db, utc
+from adapters.sql.executor import Executor, Row, to_db, utc
 from application.ports.conversations import ConversationRepository
 from domain.conversations import Conversation, Message, MessageStatus, Role
 from domain.generations import Usage
@@ -83,8 +83,8 @@ def message_from(row: Row) -> Message:
     )
 
 
-class DuckDBConversationRepository(ConversationRepository):
-    def __init__(self, worker: Worker) -> None:
+class SqlConversationRepository(ConversationRepository):
+    def __init__(self, worker: Executor) -> None:
         self._worker = worker
 
     async def add(self, conversation: Conversation) -> None:
