@@ -14,6 +14,7 @@ import adapters.duckdb.recorder as recorder_module
 from adapters.duckdb.database import Database, open_database
 from adapters.duckdb.recorder import UNNEST_FROM, DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
+from adapters.sql.executor import UniqueViolationError
 from application.locks import KeyedLocks
 from domain.generations import Generation, GenerationKind, GenerationStatus, Usage
 from domain.media import MediaRef
@@ -107,7 +108,7 @@ async def test_a_row_that_cannot_be_written_fails_only_its_own_caller(
         return_exceptions=True,
     )
     assert outcomes[0] is None and outcomes[2] is None
-    assert isinstance(outcomes[1], duckdb.Error)
+    assert isinstance(outcomes[1], UniqueViolationError)  # the duplicate id, and only it
     assert await rows(database, "generations") == 3
 
 
