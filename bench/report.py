@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.figures import Runs
+from bench.issue18 import issue_table
 from bench.targets import FIGURES
 
 
@@ -65,7 +66,11 @@ def markdown(figures: list[dict[str, Any]], header: dict[str, Any]) -> str:
         seen = ", ".join(f"{k} {v:,.0f}" for k, v in f["errors"].items() if v)
         if seen:
             notes.append(f"- {f['number']}, errors in the rounds used: {seen}")
-    return "\n".join(lines + (["", *notes] if notes else [])) + "\n"
+    issue = issue_table(figures)
+    return (
+        "\n".join(lines + (["", *notes] if notes else []) + (["", issue.rstrip()] if issue else []))
+        + "\n"
+    )
 
 
 def write(

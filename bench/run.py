@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.arms import ROOT, litellm_binary, start_platform
+from bench.common import Bench, Settings
 from bench.figures import Runs
 from bench.report import markdown, summarise, write
-from bench.scenarios import SCENARIOS, Bench, Settings, single_hash_s, storm_accounts
+from bench.scenarios import SCENARIOS, single_hash_s, storm_accounts
 
 
 def machine() -> str:

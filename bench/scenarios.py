@@ -1,6 +1,8 @@
-"""The eight scenarios. Each `round_*` runs every arm once (in a rotating order) and returns
-the raw figures of that round; `bench.figures` turns rounds into medians and ratios (the figures
-and their targets are in `bench.targets`), `bench.report` writes them out."""
+"""The scenarios (1-3, the hot paths, are in `bench.hot_paths`, 9 in `bench.v1_bench`,
+what they share in `bench.common`). Each `round_*` runs every arm once (in a rotating order)
+and returns the raw figures of that round; `bench.figures` turns rounds into medians and
+ratios (the figures and their targets are in `bench.targets`), `bench.report` writes them
+out."""
 
 from __future__ import annotations
 
@@ -9,154 +11,20 @@ import os
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from bench.arms import LITELLM_KEY, MODEL, SIM_KEY, Platform, api_key, sign_in
+from bench.arms import SIM_KEY
+from bench.common import CHAT, JSON, OURS, Bench, _present, rotated
+from bench.hot_paths import round_latency, round_protected, round_throughput
 from bench.openloop import build_request, run_open_loop
 from bench.procs import PeakRss
-from bench.served import settled
 from bench.streaming import stream_timings
-from bench.wrk import Shape, WrkResult, finish, run_wrk, start_wrk
+from bench.v1_bench import round_v1
+from bench.wrk import Shape, finish, start_wrk
 
-PROMPT = "Say something short about benchmarks."
-MAX_TOKENS = 16
-CHAT = json.dumps(
-    {"model": MODEL, "messages": [{"role": "user", "content": PROMPT}], "max_tokens": MAX_TOKENS}
-)
-OURS = json.dumps({"model": MODEL, "prompt": PROMPT, "max_tokens": MAX_TOKENS})
-JSON = ("Content-Type", "application/json")
 # scenario 7: a model that takes 100 ms to its first token, then a token every 10 ms
 STREAM_LATENCY_MS, STREAM_CHUNK_DELAY_MS = 100, 10
 STORM_CONNECTIONS = 8
 PROBE_RPS = 100  # /healthz probed on a schedule (as a monitor would), not flooded
-
-
-@dataclass
-class Settings:
-    seconds: float = 2.0  # per arm per round, closed-loop scenarios
-    inflight_seconds: float = 30.0
-    inflight_rps: float = 300.0
-    inflight_latency_ms: int = 1500
-    streams: int = 6
-    storm_accounts: int = 16
-
-
-def bearer(token: str) -> tuple[str, str]:
-    return ("Authorization", f"Bearer {token}")
-
-
-class Bench:
-    """Shapes and tokens for one platform; a token is renewed well before its 15 minutes."""
-
-    def __init__(self, platform: Platform, settings: Settings) -> None:
-        self.p, self.s = platform, settings
-        self._tokens: dict[str, tuple[float, str]] = {}
-        self._keys: dict[str, str] = {}
-
-    def token(self, base_url: str, email: str = "bench@example.com") -> str:
-        at, token = self._tokens.get(base_url + email, (0.0, ""))
-        if time.monotonic() - at > 600:
-            token = sign_in(base_url, email)
-            self._tokens[base_url + email] = (time.monotonic(), token)
-        return token
-
-    def key(self, base_url: str, email: str = "bench-v1@example.com") -> str:
-        """A personal API key, made once per platform (keys do not lapse)."""
-        if base_url + email not in self._keys:
-            self._keys[base_url + email] = api_key(base_url, email)
-        return self._keys[base_url + email]
-
-    def text_arms(self) -> dict[str, tuple[str, Shape]]:
-        """Arm -> (base URL, request) for one non-streamed chat answer."""
-        p = self.p
-        arms = {
-            "direct": (
-                p.simulator.url,
-                Shape("POST", "/api/v1/chat/completions", (JSON, bearer(SIM_KEY)), (CHAT,)),
-            ),
-            "bare": (p.bare.url, Shape("POST", "/api/v1/chat/completions", (JSON,), (CHAT,))),
-            "ours": (
-                p.ours.url,
-                Shape("POST", "/generate/text", (JSON, bearer(self.token(p.ours.url))), (OURS,)),
-            ),
-            "memory": (
-                p.memory.url,
-                Shape("POST", "/generate/text", (JSON, bearer(self.token(p.memory.url))), (OURS,)),
-            ),
-        }
-        if p.litellm is not None:
-            arms["litellm"] = (
-                p.litellm.url,
-                Shape("POST", "/v1/chat/completions", (JSON, bearer(LITELLM_KEY)), (CHAT,)),
-            )
-        return arms
-
-    def closed(self, arm: str, connections: int, seconds: float | None = None) -> WrkResult:
-        url, shape = self.text_arms()[arm]
-        return run_wrk(
-            url,
-            shape,
-            connections=connections,
-            seconds=seconds or self.s.seconds,
-            cores=self.p.cores.load,
-        )
-
-
-def rotated(arms: list[str], round_no: int) -> list[str]:
-    """Each round starts with a different arm, so no arm always runs first or last."""
-    shift = round_no % len(arms)
-    return arms[shift:] + arms[:shift]
-
-
-def _present(bench: Bench, arms: list[str]) -> list[str]:
-    return [a for a in arms if a != "litellm" or bench.p.litellm is not None]
-
-
-def round_latency(bench: Bench, n: int) -> dict[str, float]:
-    """1: one request at a time, 0 ms simulator: p50 and p99 of each arm."""
-    figures: dict[str, float] = {}
-    for arm in rotated(_present(bench, ["direct", "ours", "litellm"]), n):
-        result = bench.closed(arm, connections=1)
-        figures |= {
-            f"{arm}_p50_ms": result.p50_ms,
-            f"{arm}_p99_ms": result.p99_ms,
-            f"{arm}_errors": result.errors,
-        }
-    return figures
-
-
-def round_throughput(bench: Bench, n: int) -> dict[str, float]:
-    """2 and 5: 64 connections, 0 ms simulator. Also the simulator alone (the ceiling) and
-    our API recording in memory. Every generation our API answered 200 must have its DuckDB
-    row: both counted by the server itself (its /metrics), before the arm and once it has
-    finished the requests still in flight when wrk stopped (wrk never counts those)."""
-    figures: dict[str, float] = {}
-    for arm in rotated(_present(bench, ["direct", "bare", "ours", "memory", "litellm"]), n):
-        before = settled(bench.p.ours.url) if arm == "ours" else None
-        result = bench.closed(arm, connections=64)
-        figures |= {f"{arm}_rps": result.rps, f"{arm}_errors": result.errors}
-        if before is not None:
-            figures |= settled(bench.p.ours.url).since(before)
-    return figures
-
-
-def round_protected(bench: Bench, n: int) -> dict[str, float]:
-    """3: GET /auth/me against a bare JSON hello, 64 connections."""
-    shapes = {
-        "me": (
-            bench.p.ours.url,
-            Shape("GET", "/auth/me", (bearer(bench.token(bench.p.ours.url)),)),
-        ),
-        "hello": (bench.p.bare.url, Shape("GET", "/hello")),
-    }
-    figures: dict[str, float] = {}
-    for arm in rotated(list(shapes), n):
-        url, shape = shapes[arm]
-        result = run_wrk(
-            url, shape, connections=64, seconds=bench.s.seconds, cores=bench.p.cores.load
-        )
-        figures |= {f"{arm}_rps": result.rps, f"{arm}_errors": result.errors}
-    return figures
 
 
 def round_inflight(bench: Bench, n: int) -> dict[str, float]:
@@ -280,13 +148,5 @@ SCENARIOS: dict[str, Callable[..., dict[str, float]]] = {
     "streaming": round_streaming,
     "login_storm": round_login_storm,
     "inflight": round_inflight,
+    "v1": round_v1,
 }
-
-
-def _register_v1() -> None:
-    from bench.v1_bench import round_v1  # it imports this module: registered once both exist
-
-    SCENARIOS["v1"] = round_v1
-
-
-_register_v1()

@@ -24,6 +24,11 @@ class Served:
     refused: float
     rows: float
 
+    @property
+    def total(self) -> float:
+        """Every answer of the route, whatever its status."""
+        return self.answered + self.refused
+
     @classmethod
     def parse(cls, text: str, route: tuple[str, str] = ROUTE) -> Served:
         answered = refused = rows = 0.0
@@ -56,20 +61,22 @@ class Served:
         }
 
 
-def scrape(base_url: str) -> Served:
+def scrape(base_url: str, route: tuple[str, str] = ROUTE) -> Served:
     answer = httpx.get(base_url + "/metrics", timeout=120)
     answer.raise_for_status()
-    return Served.parse(answer.text)
+    return Served.parse(answer.text, route)
 
 
-def settled(base_url: str, quiet_s: float = 0.5, max_s: float = 60.0) -> Served:
+def settled(
+    base_url: str, route: tuple[str, str] = ROUTE, quiet_s: float = 0.5, max_s: float = 60.0
+) -> Served:
     """Scrape until two scrapes `quiet_s` apart agree: the server has answered and recorded
     everything it had taken. Raises (the round fails, and says so) if it never goes quiet."""
-    started, last = time.monotonic(), scrape(base_url)
+    started, last = time.monotonic(), scrape(base_url, route)
     while time.monotonic() - started < max_s:
         time.sleep(quiet_s)
-        now = scrape(base_url)
+        now = scrape(base_url, route)
         if now == last:
             return now
         last = now
-    raise RuntimeError(f"{base_url} still answering generations after {max_s:.0f} s")
+    raise RuntimeError(f"{base_url} still answering {' '.join(route)} after {max_s:.0f} s")

@@ -41,6 +41,14 @@ def _key(name: str) -> Compute:
     return Compute(lambda r, _: r[name], (name,))
 
 
+def _cpu(arm: str) -> Compute:
+    def fn(r: Round, _: dict[str, float]) -> Value:
+        value = r[f"{arm}_cpu_ms"]
+        return value if value == value else "the server answered nothing"  # NaN
+
+    return Compute(fn, (f"{arm}_cpu_ms",))
+
+
 def _logins(r: Round, c: dict[str, float]) -> Value:
     if not c.get("single_hash_s"):
         return "no single hash time"
@@ -98,6 +106,8 @@ FIGURES = [
         True,
         clean=True,
     ),
+    Figure("1g", "CPU per request, ours, one at a time", "latency", _cpu("ours"), unit="ms"),
+    Figure("1h", "CPU per request, LiteLLM, one at a time", "latency", _cpu("litellm"), unit="ms"),
     Figure(
         "2a",
         "Throughput, ours / bare FastAPI forwarder",
@@ -113,7 +123,42 @@ FIGURES = [
         _ratio("bare_rps", "direct_rps"),
     ),
     Figure("2d", "Throughput, ours (requests/s)", "throughput", _key("ours_rps"), unit="req/s"),
+    Figure(
+        "2e",
+        "Throughput, ours / simulator alone (the upstream called directly)",
+        "throughput",
+        _ratio("ours_rps", "direct_rps"),
+    ),
+    *(
+        Figure(number, title, "throughput", compute, unit=unit)
+        for number, title, compute, unit in (
+            ("2f", "Throughput, LiteLLM (requests/s)", _key("litellm_rps"), "req/s"),
+            ("2g", "Throughput, simulator alone (requests/s)", _key("direct_rps"), "req/s"),
+            ("2h", "Throughput, bare forwarder (requests/s)", _key("bare_rps"), "req/s"),
+            ("2i", "CPU per generation at 64 connections, ours", _cpu("ours"), "ms"),
+            ("2j", "CPU per generation at 64 connections, in-memory", _cpu("memory"), "ms"),
+            ("2k", "CPU per request at 64 connections, bare forwarder", _cpu("bare"), "ms"),
+            ("2l", "CPU per request at 64 connections, LiteLLM", _cpu("litellm"), "ms"),
+        )
+    ),
     Figure("3", "GET /auth/me / bare JSON hello", "protected", _ratio("me_rps", "hello_rps"), 0.85),
+    Figure(
+        "3a",
+        "GET /auth/me / GET /healthz of the same process",
+        "protected",
+        _ratio("me_rps", "healthz_rps"),
+        0.9,
+    ),
+    *(
+        Figure(number, title, "protected", compute, unit=unit)
+        for number, title, compute, unit in (
+            ("3b", "GET /auth/me (requests/s)", _key("me_rps"), "req/s"),
+            ("3c", "GET /healthz (requests/s)", _key("healthz_rps"), "req/s"),
+            ("3d", "CPU per GET /auth/me", _cpu("me"), "ms"),
+            ("3e", "CPU per GET /healthz", _cpu("healthz"), "ms"),
+            ("3f", "CPU per bare JSON hello", _cpu("hello"), "ms"),
+        )
+    ),
     Figure("4a", "In flight: achieved / offered", "inflight", _key("ours_achieved_ratio"), 0.95),
     Figure("4b", "In flight: success rate", "inflight", _key("ours_success"), 1.0),
     Figure("4c", "In flight: p99 / 1.5 s", "inflight", _key("ours_p99_ratio"), 1.2, True),
@@ -151,6 +196,20 @@ FIGURES = [
         _ratio("healthz_storm_p99_ms", "healthz_idle_p99_ms"),
         3,
         True,
+    ),
+    Figure(
+        "6c",
+        "Login storm: /healthz p99 idle",
+        "login_storm",
+        _key("healthz_idle_p99_ms"),
+        unit="ms",
+    ),
+    Figure(
+        "6d",
+        "Login storm: /healthz p99 during the storm",
+        "login_storm",
+        _key("healthz_storm_p99_ms"),
+        unit="ms",
     ),
     Figure(
         "7a",

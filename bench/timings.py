@@ -20,8 +20,8 @@ from pathlib import Path
 import httpx
 
 from bench.arms import ROOT, SIM_KEY, sign_in, start_platform
+from bench.common import CHAT, OURS, bearer
 from bench.openloop import build_request
-from bench.scenarios import CHAT, OURS, bearer
 
 CONCURRENT, HELD_MS, UPSTREAM_MS = 300, 300, 400
 TRY_TO_OPEN = """import sys, pathlib

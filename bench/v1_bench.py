@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from bench.arms import LITELLM_KEY, SIM_KEY
-from bench.scenarios import CHAT, JSON, Bench, bearer, rotated
+from bench.common import CHAT, JSON, Bench, bearer, rotated
 from bench.wrk import Shape, run_wrk
 
 STREAMED = json.dumps({**json.loads(CHAT), "stream": True})
