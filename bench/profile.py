@@ -34,6 +34,7 @@ from bench.served import ROUTE, scrape, settled
 from bench.stacks import collapsed, parse, shares, tables, without_waits
 from bench.wrk import Shape, finish, run_wrk, start_wrk
 
+API_CODE = ("domain", "application", "adapters", "entrypoints")
 TARGETS = {"text": "POST /generate/text", "auth_me": "GET /auth/me"}
 
 
@@ -76,8 +77,9 @@ def git_state() -> str:
         return found.stdout.strip()
 
     head = git("log", "-1", "--format=%h %s")[:100]
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    return head + (" (with uncommitted changes)" if dirty else "")
+    api = git("log", "-1", "--format=%h", "--", *API_CODE)
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", *API_CODE)
+    return f"{head}; the API's code as of {api}" + (" with uncommitted changes" if dirty else "")
 
 
 # each route is recorded twice under the same load: every thread that works (py-spy leaves
