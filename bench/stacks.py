@@ -63,6 +63,15 @@ WAITS: tuple[tuple[str, str], ...] = (
     ("stdlib/queue.py", "get"),
 )
 
+# where a thread's work starts: the frames above (runpy, the CLI, uvicorn's start, a worker
+# thread's bootstrap) hold every sample of the thread and say nothing, so the table of total
+# time by function starts below them
+ROOTS: tuple[tuple[str, str], ...] = (
+    ("stdlib/asyncio/runners.py", "Runner.run"),
+    ("stdlib/concurrent/futures/thread.py", "_WorkItem.run"),
+    ("stdlib/threading.py", "Thread.run"),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Frame:
@@ -151,6 +160,12 @@ def own_area(stack: tuple[Frame, ...]) -> str:
     return OTHER
 
 
+def _below_roots(stack: tuple[Frame, ...]) -> int:
+    """The index of the first frame below the thread's entry frames (0: none found)."""
+    found = [i for i, f in enumerate(stack) if (f.path, f.function) in ROOTS]
+    return found[-1] + 1 if found else 0
+
+
 @dataclass
 class Shares:
     samples: int
@@ -171,7 +186,7 @@ def shares(stacks: Counter[tuple[Frame, ...]]) -> Shares:
         result.samples += count
         result.own_functions[stack[-1].name] += count
         result.own_areas[own_area(stack)] += count
-        for name in {frame.name for frame in stack}:
+        for name in {frame.name for frame in stack[_below_roots(stack) :]}:
             result.total_functions[name] += count
         areas = {frame.area for frame in stack} - {None}
         for area in areas or {OTHER}:
@@ -196,7 +211,7 @@ def tables(found: Shares, top: int = 30, level: str = "##") -> str:
         lines.append(f"| {area} | {found.share(count):.1%} | {found.share(total):.1%} |")
     for title, counter in (
         ("own time (innermost frame)", found.own_functions),
-        ("total time (anywhere in the stack)", found.total_functions),
+        ("total time (anywhere in the stack, below the thread's entry)", found.total_functions),
     ):
         lines += ["", f"{level} Top {top} functions by {title}", ""]
         lines += ["| share | function |", "|---|---|"]

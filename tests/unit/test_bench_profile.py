@@ -80,6 +80,9 @@ def test_shares_by_own_and_total_time_by_function_and_area() -> None:
     assert found.total_areas["our code (routes, use cases, domain)"] == 95
     route = parse_frame(ROUTE, ROOT).name
     assert found.own_functions[route] == 15 and found.total_functions[route] == 95
+    # the thread's entry frames hold every sample and are left out of the totals
+    assert parse_frame(RUN, ROOT).name not in found.total_functions
+    assert found.total_functions[parse_frame(CYCLE, ROOT).name] == 95
     assert found.share(found.own_areas["DuckDB"]) == 0.5
     text = tables(found, top=3)
     assert "| DuckDB | 50.0% | 50.0% |" in text
