@@ -50,5 +50,6 @@ class CpuWindow:
             answered = self.after.total - self.before.total
         else:
             self.proc.wait_idle()
-            answered = result.requests + connections
+            # nothing read back: the server answered nothing we can count (NaN, no figure)
+            answered = result.requests + connections if result.requests else 0
         return cpu_ms_per_request(self.proc.cpu_ticks() - self._ticks, answered)

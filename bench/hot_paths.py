@@ -23,6 +23,7 @@ def _process(bench: Bench, arm: str) -> tuple[Proc | None, tuple[str, str] | Non
         "memory": (p.memory, ROUTE),
         "bare": (p.bare, None),
         "litellm": (p.litellm, None),
+        "direct": (p.simulator, None),
     }.get(arm, (None, None))
 
 

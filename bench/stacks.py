@@ -16,7 +16,9 @@ _FRAME = re.compile(r"^(?P<function>.*) \((?P<path>.*?)(?::(?P<line>\d+))?\)$")
 _STDLIB = re.compile(r"/lib/python3\.\d+/")
 
 # (area, path prefixes), first match wins; a frame of no area (most of the standard library:
-# typing, re, functools, contextlib...) is charged to the nearest caller that has one.
+# typing, re, functools, contextlib, threading, asyncio's futures and tasks, concurrent's
+# executor...) is charged to the nearest caller that has one: handing a query to DuckDB's
+# worker thread counts to DuckDB, aiohttp's look-ups of netrc and proxies to the upstream call.
 AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("server (uvicorn/h11/httptools)", ("uvicorn/", "h11/", "httptools/", "uvloop/")),
     ("metrics", ("prometheus_client/", "adapters/metrics/", "entrypoints/api/metrics.py")),
@@ -48,8 +50,14 @@ AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # frame below the runner's
     ("event loop (uvloop's C code)", ("stdlib/asyncio/runners.py",)),
     (
-        "event loop (asyncio/threads)",
-        ("stdlib/asyncio/", "stdlib/selectors.py", "stdlib/socket.py", "stdlib/threading.py"),
+        "event loop (asyncio)",
+        (
+            "stdlib/asyncio/base_events.py",
+            "stdlib/asyncio/events.py",
+            "stdlib/asyncio/selector_events.py",
+            "stdlib/selectors.py",
+            "stdlib/socket.py",
+        ),
     ),
     ("password hashing", ("argon2/", "passlib/", "libpass/")),
 )

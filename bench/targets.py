@@ -49,6 +49,18 @@ def _cpu(arm: str) -> Compute:
     return Compute(fn, (f"{arm}_cpu_ms",))
 
 
+def _by_cpu(a: str, b: str) -> Compute:
+    """`a`'s requests/s over `b`'s that one core each would give: b's CPU over a's."""
+
+    def fn(r: Round, _: dict[str, float]) -> Value:
+        ours, theirs = r[f"{a}_cpu_ms"], r[f"{b}_cpu_ms"]
+        if not (ours > 0 and theirs > 0):  # NaN: an arm answered nothing
+            return "no CPU per request for both arms"
+        return theirs / ours
+
+    return Compute(fn, (f"{a}_cpu_ms", f"{b}_cpu_ms"))
+
+
 def _logins(r: Round, c: dict[str, float]) -> Value:
     if not c.get("single_hash_s"):
         return "no single hash time"
@@ -139,6 +151,9 @@ FIGURES = [
             ("2j", "CPU per generation at 64 connections, in-memory", _cpu("memory"), "ms"),
             ("2k", "CPU per request at 64 connections, bare forwarder", _cpu("bare"), "ms"),
             ("2l", "CPU per request at 64 connections, LiteLLM", _cpu("litellm"), "ms"),
+            ("2m", "CPU per request at 64 connections, simulator alone", _cpu("direct"), "ms"),
+            ("2n", "Throughput by CPU, ours / LiteLLM", _by_cpu("ours", "litellm"), "x"),
+            ("2o", "Throughput by CPU, ours / simulator alone", _by_cpu("ours", "direct"), "x"),
         )
     ),
     Figure("3", "GET /auth/me / bare JSON hello", "protected", _ratio("me_rps", "hello_rps"), 0.85),
@@ -158,6 +173,13 @@ FIGURES = [
             ("3e", "CPU per GET /healthz", _cpu("healthz"), "ms"),
             ("3f", "CPU per bare JSON hello", _cpu("hello"), "ms"),
         )
+    ),
+    Figure(
+        "3g",
+        "GET /auth/me / GET /healthz by CPU (/healthz's CPU per request / /auth/me's)",
+        "protected",
+        _by_cpu("me", "healthz"),
+        0.9,
     ),
     Figure("4a", "In flight: achieved / offered", "inflight", _key("ours_achieved_ratio"), 0.95),
     Figure("4b", "In flight: success rate", "inflight", _key("ours_success"), 1.0),

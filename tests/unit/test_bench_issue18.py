@@ -30,6 +30,7 @@ THROUGHPUT = {
     "memory_cpu_ms": 1.5,
     "bare_cpu_ms": 0.2,
     "litellm_cpu_ms": 10.0,
+    "direct_cpu_ms": 0.05,
 }
 PROTECTED = {
     "me_rps": 3000.0,
@@ -63,6 +64,8 @@ def test_auth_me_is_measured_against_healthz_of_the_same_process_and_the_bare_he
     assert figure("3", {"protected": rounds})["rounds"] == [0.375, 0.6]
     assert figure("3d", {"protected": rounds})["median"] == 0.3
     assert figure("3e", {"protected": rounds})["unit"] == "ms"
+    by_cpu = figure("3g", {"protected": rounds})  # /healthz's CPU over /auth/me's
+    assert by_cpu["median"] == 0.2 / 0.3 and by_cpu["met"] is False
 
 
 def test_the_upstream_called_directly_is_the_ceiling_of_the_throughput_scenario() -> None:
@@ -70,6 +73,11 @@ def test_the_upstream_called_directly_is_the_ceiling_of_the_throughput_scenario(
     assert result["median"] == 450 / 20000 and result["target"] is None
     assert figure("2c", {"throughput": [THROUGHPUT]})["median"] == 0.2
     assert figure("2i", {"throughput": [THROUGHPUT]})["median"] == 2.0
+    assert figure("2n", {"throughput": [THROUGHPUT]})["median"] == 5.0  # LiteLLM's 10 ms / 2
+    assert figure("2o", {"throughput": [THROUGHPUT]})["median"] == 0.025
+    # an arm that answered nothing has no CPU per request: no ratio from that round
+    silent = figure("2n", {"throughput": [{**THROUGHPUT, "litellm_cpu_ms": math.nan}]})
+    assert silent["rounds_used"] == 0 and silent["median"] is None
 
 
 def test_cpu_per_request_is_process_time_over_answers_and_a_silent_arm_gives_none() -> None:
@@ -88,15 +96,16 @@ def test_the_issue_table_has_its_five_rows_with_ratio_and_goal() -> None:
     assert len(rows) == 6  # the header and five figures
     assert (
         "| Text generation, saturation at 64 connections | 450 req/s (2d) | LiteLLM 90 req/s "
-        "(2f) | 5.00x (2b) | >= 20.00x | **no** |" in table
+        "(2f) | 5.00x (2b) | 5.00x (2n) | >= 20.00x | **no** |" in table
     )
-    assert "| 450 req/s (2d) | upstream direct 20,000 req/s (2g) | 0.022x (2e) |" in table
+    assert "| 450 req/s (2d) | upstream 20,000 req/s (2g) | 0.022x (2e) | 0.025x (2o) |" in table
     assert "bare FastAPI forwarder on the same server reaches 0.20x of the upstream" in table
-    assert "| 3.00 ms (1a) | LiteLLM 10.00 ms (1b) | 0.30x (1c) | <= 0.30x | yes |" in table
-    assert "| 3,000 req/s (3b) | /healthz 5,000 req/s (3c) | 0.60x (3a) | >= 0.90x | **no** |" in (
-        table
+    assert "| 3.00 ms (1a) | LiteLLM 10.00 ms (1b) | 0.30x (1c) |  | <= 0.30x | yes |" in table
+    assert (
+        "| 3,000 req/s (3b) | /healthz 5,000 req/s (3c) | 0.60x (3a) | 0.67x (3g) | >= 0.90x "
+        "| **no** |" in table
     )
-    assert "| 5.00 ms (6d) | idle 2.00 ms (6c) | 2.50x (6b) | <= 2.00x | **no** |" in table
+    assert "| 5.00 ms (6d) | idle 2.00 ms (6c) | 2.50x (6b) |  | <= 2.00x | **no** |" in table
     assert "generation at 64 connections 2.00 ms (2i)" in table
     assert "GET /auth/me 0.30 ms (3d); GET /healthz 0.20 ms (3e)" in table
 
@@ -109,4 +118,7 @@ def test_the_issue_table_is_in_the_report_only_when_the_run_has_its_figures() ->
     assert issue_table(streaming_only) == ""
     assert "Issue 18 table" not in markdown(streaming_only, HEADER)
     partial = issue_table(summarise({"protected": Runs([(1, dict(PROTECTED))])}, {}))
-    assert "| - (2d) | LiteLLM - (2f) | - (2b) | >= 20.00x |  |" in partial
+    assert "| - (2d) | LiteLLM - (2f) | - (2b) | - (2n) | >= 20.00x |  |" in partial
+    # a ratio missing from requests/s is judged by CPU
+    cpu_only = [f for f in full_run() if f["number"] != "3a"]
+    assert "| - (3a) | 0.67x (3g) | >= 0.90x | **no** |" in issue_table(cpu_only)
