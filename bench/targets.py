@@ -219,19 +219,12 @@ FIGURES = [
         3,
         True,
     ),
-    Figure(
-        "6c",
-        "Login storm: /healthz p99 idle",
-        "login_storm",
-        _key("healthz_idle_p99_ms"),
-        unit="ms",
-    ),
-    Figure(
-        "6d",
-        "Login storm: /healthz p99 during the storm",
-        "login_storm",
-        _key("healthz_storm_p99_ms"),
-        unit="ms",
+    *(
+        Figure(number, title, "login_storm", _key(key), unit="ms")
+        for number, title, key in (
+            ("6c", "Login storm: /healthz p99 idle", "healthz_idle_p99_ms"),
+            ("6d", "Login storm: /healthz p99 during the storm", "healthz_storm_p99_ms"),
+        )
     ),
     Figure(
         "7a",
