@@ -2,11 +2,12 @@
 request goes.
 
     .venv/bin/python -m bench.profile --label before [--seconds 10] [--rate 500]
+        [--only text auth_me] [--connections 64]
 
 Starts the bench's processes (`bench.arms.start_platform`, the simulator answering at once),
-drives our API with wrk at 64 connections on (a) POST /generate/text and (b) GET /auth/me,
-and records it with py-spy (raw collapsed stacks, idle threads left out, not pausing the
-process). Writes bench/profiles/<date>-<label>-{text,auth_me}.txt (the shares by area and
+drives our API with wrk at 64 connections (`--connections 1`: the latency path) on (a) POST
+/generate/text and (b) GET /auth/me, and records it with py-spy (raw collapsed stacks, idle
+threads left out, not pausing the process). Writes bench/profiles/<date>-<label>-{text,auth_me}.txt (the shares by area and
 the top functions by own and total time) and, beside each, the collapsed stacks
 (`-all.collapsed.gz`, `-gil.collapsed.gz`, shortened file names) for a flame graph:
 `zcat X.collapsed.gz | flamegraph.pl > X.svg` (or load it in speedscope)."""
@@ -89,7 +90,7 @@ PASSES = {"all": (), "gil": ("--gil",)}
 
 
 def profile_one(
-    bench: Bench, target: str, seconds: int, rate: int
+    bench: Bench, target: str, seconds: int, rate: int, connections: int = SATURATION
 ) -> tuple[dict[str, str], dict[str, float]]:
     """Load one route, record the API; (raw stacks by pass, figures while recorded)."""
     p = bench.p
@@ -98,10 +99,10 @@ def profile_one(
         route = ROUTE
     else:
         url, shape, route = p.ours.url, Shape(*ME, (bearer(bench.token(p.ours.url)),)), ME
-    run_wrk(url, shape, connections=SATURATION, seconds=2, cores=p.cores.load)  # warm-up
+    run_wrk(url, shape, connections=connections, seconds=2, cores=p.cores.load)  # warm-up
     settled(p.ours.url, route)  # the warm-up's requests are answered
     span = len(PASSES) * (seconds + 1) + 3
-    load = start_wrk(url, shape, connections=SATURATION, seconds=span, cores=p.cores.load)
+    load = start_wrk(url, shape, connections=connections, seconds=span, cores=p.cores.load)
     time.sleep(1.5)  # record once the load is steady
     assert p.ours.process is not None
     raw: dict[str, str] = {}
@@ -164,6 +165,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="recorded, per route")
     parser.add_argument("--rate", type=int, default=500, help="py-spy samples per second")
     parser.add_argument("--only", nargs="*", choices=list(TARGETS), default=list(TARGETS))
+    parser.add_argument("--connections", type=int, default=SATURATION, help="1: the latency path")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "profiles")
     args = parser.parse_args()
     py_spy()
@@ -174,7 +176,7 @@ def main() -> int:
             os.sched_setaffinity(0, platform.cores.load)
         bench = Bench(platform, Settings())
         for target in args.only:
-            raw, f = profile_one(bench, target, args.seconds, args.rate)
+            raw, f = profile_one(bench, target, args.seconds, args.rate, args.connections)
             what = TARGETS[target]
             header = [
                 f"# Profile of {what} under load, label {args.label!r}",
@@ -182,7 +184,7 @@ def main() -> int:
                 f"- taken {date:%Y-%m-%d %H:%M} UTC by `python -m bench.profile --label "
                 f"{args.label}` on {machine()}; {platform.cores.describe()}",
                 f"- code: {git_state()}",
-                f"- load: wrk, {SATURATION} connections, simulator answering at once; py-spy "
+                f"- load: wrk, {args.connections} connections, simulator answering at once; py-spy "
                 f"record --rate {args.rate} --nonblocking --function, {args.seconds} s for each "
                 "pass (all threads, then --gil)",
                 f"- while recorded: {f['all_rps']:,.0f} and {f['gil_rps']:,.0f} answers/s "
