@@ -70,9 +70,9 @@ def _goal(row: Row, by_number: dict[str, dict[str, Any]]) -> tuple[str, str]:
         ceiling = _median(by_number, "2c")
         bare = _median(by_number, "2h")
         where = (
-            f"as high as Python allows; the ceiling: a bare FastAPI forwarder on the same "
-            f"server reaches {_value(ceiling, 'x')} of the upstream ({_value(bare, 'req/s')}, 2c; "
-            f"by CPU {_value(_median(by_number, '2k'), 'ms')} a request, 2k)"
+            "as high as Python allows; the ceiling: a bare FastAPI forwarder on the same "
+            f"server reaches {_value(ceiling, 'x')} of the upstream (2c; {_value(bare, 'req/s')}"
+            f", {_value(_median(by_number, '2k'), 'ms')} of CPU a request)"
         )
         return where, ""
     goal = ("<= " if row.at_most else ">= ") + _value(row.goal, "x")
