@@ -90,8 +90,8 @@ def issue_table(figures: list[dict[str, Any]]) -> str:
     lines = [
         "Issue 18 table (per-request cost): medians of this run's rounds; the ratio is the "
         "median of the per-round ratios (figure number in brackets); by CPU: the same ratio "
-        "from the CPU each server spent per request, what one core each would give (it holds "
-        "on a shared machine, where requests/s do not). Met: the ratio, or by CPU when the "
+        "from the CPU each server spent per request, what one core each would give (it moves "
+        "much less than requests/s on a shared machine). Met: the ratio, or by CPU when the "
         "ratio is missing.",
         "",
         "| figure | ours | baseline | ratio | by CPU | goal | met |",
@@ -120,6 +120,6 @@ def issue_table(figures: list[dict[str, Any]]) -> str:
         lines += [
             "",
             "CPU per request of the server process (utime + stime over the requests it "
-            "answered; holds on a shared machine where req/s does not): " + "; ".join(cpu) + ".",
+            "answered; it moves much less than req/s on a shared machine): " + "; ".join(cpu) + ".",
         ]
     return "\n".join(lines) + "\n"
