@@ -18,6 +18,7 @@ import argparse
 import gzip
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -101,23 +102,27 @@ def profile_one(
         url, shape, route = p.ours.url, Shape(*ME, (bearer(bench.token(p.ours.url)),)), ME
     run_wrk(url, shape, connections=connections, seconds=2, cores=p.cores.load)  # warm-up
     settled(p.ours.url, route)  # the warm-up's requests are answered
-    span = len(PASSES) * (seconds + 1) + 3
-    load = start_wrk(url, shape, connections=connections, seconds=span, cores=p.cores.load)
-    time.sleep(1.5)  # record once the load is steady
-    assert p.ours.process is not None
+    # wrk runs until the passes are done (py-spy's start-up varies on a busy machine), then
+    # SIGINT: wrk stops and reports
+    load = start_wrk(url, shape, connections=connections, seconds=3600, cores=p.cores.load)
     raw: dict[str, str] = {}
     figures: dict[str, float] = {}
-    for name, flags in PASSES.items():
-        ticks, count = p.ours.cpu_ticks(), scrape(p.ours.url, route).total
-        started = time.monotonic()
-        raw[name] = record(p.ours.process.pid, seconds, rate, p.cores.load, *flags)
-        elapsed = time.monotonic() - started
-        ticks, count = p.ours.cpu_ticks() - ticks, scrape(p.ours.url, route).total - count
-        figures |= {
-            f"{name}_rps": count / elapsed,
-            f"{name}_cpu_ms": cpu_ms_per_request(ticks, count),
-            f"{name}_cores": ticks / TICKS_PER_S / elapsed,  # share of a core the API used
-        }
+    try:
+        time.sleep(1.5)  # record once the load is steady
+        assert p.ours.process is not None
+        for name, flags in PASSES.items():
+            ticks, count = p.ours.cpu_ticks(), scrape(p.ours.url, route).total
+            started = time.monotonic()
+            raw[name] = record(p.ours.process.pid, seconds, rate, p.cores.load, *flags)
+            elapsed = time.monotonic() - started
+            ticks, count = p.ours.cpu_ticks() - ticks, scrape(p.ours.url, route).total - count
+            figures |= {
+                f"{name}_rps": count / elapsed,
+                f"{name}_cpu_ms": cpu_ms_per_request(ticks, count),
+                f"{name}_cores": ticks / TICKS_PER_S / elapsed,  # share of a core the API used
+            }
+    finally:
+        load[0].send_signal(signal.SIGINT)
     figures["errors"] = float(finish(load).errors)  # wrk's: refused, timeouts, non-2xx
     figures["seconds"] = seconds
     return raw, figures

@@ -17,8 +17,9 @@ _STDLIB = re.compile(r"/lib/python3\.\d+/")
 
 # (area, path prefixes), first match wins; a frame of no area (most of the standard library:
 # typing, re, functools, contextlib, threading, asyncio's futures and tasks, concurrent's
-# executor...) is charged to the nearest caller that has one: handing a query to DuckDB's
-# worker thread counts to DuckDB, aiohttp's look-ups of netrc and proxies to the upstream call.
+# executor...) is charged to the nearest caller that has one: aiohttp's look-ups of netrc and
+# proxies count to the upstream call. Handing work to a thread and back (submit, the futures)
+# is an area of its own; a worker thread's entry frames have none.
 AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("server (uvicorn/h11/httptools)", ("uvicorn/", "h11/", "httptools/", "uvloop/")),
     ("metrics", ("prometheus_client/", "adapters/metrics/", "entrypoints/api/metrics.py")),
@@ -39,9 +40,15 @@ AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("pydantic (validation/serialisation)", ("pydantic/", "pydantic_core/")),
+    # FastAPI's native telemetry asks OpenTelemetry for its providers on every request
+    ("telemetry (FastAPI's OpenTelemetry hooks)", ("fastapi/telemetry/", "opentelemetry/")),
     ("json", ("stdlib/json/", "orjson", "ujson")),
     ("routing+middleware (starlette/fastapi)", ("starlette/", "fastapi/", "anyio/")),
     ("dependency injection", ("dependency_injector/",)),
+    (
+        "thread hand-off (executor, future chaining)",
+        ("stdlib/concurrent/futures/", "stdlib/asyncio/futures.py", "stdlib/asyncio/threads.py"),
+    ),
     (
         "our code (routes, use cases, domain)",
         ("entrypoints/", "application/", "domain/", "adapters/"),
@@ -62,6 +69,10 @@ AREAS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("password hashing", ("argon2/", "passlib/", "libpass/")),
 )
 OTHER = "other"
+ENTRIES = {  # a worker thread's own frames, above the work it was handed
+    ("stdlib/concurrent/futures/thread.py", "_worker"),
+    ("stdlib/concurrent/futures/thread.py", "_WorkItem.run"),
+}
 # innermost frames of a thread that waits (py-spy's own idle test misses some of them: a pool
 # worker waiting for work, the selector's epoll, a lock): such samples are not work
 WAITS: tuple[tuple[str, str], ...] = (
@@ -93,6 +104,8 @@ class Frame:
 
     @property
     def area(self) -> str | None:
+        if (self.path, self.function) in ENTRIES:
+            return None
         for area, prefixes in AREAS:
             if self.path.startswith(prefixes):
                 return area

@@ -59,6 +59,27 @@ def test_a_standard_library_helper_is_charged_to_its_nearest_caller_with_an_area
     assert parse_frame("ItemsView.__iter__ (<frozen _collections_abc>:859)").area is None
 
 
+def test_handing_work_to_a_thread_and_fastapis_telemetry_are_areas_of_their_own() -> None:
+    worker = (
+        f"Thread.run ({STDLIB}/threading.py:971);_WorkItem.run ({STDLIB}/concurrent/futures/"
+        f"thread.py:53);Future.set_result ({STDLIB}/concurrent/futures/_base.py:537) 7\n"
+    )
+    submit = (
+        f"{RUN};{ROUTE};Worker.run ({ROOT}/adapters/duckdb/database.py:40);"
+        f"ThreadPoolExecutor.submit ({STDLIB}/concurrent/futures/thread.py:161) 3\n"
+    )
+    telemetry = (
+        f"{RUN};NativeTelemetry.enabled ({SITE}/fastapi/telemetry/_asgi.py:174);"
+        f"_Environ.__getitem__ (<frozen os>:674) 2\n"
+    )
+    found = shares(parse(worker + submit + telemetry, ROOT))
+    assert found.own_areas == {
+        "thread hand-off (executor, future chaining)": 10,
+        "telemetry (FastAPI's OpenTelemetry hooks)": 2,
+    }
+    assert found.total_areas["DuckDB"] == 3  # the hand-off happens inside the DuckDB adapter
+
+
 def test_waiting_threads_are_left_out_and_counted() -> None:
     stacks, waiting = without_waits(parse(RAW, ROOT))
     assert waiting == 400
