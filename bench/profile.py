@@ -53,6 +53,7 @@ def record(pid: int, seconds: int, rate: int, cores: frozenset[int] | None, *fla
         path = Path(out.name)
     argv = [py_spy(), "record", "--format", "raw", "--rate", str(rate), "--pid", str(pid)]
     argv += ["--duration", str(seconds), "--nonblocking", "--full-filenames", "--function"]
+    argv += ["--subprocesses"]  # a server that forks its workers (granian) is recorded whole
     argv += [*flags, "--output", str(path)]
 
     def preexec() -> None:
@@ -189,9 +190,9 @@ def main() -> int:
                 f"- taken {date:%Y-%m-%d %H:%M} UTC by `python -m bench.profile --label "
                 f"{args.label}` on {machine()}; {platform.cores.describe()}",
                 f"- code: {git_state()}",
-                f"- load: wrk, {args.connections} connections, simulator answering at once; py-spy "
-                f"record --rate {args.rate} --nonblocking --function, {args.seconds} s for each "
-                "pass (all threads, then --gil)",
+                f"- load: wrk, {args.connections} connections, simulator answering at once; "
+                f"py-spy record --rate {args.rate} --nonblocking --function --subprocesses, "
+                f"{args.seconds} s for each pass (all threads, then --gil)",
                 f"- while recorded: {f['all_rps']:,.0f} and {f['gil_rps']:,.0f} answers/s "
                 f"(the server's count), CPU {f['all_cpu_ms']:.2f} and {f['gil_cpu_ms']:.2f} ms "
                 f"per request (utime + stime / answers); {f['errors']:.0f} error answers",

@@ -127,6 +127,8 @@ def shorten(path: str, root: str) -> str:
 
 
 def parse_frame(text: str, root: str = "") -> Frame:
+    if text.startswith("process ") and ":" in text:  # py-spy --subprocesses: which process
+        return Frame("process " + text.split(":", 1)[0].split()[-1], "", "")
     found = _FRAME.match(text.strip())
     if found is None:
         return Frame(text.strip(), "", "")

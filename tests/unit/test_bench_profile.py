@@ -46,6 +46,8 @@ def test_file_names_are_shortened_to_whose_code_it_is() -> None:
         "205",
     )
     assert frame.area == "json"
+    process = parse_frame('process 17295:"/venv/bin/python -m entrypoints.cli api (x)"')
+    assert (process.function, process.path, process.area) == ("process 17295", "", None)
     assert frame.name == "JSONEncoder.iterencode (stdlib/json/encoder.py:205)"
 
 
