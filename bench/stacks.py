@@ -100,6 +100,8 @@ class Frame:
 
     @property
     def name(self) -> str:
+        if not self.path:
+            return self.function
         return f"{self.function} ({self.path}{':' + self.line if self.line else ''})"
 
     @property

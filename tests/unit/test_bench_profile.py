@@ -48,6 +48,7 @@ def test_file_names_are_shortened_to_whose_code_it_is() -> None:
     assert frame.area == "json"
     process = parse_frame('process 17295:"/venv/bin/python -m entrypoints.cli api (x)"')
     assert (process.function, process.path, process.area) == ("process 17295", "", None)
+    assert parse_frame(process.name) == process
     assert frame.name == "JSONEncoder.iterencode (stdlib/json/encoder.py:205)"
 
 
