@@ -115,11 +115,22 @@ def main() -> None:
                     f", {result.errors} errors, p50 {result.p50_ms:.1f} ms",
                     flush=True,
                 )
-        print("median over rounds:")
-        for label, rows in results.items():
-            per = statistics.median(r[0] for r in rows)
-            rps = statistics.median(r[1] for r in rows)
-            print(f"  {label:>10}: {per:.3f} ms CPU/request, {rps:.0f} req/s")
+        summarise(results)
+
+
+def summarise(results: dict[str, list[tuple[float, float]]]) -> None:
+    """Medians over rounds, and each arm against the first one round by round (the pairs
+    ran next to each other, so a busy spell of the shared machine weighs on both)."""
+    print("median over rounds:")
+    first = next(iter(results))
+    for label, rows in results.items():
+        per = statistics.median(r[0] for r in rows)
+        rps = statistics.median(r[1] for r in rows)
+        paired = ""
+        if label != first:
+            ratios = [r[0] / f[0] for r, f in zip(rows, results[first], strict=True)]
+            paired = f"; CPU/request {statistics.median(ratios):.3f}x {first}'s, round by round"
+        print(f"  {label:>10}: {per:.3f} ms CPU/request, {rps:.0f} req/s{paired}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
-"""UserCache: a write-through cache of users for the per-request check (architecture.md,
-Runtime). Correct because the API process is the database's only writer: every commit
-that changes a user evicts it, and a read that raced a commit does not store its result."""
+"""UserCache and KeyCache: write-through caches of users and of API keys for the
+per-request check (architecture.md, Runtime). Correct because the API process is the
+database's only writer: every commit that changes a user (a key) evicts it, and a read that
+raced a commit does not store its result. A second API process would need the same
+eviction from the other processes' commits."""
 
 from __future__ import annotations
 
 import threading
 
+from domain.api_keys import ApiKey
 from domain.users import User
 
 
@@ -33,3 +36,39 @@ class UserCache:
             self._generation += 1
             for user_id in user_ids:
                 self._entries.pop(user_id, None)
+
+
+class KeyCache:
+    """API keys by digest, for the per-request check of `Bearer agk_...`: the same
+    write-through rule as UserCache. A commit that revokes, touches or deletes a key (or all
+    of a user's) evicts it, by key id or by owner id, and bumps the generation so that a read
+    that raced the commit does not store its stale copy. Expiry needs no eviction: the
+    caller checks `expires_at` against the clock on every use."""
+
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self._entries: dict[str, ApiKey] = {}
+        self._generation = 0
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> tuple[ApiKey | None, int]:
+        with self._lock:
+            return self._entries.get(digest), self._generation
+
+    def put(self, key: ApiKey, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return  # a change to keys committed while we read
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[key.digest] = key
+
+    def evict(self, ids: set[str]) -> None:
+        """Every key whose id or owner's id is in `ids`; nothing to do for an empty set."""
+        if not ids:
+            return
+        with self._lock:
+            self._generation += 1
+            stale = [d for d, key in self._entries.items() if key.id in ids or key.user_id in ids]
+            for digest in stale:
+                del self._entries[digest]
