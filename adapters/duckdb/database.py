@@ -17,7 +17,7 @@ import duckdb
 
 from adapters.duckdb.migrate import migrate
 from adapters.private import private_dir, private_file, restrict_umask
-from adapters.sql.cache import KeyCache, UserCache
+from adapters.sql.cache import BudgetCache, KeyCache, UserCache
 from adapters.sql.counts import COUNT_SQL, GenerationCounts
 from adapters.sql.executor import Row, UniqueViolationError
 from application.errors import ConflictError, StorageUnavailableError
@@ -88,6 +88,7 @@ class Database:
         self._lock = threading.Lock()
         self.user_cache = UserCache()
         self.key_cache = KeyCache()
+        self.budget_cache = BudgetCache()
 
     async def acquire(self) -> Worker:
         loop = asyncio.get_running_loop()

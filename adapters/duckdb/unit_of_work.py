@@ -39,6 +39,7 @@ class DuckDBUnitOfWork(UnitOfWork):
         self._worker: Worker = await self._database.acquire()
         self._dirty: set[str] = set()
         self._dirty_keys: set[str] = set()
+        self._dirty_budgets: set[str] = set()
         self._open = False
         self._worker.failed = False
         try:
@@ -54,7 +55,7 @@ class DuckDBUnitOfWork(UnitOfWork):
         self._changes: list[Change] = []
         self.generations = SqlGenerationRepository(self._worker, self._changes)
         self.video_jobs = SqlVideoJobRepository(self._worker, self._changes)
-        self.budgets = SqlBudgetRepository(self._worker)
+        self.budgets = SqlBudgetRepository(self._worker, self._dirty_budgets)
         self.conversations = SqlConversationRepository(self._worker)
         self.api_keys = SqlApiKeyRepository(self._worker, self._dirty_keys)
         self._audited: list[AuditEvent] = []
@@ -72,6 +73,7 @@ class DuckDBUnitOfWork(UnitOfWork):
         finally:
             self._database.user_cache.evict(self._dirty)  # harmless if nothing changed
             self._database.key_cache.evict(self._dirty_keys)
+            self._database.budget_cache.evict(self._dirty_budgets)
 
     async def __aexit__(self, *exc: object) -> None:
         try:

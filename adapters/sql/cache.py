@@ -1,14 +1,15 @@
-"""UserCache and KeyCache: write-through caches of users and of API keys for the
-per-request check (architecture.md, Runtime). Correct because the API process is the
-database's only writer: every commit that changes a user (a key) evicts it, and a read that
-raced a commit does not store its result. A second API process would need the same
-eviction from the other processes' commits."""
+"""UserCache, KeyCache and BudgetCache: write-through caches of users, API keys and budget
+overrides for the per-request checks (architecture.md, Runtime). Correct because the API
+process is the database's only writer: every commit that changes a user (a key, an
+override) evicts it, and a read that raced a commit does not store its result. A second API
+process would need the same eviction from the other processes' commits."""
 
 from __future__ import annotations
 
 import threading
 
 from domain.api_keys import ApiKey
+from domain.budgets import Budget
 from domain.users import User
 
 
@@ -72,3 +73,36 @@ class KeyCache:
             stale = [d for d, key in self._entries.items() if key.id in ids or key.user_id in ids]
             for digest in stale:
                 del self._entries[digest]
+
+
+class BudgetCache:
+    """Budget overrides by user id, `None` (no override: the default applies) included: a
+    commit that sets or clears a user's override evicts it, as UserCache does for users."""
+
+    def __init__(self, max_entries: int = 50_000) -> None:
+        self._entries: dict[str, Budget | None] = {}
+        self._generation = 0
+        self._max = max_entries
+        self._lock = threading.Lock()
+
+    def get(self, user_id: str) -> tuple[bool, Budget | None, int]:
+        """(found, the override, the generation to put with)."""
+        with self._lock:
+            found = user_id in self._entries
+            return found, self._entries.get(user_id), self._generation
+
+    def put(self, user_id: str, budget: Budget | None, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[user_id] = budget
+
+    def evict(self, user_ids: set[str]) -> None:
+        if not user_ids:
+            return
+        with self._lock:
+            self._generation += 1
+            for user_id in user_ids:
+                self._entries.pop(user_id, None)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from adapters.sql.cache import KeyCache, UserCache
+    from adapters.sql.cache import BudgetCache, KeyCache, UserCache
     from adapters.sql.counts import GenerationCounts
 
 Row = tuple[Any, ...]
@@ -34,6 +34,8 @@ class SqlDatabase(Protocol):
     def user_cache(self) -> UserCache: ...
     @property
     def key_cache(self) -> KeyCache: ...
+    @property
+    def budget_cache(self) -> BudgetCache: ...
     @property
     def generation_counts(self) -> GenerationCounts: ...
 
