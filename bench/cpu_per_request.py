@@ -1,11 +1,12 @@
 """CPU time per request of the API process: robust on a shared machine, unlike req/s.
 
     python -m bench.cpu_per_request --route text|auth_me|healthz|v1 [--rounds 3]
-        [--seconds 4] [--connections 64] [--arm LABEL=CODE_ROOT ...] [--server uvicorn|granian]
+        [--seconds 4] [--connections 64] [--arm LABEL=CODE_ROOT[@granian] ...] [--server uvicorn|granian]
 
 One simulator (0 ms) on the load core; one API process per arm on the core under test, each
 running the code found under its CODE_ROOT (default: this checkout), so two versions of the
-code are compared interleaved (A/B/A/B...) in one run. Per arm and round: wrk drives the route
+code (or two servers: `@granian` runs an arm under granian, bench/granian_api.py) are
+compared interleaved (A/B/A/B...) in one run. Per arm and round: wrk drives the route
 for `--seconds`, and the API process's utime+stime (/proc/<pid>/stat, every thread) before and
 after, divided by the requests answered, is its CPU time per request."""
 
@@ -34,7 +35,7 @@ def start_api(
     port = free_port()
     data = work / label
     if server == "granian":
-        argv = [sys.executable, str(ROOT / "bench" / "granian_api.py"), "--port", str(port)]
+        argv = [sys.executable, "-m", "bench.granian_api", "--port", str(port)]
     else:
         argv = [sys.executable, "-m", "entrypoints.cli", "api", "--host", "127.0.0.1"]
         argv += ["--api-port", str(port), "--data-dir", str(data)]
@@ -87,8 +88,9 @@ def main() -> None:
         simulator.start()
         upstream = simulator.url + "/api/v1"
         apis = {}
-        for label, code in arms.items():
-            api = start_api(label, Path(code), work, upstream, cores, args.server)
+        for label, spec in arms.items():
+            code, _, server = spec.partition("@")
+            api = start_api(label, Path(code), work, upstream, cores, server or args.server)
             stack.callback(api.stop)
             apis[label] = (api.start(), shape_for(args.route, api))
         results: dict[str, list[tuple[float, float]]] = {label: [] for label in apis}
