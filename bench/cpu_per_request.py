@@ -1,12 +1,15 @@
-"""CPU time per request of the API process: robust on a shared machine, unlike req/s.
+"""CPU time per request of the API process: steadier than req/s on a shared machine.
 
     python -m bench.cpu_per_request --route text|auth_me|healthz|v1 [--rounds 3]
-        [--seconds 4] [--connections 64] [--arm LABEL=CODE_ROOT[@granian] ...] [--server uvicorn|granian]
+        [--seconds 4] [--connections 64] [--arm LABEL=CODE_ROOT[@granian|@memory] ...]
 
 One simulator (0 ms) on the load core; one API process per arm on the core under test, each
 running the code found under its CODE_ROOT (default: this checkout), so two versions of the
 code (or two servers: `@granian` runs an arm under granian, bench/granian_api.py) are
-compared interleaved (A/B/A/B...) in one run. Per arm and round: wrk drives the route
+compared interleaved (A/B/A/B...) in one run. `@memory` runs an arm with its generations
+recorded in a dict (bench/variant.py): the group commit's CPU per generation depends on the
+batch size, that is on the throughput the shared machine allows at the time, which swamps
+smaller differences on a busy machine. Per arm and round: wrk drives the route
 for `--seconds`, and the API process's utime+stime (/proc/<pid>/stat, every thread) before and
 after, divided by the requests answered, is its CPU time per request."""
 
@@ -36,6 +39,8 @@ def start_api(
     data = work / label
     if server == "granian":
         argv = [sys.executable, "-m", "bench.granian_api", "--port", str(port)]
+    elif server == "memory":  # generations kept in a dict: no group-commit batch sizes
+        argv = [sys.executable, str(code / "bench" / "variant.py"), "--port", str(port)]
     else:
         argv = [sys.executable, "-m", "entrypoints.cli", "api", "--host", "127.0.0.1"]
         argv += ["--api-port", str(port), "--data-dir", str(data)]
@@ -67,7 +72,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--arm", action="append", default=[], help="LABEL=CODE_ROOT")
-    parser.add_argument("--server", choices=("uvicorn", "granian"), default="uvicorn")
+    parser.add_argument("--server", choices=("uvicorn", "granian", "memory"), default="uvicorn")
     args = parser.parse_args()
     arms = dict(arm.split("=", 1) for arm in args.arm) or {"this": str(ROOT)}
     cores = CorePlan.for_machine()
@@ -118,6 +123,8 @@ def main() -> None:
                     flush=True,
                 )
         summarise(results)
+        for label, (api, _) in apis.items():
+            print(f"  {label:>10}: RSS {api.rss_kib() / 1024:.0f} MiB after the rounds")
 
 
 def summarise(results: dict[str, list[tuple[float, float]]]) -> None:
