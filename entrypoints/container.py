@@ -15,6 +15,7 @@ from adapters.metrics.prometheus import ApiMetrics
 from adapters.openrouter.gateway import OpenRouterGateway, make_http_client
 from adapters.openrouter.video import OpenRouterVideoGateway
 from adapters.sql.budget_readers import SqlSpendReader
+from adapters.sql.budgets import SqlBudgetLookup
 from adapters.sql.readers import SqlHistoryReader
 from application.budget.budget_overview import BudgetsOf, GetBudgetOverview
 from application.budget.estimate_cost import EstimateCost
@@ -160,7 +161,10 @@ class Container(CoreContainer):
     generation_limiter = providers.Singleton(
         resources.generation_limiter, settings=settings, clock=clock
     )
-    spend_ledger = providers.Factory(SpendLedger, uow=uow, locks=locks, defaults=budget_defaults)
+    budget_lookup = providers.Singleton(SqlBudgetLookup, database=database)
+    spend_ledger = providers.Factory(
+        SpendLedger, uow=uow, locks=locks, defaults=budget_defaults, lookup=budget_lookup
+    )
     spending = providers.Factory(
         GenerationSpending,
         guard=providers.Factory(SpendGuard, ledger=spend_ledger, clock=clock, ids=ids),

@@ -19,6 +19,8 @@ REDACTED = "?[query removed]"
 
 def without_url_queries(text: str) -> str:
     """`text` with the query string (and fragment) of every absolute URL removed."""
+    if "://" not in text:  # no absolute URL: most lines; the regex costs a third of a line
+        return text
     return _URL_QUERY.sub(lambda match: match[1] + REDACTED, text)
 
 
@@ -33,10 +35,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# json.dumps(..., default=str) builds a new encoder per call; this one is built once
+_ENCODER = json.JSONEncoder(default=str)
+
+
 class JsonFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__()
+        self._second: tuple[int, str] = (-1, "")  # the last whole second, as ISO text
+
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "time": self._time(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -45,7 +55,18 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         # json.dumps escapes CR/LF, so a hostile value cannot forge a second line
-        return without_url_queries(json.dumps(line, default=str))
+        return without_url_queries(_ENCODER.encode(line))
+
+    def _time(self, created: float) -> str:
+        """`datetime.fromtimestamp(created, UTC).isoformat()`, the seconds part formatted
+        once per second."""
+        moment = datetime.fromtimestamp(created, UTC)
+        second = int(created) if created >= 0 else -1
+        if moment.microsecond == 0 or second < 0:
+            return moment.isoformat()
+        if second != self._second[0]:
+            self._second = (second, moment.replace(microsecond=0).isoformat()[:-6])
+        return f"{self._second[1]}.{moment.microsecond:06d}+00:00"
 
 
 def configure_logging(level: str = "INFO") -> None:

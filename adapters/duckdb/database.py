@@ -17,7 +17,7 @@ import duckdb
 
 from adapters.duckdb.migrate import migrate
 from adapters.private import private_dir, private_file, restrict_umask
-from adapters.sql.cache import UserCache
+from adapters.sql.cache import BudgetCache, KeyCache, UserCache
 from adapters.sql.counts import COUNT_SQL, GenerationCounts
 from adapters.sql.executor import Row, UniqueViolationError
 from application.errors import ConflictError, StorageUnavailableError
@@ -87,6 +87,8 @@ class Database:
         self._waiters: deque[tuple[asyncio.AbstractEventLoop, asyncio.Future[Worker]]] = deque()
         self._lock = threading.Lock()
         self.user_cache = UserCache()
+        self.key_cache = KeyCache()
+        self.budget_cache = BudgetCache()
 
     async def acquire(self) -> Worker:
         loop = asyncio.get_running_loop()

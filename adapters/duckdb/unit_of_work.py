@@ -38,6 +38,8 @@ class DuckDBUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         self._worker: Worker = await self._database.acquire()
         self._dirty: set[str] = set()
+        self._dirty_keys: set[str] = set()
+        self._dirty_budgets: set[str] = set()
         self._open = False
         self._worker.failed = False
         try:
@@ -53,9 +55,9 @@ class DuckDBUnitOfWork(UnitOfWork):
         self._changes: list[Change] = []
         self.generations = SqlGenerationRepository(self._worker, self._changes)
         self.video_jobs = SqlVideoJobRepository(self._worker, self._changes)
-        self.budgets = SqlBudgetRepository(self._worker)
+        self.budgets = SqlBudgetRepository(self._worker, self._dirty_budgets)
         self.conversations = SqlConversationRepository(self._worker)
-        self.api_keys = SqlApiKeyRepository(self._worker)
+        self.api_keys = SqlApiKeyRepository(self._worker, self._dirty_keys)
         self._audited: list[AuditEvent] = []
         self.audit = SqlAuditLog(self._worker, self._audited)
         return self
@@ -70,6 +72,8 @@ class DuckDBUnitOfWork(UnitOfWork):
             self._database.generation_counts.apply(self._changes)
         finally:
             self._database.user_cache.evict(self._dirty)  # harmless if nothing changed
+            self._database.key_cache.evict(self._dirty_keys)
+            self._database.budget_cache.evict(self._dirty_budgets)
 
     async def __aexit__(self, *exc: object) -> None:
         try:

@@ -27,8 +27,9 @@ def key_from(row: Row) -> ApiKey:
 
 
 class SqlApiKeyRepository(ApiKeyRepository):
-    def __init__(self, worker: Executor) -> None:
+    def __init__(self, worker: Executor, dirty: set[str]) -> None:
         self._worker = worker
+        self._dirty = dirty  # key and user ids to evict from the key cache once committed
 
     async def add(self, key: ApiKey) -> None:
         await self._worker.execute(
@@ -59,12 +60,14 @@ class SqlApiKeyRepository(ApiKeyRepository):
         return [key_from(row) for row in rows]
 
     async def revoke(self, key_id: str, now: datetime) -> None:
+        self._dirty.add(key_id)
         await self._worker.execute(
             "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
             [to_db(now), key_id],
         )
 
     async def revoke_for_user(self, user_id: str, now: datetime) -> list[ApiKey]:
+        self._dirty.add(user_id)
         rows = await self._worker.execute(
             f"SELECT {COLUMNS} FROM api_keys WHERE user_id = ? AND revoked_at IS NULL "
             "ORDER BY created_at, id",
@@ -77,23 +80,32 @@ class SqlApiKeyRepository(ApiKeyRepository):
         return [key_from(row) for row in rows]
 
     async def touch(self, key_id: str, now: datetime) -> None:
+        self._dirty.add(key_id)  # else the cached copy would be "due" on every request
         await self._worker.execute(
             "UPDATE api_keys SET last_used_at = ? WHERE id = ?", [to_db(now), key_id]
         )
 
     async def delete_for_user(self, user_id: str) -> None:
+        self._dirty.add(user_id)
         await self._worker.execute("DELETE FROM api_keys WHERE user_id = ?", [user_id])
 
 
 class SqlApiKeyLookup(ApiKeyLookup):
-    """One auto-committed read by the unique digest (an index lookup); no cache, so a
-    revocation holds from the very next request."""
+    """The key cache (adapters/sql/cache.py), else one auto-committed read by the unique
+    digest (an index lookup). A commit that revokes or deletes a key evicts it before the
+    revoking request is answered, so a revocation holds from the very next request."""
 
     def __init__(self, database: SqlDatabase) -> None:
         self._database = database
 
     async def by_digest(self, digest: str) -> ApiKey | None:
+        cached, generation = self._database.key_cache.get(digest)
+        if cached is not None:
+            return cached
         rows = await self._database.read(
             f"SELECT {COLUMNS} FROM api_keys WHERE digest = ?", [digest]
         )
-        return key_from(rows[0]) if rows else None
+        key = key_from(rows[0]) if rows else None
+        if key is not None:
+            self._database.key_cache.put(key, generation)
+        return key

@@ -1,14 +1,25 @@
-"""SqlBudgetRepository: budget overrides and the spend ledger, inside a unit of work."""
+"""SqlBudgetRepository: budget overrides and the spend ledger, inside a unit of work; and
+SqlBudgetLookup: the per-request read of an override, through the budget cache."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from adapters.sql.executor import Executor, Row, from_db, to_db, utc
-from application.ports.budget import BudgetRepository, SpendEntry, SpendState
+from adapters.sql.executor import Executor, Row, SqlDatabase, from_db, to_db, utc
+from application.ports.budget import BudgetLookup, BudgetRepository, SpendEntry, SpendState
 from domain.budgets import Budget, BudgetPeriod, Money, SpendTotals, usd
 
 SPEND_COLUMNS = "id, user_id, amount, state, created_at, settled_at, generation_id"
+
+
+BUDGET_SQL = "SELECT limit_usd, period FROM budgets WHERE user_id = ?"
+
+
+def budget_from(rows: list[Row]) -> Budget | None:
+    if not rows:
+        return None
+    limit, period = rows[0]
+    return Budget(None if limit is None else usd(limit), BudgetPeriod(period))
 
 
 def entry_from(row: Row) -> SpendEntry:
@@ -27,19 +38,15 @@ class SqlBudgetRepository(BudgetRepository):
     """Amounts are DECIMAL(18,9) and come back as Decimal: no float touches the ledger. A
     user's rows are deleted with their generations (generations.USER_OWNED_TABLES)."""
 
-    def __init__(self, worker: Executor) -> None:
+    def __init__(self, worker: Executor, dirty: set[str]) -> None:
         self._worker = worker
+        self._dirty = dirty  # users whose override to evict from the cache once committed
 
     async def get(self, user_id: str) -> Budget | None:
-        rows = await self._worker.execute(
-            "SELECT limit_usd, period FROM budgets WHERE user_id = ?", [user_id]
-        )
-        if not rows:
-            return None
-        limit, period = rows[0]
-        return Budget(None if limit is None else usd(limit), BudgetPeriod(period))
+        return budget_from(await self._worker.execute(BUDGET_SQL, [user_id]))
 
     async def set(self, user_id: str, budget: Budget | None) -> None:
+        self._dirty.add(user_id)
         if budget is None:
             await self._worker.execute("DELETE FROM budgets WHERE user_id = ?", [user_id])
             return
@@ -96,3 +103,20 @@ class SqlBudgetRepository(BudgetRepository):
             [to_db(before)],
         )
         return [entry_from(row) for row in rows]
+
+
+class SqlBudgetLookup(BudgetLookup):
+    """A user's override for the per-request "is this user limited?" check: from the budget
+    cache, else one auto-committed read (stored unless a budget change committed meanwhile).
+    SetBudget's commit evicts the user, so a new limit applies from the next request."""
+
+    def __init__(self, database: SqlDatabase) -> None:
+        self._database = database
+
+    async def get(self, user_id: str) -> Budget | None:
+        found, budget, generation = self._database.budget_cache.get(user_id)
+        if found:
+            return budget
+        budget = budget_from(await self._database.read(BUDGET_SQL, [user_id]))
+        self._database.budget_cache.put(user_id, budget, generation)
+        return budget

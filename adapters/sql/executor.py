@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from adapters.sql.cache import UserCache
+    from adapters.sql.cache import BudgetCache, KeyCache, UserCache
     from adapters.sql.counts import GenerationCounts
 
 Row = tuple[Any, ...]
@@ -32,6 +32,10 @@ class SqlDatabase(Protocol):
 
     @property
     def user_cache(self) -> UserCache: ...
+    @property
+    def key_cache(self) -> KeyCache: ...
+    @property
+    def budget_cache(self) -> BudgetCache: ...
     @property
     def generation_counts(self) -> GenerationCounts: ...
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from application.errors import OwnerDeletedError
 from application.locks import KeyedLocks, owner_key
-from application.ports.budget import SpendEntry, SpendState
+from application.ports.budget import BudgetLookup, SpendEntry, SpendState
 from application.ports.system import UnitOfWork
 from application.retry import retry_on_conflict
 from domain.budgets import (
@@ -67,6 +67,7 @@ class SpendLedger:
     uow: UnitOfWork
     locks: KeyedLocks
     defaults: BudgetDefaults
+    lookup: BudgetLookup | None = None  # the cached per-request read; else a unit of work
 
     async def reserve(
         self,
@@ -121,6 +122,8 @@ class SpendLedger:
 
     async def budget(self, *, user_id: str) -> Budget:
         """The user's budget (their override, else the default); no lock, nothing written."""
+        if self.lookup is not None:
+            return await self.lookup.get(user_id) or self.defaults.budget
         async with self.uow as uow:
             return await budget_of(uow, user_id, self.defaults)
 

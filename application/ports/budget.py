@@ -63,6 +63,13 @@ class BudgetRepository(Protocol):
         ...
 
 
+class BudgetLookup(Protocol):
+    """The per-request read of a user's override, as committed now (outside any unit of
+    work): every generation asks it whether the user's budget is limited."""
+
+    async def get(self, user_id: str) -> Budget | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class LimitedSpend:
     """One user with a limited budget, and their spend in its current period."""

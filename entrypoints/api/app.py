@@ -59,6 +59,9 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         version="0.1.0",
         description="Accounts, admins and AI generation behind one login.",
         lifespan=lifespan,
+        # no OpenTelemetry here: else FastAPI asks the environment on every request whether
+        # a tracer, meter or logger provider was configured since (os.environ look-ups)
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.container = container
     problems.install(app)

@@ -1,5 +1,5 @@
 """The ApiKeyRepository contract, on the fake unit of work and on DuckDB; and the DuckDB
-lookup by digest, which sees a revocation at once."""
+lookup by digest, which caches keys and sees a revocation at once."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from adapters.duckdb.database import open_database
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from adapters.sql.api_keys import SqlApiKeyLookup
+from adapters.sql.cache import KeyCache
 from application.keys.create_api_key import CreateApiKey, CreatedKey
 from application.locks import KeyedLocks
 from application.ports.system import UnitOfWork
@@ -129,3 +130,58 @@ async def test_parallel_creations_stop_at_the_limit(uow: UnitOfWork) -> None:
     assert all(isinstance(r, CreatedKey | TooManyKeysError) for r in results), results
     async with uow:
         assert len(await uow.api_keys.live_for_user("u1", NOW)) == MAX_LIVE_KEYS
+
+
+async def test_the_lookup_serves_repeats_from_its_cache_until_a_commit_changes_the_key(
+    tmp_path: Path,
+) -> None:
+    database = open_database(tmp_path / "t.duckdb", 2)
+    reads: list[str] = []
+    read = database.read
+
+    async def counted(sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+        reads.append(sql)
+        return await read(sql, params)  # type: ignore[arg-type]
+
+    database.read = counted  # type: ignore[method-assign]
+    try:
+        work, lookup = DuckDBUnitOfWork(database), SqlApiKeyLookup(database)
+        await store(work, a_key("a"), a_key("b"), a_key("c", user="u2"), a_key("d", user="u3"))
+        for digest in ("digest-a", "digest-b", "digest-c", "digest-d"):
+            await lookup.by_digest(digest)
+        assert len(reads) == 4
+        await lookup.by_digest("digest-a")
+        assert len(reads) == 4  # served from the cache
+        changes = {
+            "digest-a": lambda uow: uow.api_keys.revoke("a", NOW),
+            "digest-b": lambda uow: uow.api_keys.touch("b", NOW),
+            "digest-c": lambda uow: uow.api_keys.revoke_for_user("u2", NOW),
+            "digest-d": lambda uow: uow.api_keys.delete_for_user("u3"),
+        }
+        for digest, change in changes.items():
+            async with work:
+                await change(work)
+                await work.commit()
+            before = len(reads)
+            found = await lookup.by_digest(digest)
+            assert len(reads) == before + 1, digest  # evicted by the commit: read again
+            assert found is None or found.revoked_at == NOW or found.last_used_at == NOW
+        assert (await lookup.by_digest("digest-a")).revoked_at == NOW  # type: ignore[union-attr]
+        assert await lookup.by_digest("digest-d") is None
+    finally:
+        database.close()
+
+
+def test_a_key_read_that_raced_a_commit_is_not_cached() -> None:
+    cache = KeyCache()
+    _, generation = cache.get("digest-a")  # the read starts
+    cache.evict({"a"})  # a revocation commits meanwhile
+    cache.put(a_key("a"), generation)  # the read's (stale) copy arrives
+    assert cache.get("digest-a")[0] is None
+    _, generation = cache.get("digest-a")
+    cache.put(a_key("a"), generation)
+    assert cache.get("digest-a")[0] == a_key("a")
+    cache.evict(set())  # a commit that changed no key keeps the cache
+    assert cache.get("digest-a")[0] == a_key("a")
+    cache.evict({"u1"})  # by owner
+    assert cache.get("digest-a")[0] is None
