@@ -102,8 +102,9 @@ def start_cluster(*, durable: bool = False) -> PgServer:
     """A new cluster; `durable` keeps PostgreSQL's defaults (every commit flushed to disk),
     for measurements, instead of the tests' throwaway settings."""
     binaries = bin_dir()
-    root = Path(tempfile.mkdtemp(prefix="allucanget-pg-"))
-    if os.geteuid() == 0:
+    as_root = os.geteuid() == 0  # then the `postgres` user must reach it: not under $TMPDIR
+    root = Path(tempfile.mkdtemp(prefix="allucanget-pg-", dir="/tmp" if as_root else None))
+    if as_root:
         shutil.chown(root, "postgres", "postgres")
     data = root / "data"
     _run(
