@@ -1,8 +1,8 @@
 """UserCache, KeyCache and BudgetCache: write-through caches of users, API keys and budget
 overrides for the per-request checks (architecture.md, Runtime). Correct because the API
-process is the database's only writer: every commit that changes a user (a key, an
-override) evicts it, and a read that raced a commit does not store its result. A second API
-process would need the same eviction from the other processes' commits."""
+process is the DuckDB file's only writer: every commit that changes a user (a key, an
+override) evicts it, and a read that raced a commit does not store its result. PostgreSQL,
+which other processes also write, uses the No* variants: a read per check."""
 
 from __future__ import annotations
 
@@ -106,3 +106,40 @@ class BudgetCache:
             self._generation += 1
             for user_id in user_ids:
                 self._entries.pop(user_id, None)
+
+
+class NoUserCache(UserCache):
+    """Keeps nothing: every per-request check reads the database. For an engine that other
+    processes also write (PostgreSQL), where an in-process eviction would not be enough."""
+
+    def __init__(self) -> None:
+        super().__init__(max_entries=0)
+
+    def get(self, user_id: str) -> tuple[User | None, int]:
+        return None, 0
+
+    def put(self, user: User, generation: int) -> None:
+        return None
+
+    def evict(self, user_ids: set[str]) -> None:
+        return None
+
+
+class NoKeyCache(KeyCache):
+    """Keeps nothing (PostgreSQL: another process may revoke a key): a read per request."""
+
+    def get(self, digest: str) -> tuple[ApiKey | None, int]:
+        return None, 0
+
+    def put(self, key: ApiKey, generation: int) -> None:
+        return None
+
+
+class NoBudgetCache(BudgetCache):
+    """Keeps nothing (PostgreSQL: another process may change a budget): a read per check."""
+
+    def get(self, user_id: str) -> tuple[bool, Budget | None, int]:
+        return False, None, 0
+
+    def put(self, user_id: str, budget: Budget | None, generation: int) -> None:
+        return None
