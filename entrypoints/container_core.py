@@ -12,6 +12,7 @@ from dependency_injector import containers, providers
 from adapters.duckdb.recorder import DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from adapters.media.store import FileMediaStore
+from adapters.postgres.counts import PgGenerationCounts
 from adapters.postgres.recorder import PgGroupRecorder
 from adapters.postgres.unit_of_work import PgUnitOfWork
 from adapters.security.api_keys import HmacKeyDigester
@@ -80,7 +81,16 @@ class CoreContainer(containers.DeclarativeContainer):
         duckdb=providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks),
         postgresql=providers.Singleton(PgGroupRecorder, database=database, locks=locks),
     )
-    health = providers.Singleton(SqlHealth, database=database, engine=engine)
+    health = providers.Singleton(
+        SqlHealth,
+        database=database,
+        engine=engine,
+        counts=providers.Selector(
+            engine,
+            duckdb=providers.Object(None),
+            postgresql=providers.Singleton(PgGenerationCounts, database=database),
+        ),
+    )
 
     register_user = providers.Factory(
         RegisterUser,

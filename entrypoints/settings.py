@@ -140,6 +140,8 @@ class Settings(WebSettings):
     # db_pool_size connections.
     database_url: SecretStr | None = None
     db_pool_size: int = Field(10, ge=1, le=500)
+    # `allucanget api --workers N`: API processes on one port (N > 1 needs PostgreSQL)
+    api_workers: int = Field(1, ge=1, le=64)
 
     openrouter_api_key: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("OPENROUTER_API_KEY", "openrouter_api_key")
@@ -155,6 +157,9 @@ class Settings(WebSettings):
     video_poll_interval_s: float = Field(5.0, ge=0.05, le=300)
     video_poll_max_interval_s: float = Field(30.0, ge=0.05, le=600)
     video_job_deadline_s: int = Field(1800, ge=60, le=24 * 3600)
+    # A process polls a job under a lease, renewed while it works; another process takes the
+    # job over once the lease lapses. Unset: twice the longest poll interval, at least 60 s.
+    video_lease_s: float | None = Field(None, ge=0.1, le=3600)
     upload_max_pixels: int = Field(40_000_000, ge=1, le=89_478_485)
     # Uploads are decoded by this many threads, and at most this many decoded pixels (4 bytes
     # each) are held at once across all uploads; unset: what fits the machine (see container).

@@ -12,6 +12,9 @@ import contextlib
 from typing import Self
 
 from adapters.postgres.database import Connection, PgDatabase, PgExecutor
+from adapters.postgres.refresh_tokens import PgRefreshTokenRepository
+from adapters.postgres.user_events import CHANNEL
+from adapters.postgres.video_jobs import PgVideoJobRepository
 from adapters.sql.api_keys import SqlApiKeyRepository
 from adapters.sql.audit import SqlAuditLog, log_committed
 from adapters.sql.budgets import SqlBudgetRepository
@@ -26,6 +29,7 @@ from application.ports.system import UnitOfWork
 from domain.audit import AuditEvent
 
 BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ"
+NOTIFY = f"SELECT pg_notify('{CHANNEL}', id) FROM unnest(?::text[]) AS changed(id)"
 
 
 class PgUnitOfWork(UnitOfWork):
@@ -54,10 +58,10 @@ class PgUnitOfWork(UnitOfWork):
         worker = self._executor
         self._dirty: set[str] = set()
         self.users = SqlUserRepository(worker, self._dirty)
-        self.refresh_tokens = SqlRefreshTokenRepository(worker)
+        self.refresh_tokens = PgRefreshTokenRepository(worker)
         self._changes: list[Change] = []
         self.generations = SqlGenerationRepository(worker, self._changes)
-        self.video_jobs = SqlVideoJobRepository(worker, self._changes)
+        self.video_jobs = PgVideoJobRepository(worker, self._changes)
         self._dirty_keys: set[str] = set()  # PostgreSQL keeps no key or budget cache (other
         self._dirty_budgets: set[str] = set()  # processes write too): nothing to evict
         self.budgets = SqlBudgetRepository(worker, self._dirty_budgets)
@@ -70,6 +74,8 @@ class PgUnitOfWork(UnitOfWork):
     async def commit(self) -> None:
         if self._executor.failed:
             raise ConflictError()  # a statement failed: PostgreSQL would answer ROLLBACK
+        if self._dirty:  # other processes' user caches hear of it if, and when, it commits
+            await self._executor.execute(NOTIFY, [sorted(self._dirty)])
         try:
             await self._executor.execute("COMMIT")
         finally:
