@@ -23,8 +23,9 @@ from adapters.duckdb.database import Database, _fetch
 from adapters.sql.executor import to_db
 from adapters.sql.generations import GENERATION_COLUMNS, MEDIA_COLUMNS, generation_params
 from application.errors import OwnerDeletedError
-from application.locks import KeyedLocks, owner_key
+from application.locks import owner_key
 from application.ports.generation import GenerationRecorder
+from application.ports.system import Locks
 from domain.generations import Generation
 
 MAX_BATCH = 256
@@ -117,7 +118,7 @@ def _write(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> list[G
 
 
 class DuckDBGroupRecorder(GenerationRecorder):
-    def __init__(self, database: Database, locks: KeyedLocks) -> None:
+    def __init__(self, database: Database, locks: Locks) -> None:
         self._database = database
         self._locks = locks
         self._pending: list[_Pending] = []

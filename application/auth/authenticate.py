@@ -8,9 +8,8 @@ from datetime import timedelta
 from application.auth.throttling import Guard
 from application.auth.tokens import TokenPair, pair_for
 from application.errors import InvalidCredentialsError
-from application.locks import KeyedLocks
 from application.ports.auth import LoginThrottle, PasswordHasher, TokenIssuer
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from domain.errors import InvalidEmailError
 from domain.tokens import start_family
 from domain.users import User, normalize_email
@@ -30,7 +29,7 @@ class Authenticate:
     ids: IdGenerator
     throttle: LoginThrottle
     family_lifetime: timedelta
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, email: str, password: str, client: str) -> TokenPair:
         account = _account_key(email)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from application.auth.throttling import Guard
 from application.errors import InvalidCredentialsError
 from application.keys.revocation import revoke_all_keys
-from application.locks import KeyedLocks
 from application.ports.auth import LoginThrottle, PasswordHasher
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.errors import TokenInvalidError
 from domain.users import PasswordPolicy
@@ -28,7 +27,7 @@ class ChangePassword:
     clock: Clock
     ids: IdGenerator
     policy: PasswordPolicy
-    locks: KeyedLocks
+    locks: Locks
     throttle: LoginThrottle
 
     async def execute(
