@@ -34,19 +34,19 @@ class Authenticate:
     async def execute(self, *, email: str, password: str, client: str) -> TokenPair:
         account = _account_key(email)
         guard = Guard(self.throttle, self.uow, self.clock, self.ids)
-        slot = guard.reserve(account=account, client=client)
+        slot = await guard.reserve(account=account, client=client)
         try:
             user = await self._find(account)
             ok, new_hash = await self.hasher.verify_and_update(
                 password, user.password_hash if user else None
             )
         except BaseException:
-            guard.errored(slot)
+            await guard.errored(slot)
             raise
         if user is None or not ok:
             await guard.failed(slot, user.id if user else None)
             raise InvalidCredentialsError()
-        guard.succeeded(slot)
+        await guard.succeeded(slot)
         return await self._open_family(user, new_hash)
 
     async def _find(self, account: str) -> User | None:

@@ -45,16 +45,16 @@ class ChangePassword:
         if user is None:
             raise TokenInvalidError()
         guard = Guard(self.throttle, self.uow, self.clock, self.ids)
-        slot = guard.reserve(account=user.email, client=client)
+        slot = await guard.reserve(account=user.email, client=client)
         try:
             ok, _ = await self.hasher.verify_and_update(current_password, user.password_hash)
         except BaseException:
-            guard.errored(slot)
+            await guard.errored(slot)
             raise
         if not ok:
             await guard.failed(slot, user.id)
             raise InvalidCredentialsError("The current password is not correct.")
-        guard.succeeded(slot)
+        await guard.succeeded(slot)
         new_hash = await self.hasher.hash(new_password)
 
         async def save() -> None:

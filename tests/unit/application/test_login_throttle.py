@@ -223,13 +223,13 @@ async def test_new_accounts_do_not_use_up_an_address(world: World) -> None:
     await world.login("u0@example.com", client=STRANGER)
 
 
-def test_checks_in_flight_ask_for_a_second_failures_for_the_window() -> None:
+async def test_checks_in_flight_ask_for_a_second_failures_for_the_window() -> None:
     throttle = InMemoryLoginThrottle(limits={"account": 2, "client": 9}, window_s=900)
     now = datetime(2030, 1, 1, tzinfo=UTC)
-    slots = [throttle.reserve(account="ada", client=f"10.0.0.{n}", now=now) for n in range(2)]
-    assert throttle.reserve(account="ada", client="10.0.0.9", now=now) == 1
-    assert [throttle.fail(slot) for slot in slots if isinstance(slot, ThrottleSlot)] == [
+    slots = [await throttle.reserve(account="ada", client=f"10.0.0.{n}", now=now) for n in range(2)]
+    assert await throttle.reserve(account="ada", client="10.0.0.9", now=now) == 1
+    assert [await throttle.fail(slot) for slot in slots if isinstance(slot, ThrottleSlot)] == [
         [],
         ["account"],
     ]
-    assert throttle.reserve(account="ada", client="10.0.0.9", now=now) == 901
+    assert await throttle.reserve(account="ada", client="10.0.0.9", now=now) == 901
