@@ -12,7 +12,7 @@ from adapters.media.upload import PillowImageSanitizer
 from adapters.security.passwords import LibpassPasswordHasher
 from adapters.security.throttle import InMemoryLoginThrottle
 from application.budget.ledger import BudgetDefaults
-from application.budget.limit_generations import GenerationLimiter, GenerationLimits
+from application.budget.limit_generations import GenerationLimits, InMemoryGenerationLimiter
 from application.ports.system import Clock
 from domain.video_jobs import VideoTiming
 from entrypoints.settings import Settings
@@ -88,10 +88,10 @@ def budget_defaults(settings: Settings) -> BudgetDefaults:
     return BudgetDefaults.of(settings.default_budget_usd, settings.default_budget_period)
 
 
-def generation_limiter(settings: Settings, clock: Clock) -> GenerationLimiter:
+def generation_limiter(settings: Settings, clock: Clock) -> InMemoryGenerationLimiter:
     limits = GenerationLimits(
         per_minute=settings.generations_per_minute,
         max_concurrent=settings.max_concurrent_generations,
         max_active_video_jobs=settings.max_active_video_jobs,
     )
-    return GenerationLimiter(limits, clock)
+    return InMemoryGenerationLimiter(limits, clock)

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from application.budget.ledger import SpendLedger
-from application.budget.limit_generations import GenerationLimiter
-from application.ports.budget import SpendOverviewReader
+from application.ports.budget import GenerationLimiter, SpendOverviewReader
 from application.ports.system import Clock
 
 
@@ -28,7 +27,7 @@ class StartBudgets:
     async def execute(self) -> int:
         """The number of abandoned reservations settled."""
         jobs = await self.reader.open_video_jobs()
-        self.limiter.seed_video_jobs(jobs)
+        await self.limiter.seed_video_jobs(jobs)
         in_progress = {job_id for _, job_id in jobs}
         now = self.clock.now()
         async with self.ledger.uow as uow:
