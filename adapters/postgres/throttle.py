@@ -1,0 +1,145 @@
+"""PgLoginThrottle: the LoginThrottle port in PostgreSQL, shared by every API process.
+
+The same rules as adapters/security/throttle.py (InMemoryLoginThrottle, whose docstring
+says them): one `login_checks` row per check and key, in flight until the check reports
+back; `login_familiar` holds the addresses an account signed in from. A reservation reads
+its keys and inserts its rows in one transaction under transaction-scoped advisory locks on
+its keys, taken in sorted order (no deadlock), so parallel attempts in any process get no
+more checks than the limit. Rows that left the window are deleted by the process that
+notices, at most once per `purge_every_s`, through an index on their time."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from psycopg.rows import TupleRow
+
+from adapters.postgres.database import PgDatabase
+from adapters.postgres.statements import Connection, Transaction, naive, rows, seconds
+from application.ports.auth import LoginThrottle, ThrottleSlot
+
+FAMILIAR_S = 30 * 86400  # as InMemoryLoginThrottle
+FAMILIAR_PER_ACCOUNT = 8
+
+LOCK = b"SELECT pg_advisory_xact_lock(hashtextextended('login ' || %s, 0))"
+SEEN = b"SELECT seen_at FROM login_familiar WHERE account = %s AND client = %s"
+CHECKS = b"SELECT at, in_flight FROM login_checks WHERE key = %s AND at > %s ORDER BY at"
+NEXT_ID = b"SELECT nextval('login_check_ids')"
+ADD = b"INSERT INTO login_checks (key, slot_id, at, in_flight) VALUES (%s, %s, %s, true)"
+FAILED = b"UPDATE login_checks SET in_flight = false WHERE slot_id = %s RETURNING key, at"
+FAILURES = b"SELECT count(*) FROM login_checks WHERE key = %s AND at > %s AND NOT in_flight"
+DROP_OWN = b"DELETE FROM login_checks WHERE key = %s AND slot_id = %s"
+DROP_FAILURES = b"DELETE FROM login_checks WHERE key = %s AND (slot_id = %s OR NOT in_flight)"
+REMEMBER = b"""INSERT INTO login_familiar (account, client, seen_at) VALUES (%s, %s, %s)
+    ON CONFLICT (account, client) DO UPDATE SET seen_at = excluded.seen_at"""
+KEEP_RECENT = b"""DELETE FROM login_familiar WHERE account = %s AND client NOT IN
+    (SELECT client FROM login_familiar WHERE account = %s ORDER BY seen_at DESC LIMIT %s)"""
+PURGE_CHECKS = b"DELETE FROM login_checks WHERE at <= %s"
+PURGE_FAMILIAR = b"DELETE FROM login_familiar WHERE seen_at <= %s"
+
+
+class PgLoginThrottle(LoginThrottle):
+    def __init__(
+        self,
+        database: PgDatabase,
+        *,
+        limits: dict[str, int],
+        window_s: int,
+        familiar_s: int = FAMILIAR_S,
+        purge_every_s: float = 60.0,
+    ) -> None:
+        self._database = database
+        self._limits = limits
+        self._window = timedelta(seconds=window_s)
+        self._familiar = timedelta(seconds=familiar_s)
+        self._purge_every = timedelta(seconds=purge_every_s)
+        self._purged: datetime | None = None
+
+    async def reserve(
+        self, *, account: str | None, client: str, now: datetime
+    ) -> ThrottleSlot | int:
+        moment = naive(now)
+        async with Transaction(self._database) as connection:
+            await self._purge(connection, moment)
+            keys = await self._keys(connection, account, client, moment)
+            await _lock(connection, keys)
+            wait = 0
+            for key in keys:
+                found = await rows(connection, CHECKS, [key, moment - self._window])
+                wait = max(wait, self._wait(key, found, moment))
+            if wait:
+                return wait
+            found = await rows(connection, NEXT_ID, None)
+            slot = ThrottleSlot(int(found[0][0]), keys, account, client)
+            for key in keys:
+                await connection.execute(ADD, [key, slot.id, moment])
+        return slot
+
+    async def fail(self, slot: ThrottleSlot) -> list[str]:
+        async with Transaction(self._database) as connection:
+            await _lock(connection, slot.keys)
+            failed = await rows(connection, FAILED, [slot.id])
+            filled = set()
+            for key, at in failed:  # a key whose row aged out or was cleared meanwhile: none
+                found = await rows(connection, FAILURES, [key, at - self._window])
+                if int(found[0][0]) == self._limit(key):
+                    filled.add(key)
+        return [_kind(key) for key in slot.keys if key in filled]
+
+    async def succeed(self, slot: ThrottleSlot, now: datetime) -> None:
+        async with Transaction(self._database) as connection:
+            await _lock(connection, slot.keys)
+            for key in slot.keys:
+                if key.startswith("client:"):  # an address's failures stay
+                    await connection.execute(DROP_OWN, [key, slot.id])
+                else:  # the account's failures go; other checks in flight stay
+                    await connection.execute(DROP_FAILURES, [key, slot.id])
+            if slot.account is not None:
+                await connection.execute(REMEMBER, [slot.account, slot.client, naive(now)])
+                await connection.execute(
+                    KEEP_RECENT, [slot.account, slot.account, FAMILIAR_PER_ACCOUNT]
+                )
+
+    async def _keys(
+        self, connection: Connection, account: str | None, client: str, moment: datetime
+    ) -> tuple[str, ...]:
+        if account is None:
+            return (f"client:{client}",)
+        seen = await rows(connection, SEEN, [account, client])
+        if seen and seen[0][0] > moment - self._familiar:
+            return (f"familiar:{client} {account}", f"client:{client}")
+        return (f"account:{account}", f"client:{client}")
+
+    def _wait(self, key: str, checks: list[TupleRow], moment: datetime) -> int:
+        """As InMemoryLoginThrottle: 0 when the key has room, 1 s when checks in flight
+        fill it, else until its oldest failure that counts leaves the window."""
+        limit = self._limit(key)
+        if len(checks) < limit:
+            return 0
+        failures = [at for at, in_flight in checks if not in_flight]
+        if len(failures) < limit:
+            return 1
+        oldest = seconds(failures[len(failures) - limit])
+        left = oldest + self._window.total_seconds() - seconds(moment)
+        return max(1, math.floor(left) + 1)
+
+    async def _purge(self, connection: Connection, moment: datetime) -> None:
+        if self._purged is not None and moment - self._purged < self._purge_every:
+            return
+        self._purged = moment
+        await connection.execute(PURGE_CHECKS, [moment - self._window])
+        await connection.execute(PURGE_FAMILIAR, [moment - self._familiar])
+
+    def _limit(self, key: str) -> int:
+        return self._limits.get(_kind(key), 10)
+
+
+async def _lock(connection: Connection, keys: tuple[str, ...]) -> None:
+    for key in sorted(keys):
+        await connection.execute(LOCK, [key])
+
+
+def _kind(key: str) -> str:
+    prefix = key.split(":", 1)[0]
+    return "account" if prefix == "familiar" else prefix
