@@ -1,0 +1,129 @@
+"""PgGenerationLimiter: the GenerationLimiter port in PostgreSQL (migration 0010), shared by
+every API process, with the rules of InMemoryGenerationLimiter (application/budget).
+
+A request's slot is a `generation_slots` row: it counts in its user's sliding minute from
+`started_at`, and in flight until it is freed or, when its process died, until `held_until`
+lapses (`slot_lapse`: longer than any request may take). A video job in progress is a
+`video_job_slots` row until it ends (or lapses after `job_lapse`). Counting and inserting
+happen in one transaction under a transaction-scoped advisory lock on the user, so the
+limits hold across processes. A process frees the slots it took (it remembers their ids);
+rows past the minute and lapsed are deleted by the user's next request, and everybody's at
+most once a minute."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from adapters.postgres.database import PgDatabase
+from adapters.postgres.statements import Connection, Transaction, naive, rows, seconds
+from application.budget.limit_generations import WINDOW_S, GenerationLimits
+from application.errors import RateLimitedError
+from application.ports.budget import GenerationLimiter
+from application.ports.system import Clock
+
+LOCK = b"SELECT pg_advisory_xact_lock(hashtextextended('generations ' || %s, 0))"
+FORGET = b"""DELETE FROM generation_slots WHERE user_id = %s AND started_at <= %s
+    AND (held_until IS NULL OR held_until <= %s)"""
+COUNTS = b"""SELECT count(*) FILTER (WHERE held_until > %s),
+    count(*) FILTER (WHERE started_at > %s), min(started_at) FILTER (WHERE started_at > %s)
+    FROM generation_slots WHERE user_id = %s"""
+TAKE = b"""INSERT INTO generation_slots (id, user_id, started_at, held_until)
+    VALUES (%s, %s, %s, %s)"""
+FREE = b"UPDATE generation_slots SET held_until = NULL WHERE id = %s"
+IN_FLIGHT = b"SELECT count(*) FROM generation_slots WHERE user_id = %s AND held_until > %s"
+JOBS = b"SELECT job_id FROM video_job_slots WHERE user_id = %s AND held_until > %s"
+HOLD_JOB = b"""INSERT INTO video_job_slots (job_id, user_id, held_until) VALUES (%s, %s, %s)
+    ON CONFLICT (job_id) DO UPDATE SET held_until = excluded.held_until"""
+END_JOB = b"DELETE FROM video_job_slots WHERE job_id = %s"
+PURGE_SLOTS = b"""DELETE FROM generation_slots WHERE started_at <= %s
+    AND (held_until IS NULL OR held_until <= %s)"""
+PURGE_JOBS = b"DELETE FROM video_job_slots WHERE held_until <= %s"
+
+
+class PgGenerationLimiter(GenerationLimiter):
+    def __init__(
+        self,
+        database: PgDatabase,
+        limits: GenerationLimits,
+        clock: Clock,
+        *,
+        slot_lapse: timedelta,
+        job_lapse: timedelta,
+    ) -> None:
+        self._database = database
+        self._limits = limits
+        self._clock = clock
+        self._slot_lapse = slot_lapse
+        self._job_lapse = job_lapse
+        self._mine: dict[str, list[str]] = {}  # user -> ids of the slots this process holds
+        self._swept: datetime | None = None
+
+    async def acquire(self, user_id: str) -> None:
+        now = naive(self._clock.now())
+        minute_ago = now - timedelta(seconds=WINDOW_S)
+        slot_id = uuid.uuid4().hex
+        async with Transaction(self._database) as connection:
+            await self._sweep(connection, now)
+            await connection.execute(LOCK, [user_id])
+            await connection.execute(FORGET, [user_id, minute_ago, now])
+            found = await rows(connection, COUNTS, [now, minute_ago, minute_ago, user_id])
+            in_flight, started, oldest = found[0]
+            if in_flight >= self._limits.max_concurrent:
+                raise RateLimitedError(1)
+            if started >= self._limits.per_minute:
+                left = seconds(oldest) + WINDOW_S - seconds(now)
+                raise RateLimitedError(math.ceil(left))
+            await connection.execute(TAKE, [slot_id, user_id, now, now + self._slot_lapse])
+        self._mine.setdefault(user_id, []).append(slot_id)
+
+    async def free(self, user_id: str) -> None:
+        held = self._mine.get(user_id)
+        if not held:
+            return
+        slot_id = held.pop()
+        if not held:
+            del self._mine[user_id]
+        async with Transaction(self._database) as connection:
+            await connection.execute(FREE, [slot_id])
+
+    async def video_job_started(self, user_id: str, job_id: str) -> None:
+        now = naive(self._clock.now())
+        async with Transaction(self._database) as connection:
+            await connection.execute(LOCK, [user_id])
+            jobs = {job for (job,) in await rows(connection, JOBS, [user_id, now])}
+            if job_id not in jobs and len(jobs) >= self._limits.max_active_video_jobs:
+                raise RateLimitedError(30)
+            await connection.execute(HOLD_JOB, [job_id, user_id, now + self._job_lapse])
+
+    async def video_job_ended(self, user_id: str, job_id: str) -> None:
+        async with Transaction(self._database) as connection:
+            await connection.execute(END_JOB, [job_id])
+
+    async def seed_video_jobs(self, jobs: Iterable[tuple[str, str]]) -> None:
+        """Idempotent: every process seeds at its start; a job counts once, its lapse renewed."""
+        until = naive(self._clock.now()) + self._job_lapse
+        async with Transaction(self._database) as connection:
+            for user_id, job_id in jobs:
+                await connection.execute(HOLD_JOB, [job_id, user_id, until])
+
+    async def in_flight(self, user_id: str) -> int:
+        now = naive(self._clock.now())
+        async with Transaction(self._database) as connection:
+            found = await rows(connection, IN_FLIGHT, [user_id, now])
+        return int(found[0][0])
+
+    async def active_video_jobs(self, user_id: str) -> int:
+        now = naive(self._clock.now())
+        async with Transaction(self._database) as connection:
+            return len(await rows(connection, JOBS, [user_id, now]))
+
+    async def _sweep(self, connection: Connection, now: datetime) -> None:
+        """Everybody's rows past the minute and lapsed, at most once a minute per process."""
+        if self._swept is not None and now - self._swept < timedelta(seconds=WINDOW_S):
+            return
+        self._swept = now
+        await connection.execute(PURGE_SLOTS, [now - timedelta(seconds=WINDOW_S), now])
+        await connection.execute(PURGE_JOBS, [now])
