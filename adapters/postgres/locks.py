@@ -62,15 +62,21 @@ class PgAdvisoryLocks(Locks):
         )
         self._holder: ContextVar[_Holder | None] = ContextVar("pg_lock_holder", default=None)
         self._opened = False
+        self._opening: asyncio.Lock | None = None
 
     async def open(self) -> None:
-        if not self._opened:
-            self._opened = True
+        """Open the pool in the running loop, once, however many holders arrive at once."""
+        if self._opened:
+            return
+        self._opening = self._opening or asyncio.Lock()
+        async with self._opening:
+            if self._opened:
+                return
             try:
                 await self.pool.open(wait=True, timeout=self.pool.timeout)
             except Exception as exc:
-                self._opened = False
                 raise translate(exc) from exc
+            self._opened = True
 
     async def close(self) -> None:
         if self._opened:
