@@ -12,7 +12,9 @@ from application.ports.system import Clock
 
 @dataclass(frozen=True, slots=True)
 class StartBudgets:
-    """The video jobs still in progress count again against their users' limit. A
+    """The video jobs still in progress count again against their users' limit (seeding is
+    idempotent: with PostgreSQL every process seeds the same rows, each job counts once and
+    its lapse is renewed). A
     reservation still open and older than `abandoned_after` (longer than any call may take:
     the upstream deadlines) belongs to a call the process lost in a crash: it is settled
     WHOLE, counted as spent, because the call may well have been billed. Video jobs in
