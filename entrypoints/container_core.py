@@ -12,6 +12,8 @@ from dependency_injector import containers, providers
 from adapters.duckdb.recorder import DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from adapters.media.store import FileMediaStore
+from adapters.postgres.recorder import PgGroupRecorder
+from adapters.postgres.unit_of_work import PgUnitOfWork
 from adapters.security.api_keys import HmacKeyDigester
 from adapters.security.passwords import load_common_passwords
 from adapters.security.tokens import JwtTokenIssuer
@@ -65,9 +67,19 @@ class CoreContainer(containers.DeclarativeContainer):
     locks = providers.Singleton(resources.locks, database=database)
     policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
     user_lookup = providers.Singleton(SqlUserLookup, database=database)
-    uow = providers.Factory(DuckDBUnitOfWork, database=database)
-    recorder = providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks)
-    health = providers.Singleton(SqlHealth, database=database)
+    # the engine: "duckdb" (the file in the data directory) or "postgresql" (database_url)
+    engine = providers.Callable(lambda settings: settings.engine, settings)
+    uow = providers.Selector(
+        engine,
+        duckdb=providers.Factory(DuckDBUnitOfWork, database=database),
+        postgresql=providers.Factory(PgUnitOfWork, database=database),
+    )
+    recorder = providers.Selector(
+        engine,
+        duckdb=providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks),
+        postgresql=providers.Singleton(PgGroupRecorder, database=database, locks=locks),
+    )
+    health = providers.Singleton(SqlHealth, database=database, engine=engine)
 
     register_user = providers.Factory(
         RegisterUser,

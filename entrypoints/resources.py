@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from adapters.duckdb.database import Database, open_database
 from adapters.media.upload import PillowImageSanitizer
-from adapters.postgres.database import PgDatabase
+from adapters.postgres.database import PgDatabase, open_pg_database
 from adapters.postgres.limiter import PgGenerationLimiter
 from adapters.postgres.locks import PgAdvisoryLocks
 from adapters.postgres.throttle import PgLoginThrottle
@@ -25,10 +25,31 @@ from domain.video_jobs import VideoTiming
 from entrypoints.settings import Settings
 
 
-def database(settings: Settings) -> Iterator[Database]:
-    database = open_database(settings.database_path, settings.db_threads)
-    yield database
-    database.close()
+def database(settings: Settings) -> Iterator[Database | PgDatabase]:
+    """The DuckDB file, or PostgreSQL when ALLUCANGET_DATABASE_URL is set. PostgreSQL's pool
+    belongs to an event loop: `open_pool`/`close_pool` open and close it in the app's."""
+    if settings.database_url is not None:
+        yield open_pg_database(
+            settings.database_url.get_secret_value(),
+            min_size=min(2, settings.db_pool_size),
+            max_size=settings.db_pool_size,
+        )
+        return
+    duckdb = open_database(settings.database_path, settings.db_threads)
+    yield duckdb
+    duckdb.close()
+
+
+async def open_pool(database: Database | PgDatabase) -> None:
+    """Open PostgreSQL's pool in the running loop (a failure is found at start, not at the
+    first request); nothing for DuckDB."""
+    if isinstance(database, PgDatabase):
+        await database.open()
+
+
+async def close_pool(database: Database | PgDatabase) -> None:
+    if isinstance(database, PgDatabase):
+        await database.close()
 
 
 def hasher(settings: Settings) -> Iterator[LibpassPasswordHasher]:

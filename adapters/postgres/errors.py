@@ -10,6 +10,14 @@ from psycopg import errors
 from adapters.sql.executor import UniqueViolationError
 from application.errors import ConflictError, StorageUnavailableError
 
+# class 40 (transaction rollback): psycopg's classes for it are not subclasses of one another
+CONFLICTS = (
+    errors.SerializationFailure,
+    errors.DeadlockDetected,
+    errors.TransactionRollback,
+    errors.LockNotAvailable,
+    errors.InFailedSqlTransaction,
+)
 UNAVAILABLE = "The database cannot be reached or written right now."
 
 
@@ -19,7 +27,7 @@ def translate(exc: Exception) -> Exception:
     if isinstance(exc, errors.UniqueViolation):
         return UniqueViolationError(str(exc))
     # serialization failure, deadlock: a concurrent writer won, the use case may retry
-    if isinstance(exc, errors.TransactionRollback | errors.InFailedSqlTransaction):
+    if isinstance(exc, CONFLICTS):
         return ConflictError()
     if isinstance(
         exc,

@@ -6,8 +6,9 @@ from adapters.sql.executor import SqlDatabase
 
 
 class SqlHealth:
-    def __init__(self, database: SqlDatabase) -> None:
+    def __init__(self, database: SqlDatabase, engine: str = "duckdb") -> None:
         self._database = database
+        self.engine = engine  # which database answers: "duckdb" or "postgresql"
 
     async def ping(self) -> bool:
         """The database answers a trivial read; readiness reports, it never fails."""

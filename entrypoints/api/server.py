@@ -8,6 +8,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from adapters.duckdb.database import DatabaseLockedError
+from adapters.postgres.database import DatabaseUnreachableError
 from entrypoints.api.app import create_app
 from entrypoints.container import Container
 from entrypoints.logs import configure_logging
@@ -19,7 +20,7 @@ def serve_api(settings: Settings) -> int:
     container = Container(settings=settings)
     try:
         container.init_resources()  # open the database now, so a second API fails fast
-    except DatabaseLockedError as exc:
+    except (DatabaseLockedError, DatabaseUnreachableError) as exc:
         print(f"allucanget api: {exc}", file=sys.stderr)
         return 1
     app = create_app(settings, container)
