@@ -13,8 +13,6 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from psycopg.rows import TupleRow
-
 from adapters.postgres.database import PgDatabase
 from adapters.postgres.statements import Connection, Transaction, naive, rows, seconds
 from application.ports.auth import LoginThrottle, ThrottleSlot
@@ -22,15 +20,22 @@ from application.ports.auth import LoginThrottle, ThrottleSlot
 FAMILIAR_S = 30 * 86400  # as InMemoryLoginThrottle
 FAMILIAR_PER_ACCOUNT = 8
 
-LOCK = b"SELECT pg_advisory_xact_lock(hashtextextended('login ' || %s, 0))"
+# the keys' advisory locks in one statement, in sorted order (the caller sorts; volatile
+# functions in a target list are evaluated after ORDER BY): no two checks deadlock
+LOCK = b"""SELECT pg_advisory_xact_lock(hashtextextended('login ' || key, 0))
+    FROM unnest(%s::text[]) WITH ORDINALITY AS keys (key, n) ORDER BY n"""
 SEEN = b"SELECT seen_at FROM login_familiar WHERE account = %s AND client = %s"
-CHECKS = b"SELECT at, in_flight FROM login_checks WHERE key = %s AND at > %s ORDER BY at"
-NEXT_ID = b"SELECT nextval('login_check_ids')"
-ADD = b"INSERT INTO login_checks (key, slot_id, at, in_flight) VALUES (%s, %s, %s, true)"
+CHECKS = b"""SELECT key, at, in_flight FROM login_checks WHERE key = ANY(%s) AND at > %s
+    ORDER BY at"""
+ADD = b"""WITH slot AS (SELECT nextval('login_check_ids') AS id)
+    INSERT INTO login_checks (key, slot_id, at, in_flight)
+    SELECT key, slot.id, %s, true FROM unnest(%s::text[]) AS key, slot RETURNING slot_id"""
 FAILED = b"UPDATE login_checks SET in_flight = false WHERE slot_id = %s RETURNING key, at"
-FAILURES = b"SELECT count(*) FROM login_checks WHERE key = %s AND at > %s AND NOT in_flight"
-DROP_OWN = b"DELETE FROM login_checks WHERE key = %s AND slot_id = %s"
-DROP_FAILURES = b"DELETE FROM login_checks WHERE key = %s AND (slot_id = %s OR NOT in_flight)"
+FAILURES = b"""SELECT key, count(*) FROM login_checks
+    WHERE key = ANY(%s) AND at > %s AND NOT in_flight GROUP BY key"""
+# a right password: its own rows go; the failures of its account key too (an address's stay)
+SUCCEEDED = b"""DELETE FROM login_checks WHERE key = ANY(%s)
+    AND (slot_id = %s OR (NOT in_flight AND key NOT LIKE 'client:%%'))"""
 REMEMBER = b"""INSERT INTO login_familiar (account, client, seen_at) VALUES (%s, %s, %s)
     ON CONFLICT (account, client) DO UPDATE SET seen_at = excluded.seen_at"""
 KEEP_RECENT = b"""DELETE FROM login_familiar WHERE account = %s AND client NOT IN
@@ -64,37 +69,31 @@ class PgLoginThrottle(LoginThrottle):
             await self._purge(connection, moment)
             keys = await self._keys(connection, account, client, moment)
             await _lock(connection, keys)
-            wait = 0
-            for key in keys:
-                found = await rows(connection, CHECKS, [key, moment - self._window])
-                wait = max(wait, self._wait(key, found, moment))
+            found = await rows(connection, CHECKS, [list(keys), moment - self._window])
+            wait = max(
+                self._wait(key, [(at, busy) for k, at, busy in found if k == key], moment)
+                for key in keys
+            )
             if wait:
                 return wait
-            found = await rows(connection, NEXT_ID, None)
-            slot = ThrottleSlot(int(found[0][0]), keys, account, client)
-            for key in keys:
-                await connection.execute(ADD, [key, slot.id, moment])
-        return slot
+            added = await rows(connection, ADD, [moment, list(keys)])
+        return ThrottleSlot(int(added[0][0]), keys, account, client)
 
     async def fail(self, slot: ThrottleSlot) -> list[str]:
         async with Transaction(self._database) as connection:
             await _lock(connection, slot.keys)
             failed = await rows(connection, FAILED, [slot.id])
-            filled = set()
-            for key, at in failed:  # a key whose row aged out or was cleared meanwhile: none
-                found = await rows(connection, FAILURES, [key, at - self._window])
-                if int(found[0][0]) == self._limit(key):
-                    filled.add(key)
+            if not failed:  # aged out or cleared meanwhile: it filled nothing
+                return []
+            keys = [key for key, _ in failed]
+            found = await rows(connection, FAILURES, [keys, failed[0][1] - self._window])
+        filled = {key for key, count in found if count == self._limit(key)}
         return [_kind(key) for key in slot.keys if key in filled]
 
     async def succeed(self, slot: ThrottleSlot, now: datetime) -> None:
         async with Transaction(self._database) as connection:
             await _lock(connection, slot.keys)
-            for key in slot.keys:
-                if key.startswith("client:"):  # an address's failures stay
-                    await connection.execute(DROP_OWN, [key, slot.id])
-                else:  # the account's failures go; other checks in flight stay
-                    await connection.execute(DROP_FAILURES, [key, slot.id])
+            await connection.execute(SUCCEEDED, [list(slot.keys), slot.id])
             if slot.account is not None:
                 await connection.execute(REMEMBER, [slot.account, slot.client, naive(now)])
                 await connection.execute(
@@ -111,7 +110,7 @@ class PgLoginThrottle(LoginThrottle):
             return (f"familiar:{client} {account}", f"client:{client}")
         return (f"account:{account}", f"client:{client}")
 
-    def _wait(self, key: str, checks: list[TupleRow], moment: datetime) -> int:
+    def _wait(self, key: str, checks: list[tuple[datetime, bool]], moment: datetime) -> int:
         """As InMemoryLoginThrottle: 0 when the key has room, 1 s when checks in flight
         fill it, else until its oldest failure that counts leaves the window."""
         limit = self._limit(key)
@@ -136,8 +135,7 @@ class PgLoginThrottle(LoginThrottle):
 
 
 async def _lock(connection: Connection, keys: tuple[str, ...]) -> None:
-    for key in sorted(keys):
-        await connection.execute(LOCK, [key])
+    await connection.execute(LOCK, [sorted(keys)])
 
 
 def _kind(key: str) -> str:
