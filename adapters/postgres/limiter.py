@@ -32,12 +32,14 @@ COUNTS = b"""SELECT count(*) FILTER (WHERE held_until > %s),
     FROM generation_slots WHERE user_id = %s"""
 TAKE = b"""INSERT INTO generation_slots (id, user_id, started_at, held_until)
     VALUES (%s, %s, %s, %s)"""
-FREE = b"UPDATE generation_slots SET held_until = NULL WHERE id = %s"
-IN_FLIGHT = b"SELECT count(*) FROM generation_slots WHERE user_id = %s AND held_until > %s"
+# single statements, auto-committed (`?`: PgDatabase.read's placeholders)
+FREE = "UPDATE generation_slots SET held_until = NULL WHERE id = ?"
+IN_FLIGHT = "SELECT count(*) FROM generation_slots WHERE user_id = ? AND held_until > ?"
+ACTIVE_JOBS = "SELECT count(*) FROM video_job_slots WHERE user_id = ? AND held_until > ?"
+END_JOB = "DELETE FROM video_job_slots WHERE job_id = ?"
 JOBS = b"SELECT job_id FROM video_job_slots WHERE user_id = %s AND held_until > %s"
 HOLD_JOB = b"""INSERT INTO video_job_slots (job_id, user_id, held_until) VALUES (%s, %s, %s)
     ON CONFLICT (job_id) DO UPDATE SET held_until = excluded.held_until"""
-END_JOB = b"DELETE FROM video_job_slots WHERE job_id = %s"
 PURGE_SLOTS = b"""DELETE FROM generation_slots WHERE started_at <= %s
     AND (held_until IS NULL OR held_until <= %s)"""
 PURGE_JOBS = b"DELETE FROM video_job_slots WHERE held_until <= %s"
@@ -86,8 +88,7 @@ class PgGenerationLimiter(GenerationLimiter):
         slot_id = held.pop()
         if not held:
             del self._mine[user_id]
-        async with Transaction(self._database) as connection:
-            await connection.execute(FREE, [slot_id])
+        await self._database.read(FREE, [slot_id])
 
     async def video_job_started(self, user_id: str, job_id: str) -> None:
         now = naive(self._clock.now())
@@ -99,8 +100,7 @@ class PgGenerationLimiter(GenerationLimiter):
             await connection.execute(HOLD_JOB, [job_id, user_id, now + self._job_lapse])
 
     async def video_job_ended(self, user_id: str, job_id: str) -> None:
-        async with Transaction(self._database) as connection:
-            await connection.execute(END_JOB, [job_id])
+        await self._database.read(END_JOB, [job_id])
 
     async def seed_video_jobs(self, jobs: Iterable[tuple[str, str]]) -> None:
         """Idempotent: every process seeds at its start; a job counts once, its lapse renewed."""
@@ -110,15 +110,12 @@ class PgGenerationLimiter(GenerationLimiter):
                 await connection.execute(HOLD_JOB, [job_id, user_id, until])
 
     async def in_flight(self, user_id: str) -> int:
-        now = naive(self._clock.now())
-        async with Transaction(self._database) as connection:
-            found = await rows(connection, IN_FLIGHT, [user_id, now])
+        found = await self._database.read(IN_FLIGHT, [user_id, naive(self._clock.now())])
         return int(found[0][0])
 
     async def active_video_jobs(self, user_id: str) -> int:
-        now = naive(self._clock.now())
-        async with Transaction(self._database) as connection:
-            return len(await rows(connection, JOBS, [user_id, now]))
+        found = await self._database.read(ACTIVE_JOBS, [user_id, naive(self._clock.now())])
+        return int(found[0][0])
 
     async def _sweep(self, connection: Connection, now: datetime) -> None:
         """Everybody's rows past the minute and lapsed, at most once a minute per process."""
