@@ -12,6 +12,8 @@ most once a minute."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
 import uuid
 from collections.abc import Iterable
@@ -37,6 +39,7 @@ FREE = "UPDATE generation_slots SET held_until = NULL WHERE id = ?"
 IN_FLIGHT = "SELECT count(*) FROM generation_slots WHERE user_id = ? AND held_until > ?"
 ACTIVE_JOBS = "SELECT count(*) FROM video_job_slots WHERE user_id = ? AND held_until > ?"
 END_JOB = "DELETE FROM video_job_slots WHERE job_id = ?"
+DROP = "DELETE FROM generation_slots WHERE id = ?"
 JOBS = b"SELECT job_id FROM video_job_slots WHERE user_id = %s AND held_until > %s"
 HOLD_JOB = b"""INSERT INTO video_job_slots (job_id, user_id, held_until) VALUES (%s, %s, %s)
     ON CONFLICT (job_id) DO UPDATE SET held_until = excluded.held_until"""
@@ -67,18 +70,26 @@ class PgGenerationLimiter(GenerationLimiter):
         now = naive(self._clock.now())
         minute_ago = now - timedelta(seconds=WINDOW_S)
         slot_id = uuid.uuid4().hex
-        async with Transaction(self._database) as connection:
-            await self._sweep(connection, now)
-            await connection.execute(LOCK, [user_id])
-            await connection.execute(FORGET, [user_id, minute_ago, now])
-            found = await rows(connection, COUNTS, [now, minute_ago, minute_ago, user_id])
-            in_flight, started, oldest = found[0]
-            if in_flight >= self._limits.max_concurrent:
-                raise RateLimitedError(1)
-            if started >= self._limits.per_minute:
-                left = seconds(oldest) + WINDOW_S - seconds(now)
-                raise RateLimitedError(math.ceil(left))
-            await connection.execute(TAKE, [slot_id, user_id, now, now + self._slot_lapse])
+        taken = False
+        try:
+            async with Transaction(self._database) as connection:
+                await self._sweep(connection, now)
+                await connection.execute(LOCK, [user_id])
+                await connection.execute(FORGET, [user_id, minute_ago, now])
+                found = await rows(connection, COUNTS, [now, minute_ago, minute_ago, user_id])
+                in_flight, started, oldest = found[0]
+                if in_flight >= self._limits.max_concurrent:
+                    raise RateLimitedError(1)
+                if started >= self._limits.per_minute:
+                    left = seconds(oldest) + WINDOW_S - seconds(now)
+                    raise RateLimitedError(math.ceil(left))
+                await connection.execute(TAKE, [slot_id, user_id, now, now + self._slot_lapse])
+                taken = True
+        except BaseException:
+            if taken:  # cancelled while committing: nobody will free the slot, if it was taken
+                with contextlib.suppress(Exception):  # else it lapses
+                    await asyncio.shield(self._database.read(DROP, [slot_id]))
+            raise
         self._mine.setdefault(user_id, []).append(slot_id)
 
     async def free(self, user_id: str) -> None:
@@ -92,12 +103,20 @@ class PgGenerationLimiter(GenerationLimiter):
 
     async def video_job_started(self, user_id: str, job_id: str) -> None:
         now = naive(self._clock.now())
-        async with Transaction(self._database) as connection:
-            await connection.execute(LOCK, [user_id])
-            jobs = {job for (job,) in await rows(connection, JOBS, [user_id, now])}
-            if job_id not in jobs and len(jobs) >= self._limits.max_active_video_jobs:
-                raise RateLimitedError(30)
-            await connection.execute(HOLD_JOB, [job_id, user_id, now + self._job_lapse])
+        added = False
+        try:
+            async with Transaction(self._database) as connection:
+                await connection.execute(LOCK, [user_id])
+                jobs = {job for (job,) in await rows(connection, JOBS, [user_id, now])}
+                if job_id not in jobs and len(jobs) >= self._limits.max_active_video_jobs:
+                    raise RateLimitedError(30)
+                await connection.execute(HOLD_JOB, [job_id, user_id, now + self._job_lapse])
+                added = job_id not in jobs
+        except BaseException:
+            if added:  # cancelled while committing: the caller will not end it
+                with contextlib.suppress(Exception):  # else it lapses
+                    await asyncio.shield(self._database.read(END_JOB, [job_id]))
+            raise
 
     async def video_job_ended(self, user_id: str, job_id: str) -> None:
         await self._database.read(END_JOB, [job_id])
