@@ -27,8 +27,11 @@ from application.ports.budget import GenerationLimiter
 from application.ports.system import Clock
 
 LOCK = b"SELECT pg_advisory_xact_lock(hashtextextended('generations ' || %s, 0))"
-FORGET = b"""DELETE FROM generation_slots WHERE user_id = %s AND started_at <= %s
-    AND (held_until IS NULL OR held_until <= %s)"""
+# stale rows are deleted with SKIP LOCKED: a sweep and a user's next request never wait for
+# each other's rows (and so can never deadlock); what one skips, the next one deletes
+FORGET = b"""DELETE FROM generation_slots WHERE id IN (SELECT id FROM generation_slots
+    WHERE user_id = %s AND started_at <= %s AND (held_until IS NULL OR held_until <= %s)
+    FOR UPDATE SKIP LOCKED)"""
 COUNTS = b"""SELECT count(*) FILTER (WHERE held_until > %s),
     count(*) FILTER (WHERE started_at > %s), min(started_at) FILTER (WHERE started_at > %s)
     FROM generation_slots WHERE user_id = %s"""
@@ -43,9 +46,10 @@ DROP = "DELETE FROM generation_slots WHERE id = ?"
 JOBS = b"SELECT job_id FROM video_job_slots WHERE user_id = %s AND held_until > %s"
 HOLD_JOB = b"""INSERT INTO video_job_slots (job_id, user_id, held_until) VALUES (%s, %s, %s)
     ON CONFLICT (job_id) DO UPDATE SET held_until = excluded.held_until"""
-PURGE_SLOTS = b"""DELETE FROM generation_slots WHERE started_at <= %s
-    AND (held_until IS NULL OR held_until <= %s)"""
-PURGE_JOBS = b"DELETE FROM video_job_slots WHERE held_until <= %s"
+PURGE_SLOTS = b"""DELETE FROM generation_slots WHERE id IN (SELECT id FROM generation_slots
+    WHERE started_at <= %s AND (held_until IS NULL OR held_until <= %s) FOR UPDATE SKIP LOCKED)"""
+PURGE_JOBS = b"""DELETE FROM video_job_slots WHERE job_id IN (SELECT job_id FROM video_job_slots
+    WHERE held_until <= %s FOR UPDATE SKIP LOCKED)"""
 
 
 class PgGenerationLimiter(GenerationLimiter):
@@ -125,8 +129,8 @@ class PgGenerationLimiter(GenerationLimiter):
         """Idempotent: every process seeds at its start; a job counts once, its lapse renewed."""
         until = naive(self._clock.now()) + self._job_lapse
         async with Transaction(self._database) as connection:
-            for user_id, job_id in jobs:
-                await connection.execute(HOLD_JOB, [job_id, user_id, until])
+            for user_id, job_id in sorted(jobs, key=lambda job: job[1]):  # one order: no
+                await connection.execute(HOLD_JOB, [job_id, user_id, until])  # deadlock
 
     async def in_flight(self, user_id: str) -> int:
         found = await self._database.read(IN_FLIGHT, [user_id, naive(self._clock.now())])

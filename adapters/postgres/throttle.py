@@ -40,8 +40,11 @@ REMEMBER = b"""INSERT INTO login_familiar (account, client, seen_at) VALUES (%s,
     ON CONFLICT (account, client) DO UPDATE SET seen_at = excluded.seen_at"""
 KEEP_RECENT = b"""DELETE FROM login_familiar WHERE account = %s AND client NOT IN
     (SELECT client FROM login_familiar WHERE account = %s ORDER BY seen_at DESC LIMIT %s)"""
-PURGE_CHECKS = b"DELETE FROM login_checks WHERE at <= %s"
-PURGE_FAMILIAR = b"DELETE FROM login_familiar WHERE seen_at <= %s"
+# SKIP LOCKED: a purge never waits for (nor deadlocks with) the checks being written
+PURGE_CHECKS = b"""DELETE FROM login_checks WHERE (key, slot_id) IN (SELECT key, slot_id
+    FROM login_checks WHERE at <= %s FOR UPDATE SKIP LOCKED)"""
+PURGE_FAMILIAR = b"""DELETE FROM login_familiar WHERE (account, client) IN (SELECT account,
+    client FROM login_familiar WHERE seen_at <= %s FOR UPDATE SKIP LOCKED)"""
 
 
 class PgLoginThrottle(LoginThrottle):
