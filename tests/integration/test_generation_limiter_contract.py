@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -185,3 +186,30 @@ async def test_postgres_every_process_seeds_the_same_jobs_once(database: PgDatab
         await a.video_job_started("u1", "j3")
     await a.video_job_ended("u1", "j1")  # the follower of either process ends it
     await b.video_job_started("u1", "j3")
+
+
+class CancelledOnRelease(PgDatabase):
+    """Its next transaction commits, then the caller is cancelled while the connection goes
+    back to the pool (a client that went away at the worst moment)."""
+
+    armed = False
+
+    async def release(self, connection: Any) -> None:
+        await super().release(connection)
+        if self.armed:
+            self.armed = False
+            raise asyncio.CancelledError
+
+
+async def test_postgres_a_slot_taken_by_a_cancelled_call_is_not_left_behind(pg_url: str) -> None:
+    database = CancelledOnRelease(pg_url)
+    await database.open()
+    try:
+        limits = process(database, FakeClock(NOW), max_concurrent=1)
+        database.armed = True
+        with pytest.raises(asyncio.CancelledError):
+            await limits.acquire("u1")
+        assert await limits.in_flight("u1") == 0
+        await limits.acquire("u1")  # the one slot is free
+    finally:
+        await database.close()
