@@ -138,8 +138,9 @@ def generation_limiter(
     settings: Settings, clock: Clock, database: object = None
 ) -> GenerationLimiter:
     """In memory for DuckDB; rows in the database for PostgreSQL. There a dead process's
-    slots lapse: a request's after twice the longest upstream deadline, a video job's after
-    twice its deadline (the follower ends every job by then)."""
+    slots lapse: a request's after the longest upstream deadline (no request runs longer),
+    a video job's after its deadline and a follower's longest poll interval (the follower
+    fails every job by then), each with a minute's margin."""
     limits = GenerationLimits(
         per_minute=settings.generations_per_minute,
         max_concurrent=settings.max_concurrent_generations,
@@ -147,11 +148,15 @@ def generation_limiter(
     )
     if isinstance(database, PgDatabase):
         longest = max(settings.upstream_deadline_s, settings.upstream_stream_deadline_s)
+        job = settings.video_job_deadline_s + settings.video_poll_max_interval_s
         return PgGenerationLimiter(
             database,
             limits,
             clock,
-            slot_lapse=timedelta(seconds=2 * longest),
-            job_lapse=timedelta(seconds=2 * settings.video_job_deadline_s),
+            slot_lapse=timedelta(seconds=longest + LAPSE_MARGIN_S),
+            job_lapse=timedelta(seconds=job + LAPSE_MARGIN_S),
         )
     return InMemoryGenerationLimiter(limits, clock)
+
+
+LAPSE_MARGIN_S = 60
