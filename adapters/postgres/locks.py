@@ -111,6 +111,7 @@ class PgAdvisoryLocks(Locks):
 
 @asynccontextmanager
 async def _locked(connection: Connection, key: str, unlock: bytes) -> AsyncIterator[None]:
+    key = key.replace("\x00", "\ufffd")  # text holds no NUL (a key may come from a path)
     try:
         await connection.execute(LOCK, [key])
     except Exception as exc:

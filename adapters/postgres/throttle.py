@@ -68,6 +68,8 @@ class PgLoginThrottle(LoginThrottle):
         self, *, account: str | None, client: str, now: datetime
     ) -> ThrottleSlot | int:
         moment = naive(now)
+        account = None if account is None else _text(account)
+        client = _text(client)
         async with Transaction(self._database) as connection:
             await self._purge(connection, moment)
             keys = await self._keys(connection, account, client, moment)
@@ -139,6 +141,12 @@ class PgLoginThrottle(LoginThrottle):
 
 async def _lock(connection: Connection, keys: tuple[str, ...]) -> None:
     await connection.execute(LOCK, [sorted(keys)])
+
+
+def _text(value: str) -> str:
+    """PostgreSQL's text holds no NUL: one becomes U+FFFD, as the stored text does (two
+    addresses or emails that differ only there share a count: stricter, never looser)."""
+    return value.replace("\x00", "\ufffd")
 
 
 def _kind(key: str) -> str:

@@ -168,3 +168,8 @@ async def test_postgres_no_advisory_lock_outlives_a_cancelled_hold(pg_url: str) 
     finally:
         await first.close()
         await second.close()
+
+
+async def test_any_text_is_a_key_even_with_nul(make: Make) -> None:
+    async with asyncio.timeout(10), make().hold("conversation:\x00'; --"):
+        pass

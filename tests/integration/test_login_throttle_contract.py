@@ -268,3 +268,12 @@ async def test_checks_in_flight_ask_for_a_second_failures_for_the_window(make: M
         ["account"],
     ]
     assert await throttle.reserve(account="ada", client="10.0.0.9", now=now) == 901
+
+
+async def test_any_text_is_a_key_even_with_nul(make: Make) -> None:
+    throttle = make(limits={"account": 1, "client": 9}, window_s=900)
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    slot = await throttle.reserve(account="a\x00@x.org", client="10.0.0.1\x00", now=now)
+    assert isinstance(slot, ThrottleSlot)
+    assert await throttle.fail(slot) == ["account"]
+    assert await throttle.reserve(account="a\x00@x.org", client="10.0.0.2", now=now) == 901
