@@ -4,7 +4,10 @@ PostgreSQL (a throwaway local cluster, as the tests start), timed one at a time 
 latency a request pays) and 50 at once over 50 users (throughput). Prints figures; asserts
 nothing.
 
-    PYTHONPATH=. .venv/bin/python bench/pg_limits.py [--ops 2000]
+    PYTHONPATH=. .venv/bin/python bench/pg_limits.py [--ops 2000] [--durable]
+
+--durable: fsync and synchronous commits on (as a real server), else the tests' throwaway
+settings.
 """
 
 from __future__ import annotations
@@ -115,8 +118,9 @@ async def run(url: str, ops: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ops", type=int, default=2000)
+    parser.add_argument("--durable", action="store_true")
     args = parser.parse_args()
-    server = start_cluster()
+    server = start_cluster(durable=args.durable)
     try:
         with server.admin() as admin:
             admin.execute(b"CREATE DATABASE bench")
