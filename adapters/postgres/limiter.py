@@ -5,10 +5,10 @@ A request's slot is a `generation_slots` row: it counts in its user's sliding mi
 `started_at`, and in flight until it is freed or, when its process died, until `held_until`
 lapses (`slot_lapse`: longer than any request may take). A video job in progress is a
 `video_job_slots` row until it ends (or lapses after `job_lapse`). Counting and inserting
-happen in one transaction under a transaction-scoped advisory lock on the user, so the
-limits hold across processes. A process frees the slots it took (it remembers their ids);
-rows past the minute and lapsed are deleted by the user's next request, and everybody's at
-most once a minute."""
+happen under a transaction-scoped advisory lock on the user, so the limits hold across
+processes; a request's slot in one round trip (`take_generation_slot`, migration 0010). A
+process frees the slots it took (it remembers their ids); rows past the minute and lapsed
+are deleted by the user's next request, and everybody's at most once a minute."""
 
 from __future__ import annotations
 
@@ -20,23 +20,15 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from adapters.postgres.database import PgDatabase
-from adapters.postgres.statements import Connection, Transaction, naive, rows, seconds
+from adapters.postgres.statements import Transaction, naive, rows
 from application.budget.limit_generations import WINDOW_S, GenerationLimits
 from application.errors import RateLimitedError
 from application.ports.budget import GenerationLimiter
 from application.ports.system import Clock
 
 LOCK = b"SELECT pg_advisory_xact_lock(hashtextextended('generations ' || %s, 0))"
-# stale rows are deleted with SKIP LOCKED: a sweep and a user's next request never wait for
-# each other's rows (and so can never deadlock); what one skips, the next one deletes
-FORGET = b"""DELETE FROM generation_slots WHERE id IN (SELECT id FROM generation_slots
-    WHERE user_id = %s AND started_at <= %s AND (held_until IS NULL OR held_until <= %s)
-    FOR UPDATE SKIP LOCKED)"""
-COUNTS = b"""SELECT count(*) FILTER (WHERE held_until > %s),
-    count(*) FILTER (WHERE started_at > %s), min(started_at) FILTER (WHERE started_at > %s)
-    FROM generation_slots WHERE user_id = %s"""
-TAKE = b"""INSERT INTO generation_slots (id, user_id, started_at, held_until)
-    VALUES (%s, %s, %s, %s)"""
+# one round trip, atomic across processes (migration 0010): 0 taken, -1 busy, else seconds
+TAKE = "SELECT take_generation_slot(?, ?, ?, ?, ?, ?)"
 # single statements, auto-committed (`?`: PgDatabase.read's placeholders)
 FREE = "UPDATE generation_slots SET held_until = NULL WHERE id = ?"
 IN_FLIGHT = "SELECT count(*) FROM generation_slots WHERE user_id = ? AND held_until > ?"
@@ -46,10 +38,11 @@ DROP = "DELETE FROM generation_slots WHERE id = ?"
 JOBS = b"SELECT job_id FROM video_job_slots WHERE user_id = %s AND held_until > %s"
 HOLD_JOB = b"""INSERT INTO video_job_slots (job_id, user_id, held_until) VALUES (%s, %s, %s)
     ON CONFLICT (job_id) DO UPDATE SET held_until = excluded.held_until"""
-PURGE_SLOTS = b"""DELETE FROM generation_slots WHERE id IN (SELECT id FROM generation_slots
-    WHERE started_at <= %s AND (held_until IS NULL OR held_until <= %s) FOR UPDATE SKIP LOCKED)"""
-PURGE_JOBS = b"""DELETE FROM video_job_slots WHERE job_id IN (SELECT job_id FROM video_job_slots
-    WHERE held_until <= %s FOR UPDATE SKIP LOCKED)"""
+# SKIP LOCKED: a sweep never waits for (nor deadlocks with) a request's rows
+PURGE_SLOTS = """DELETE FROM generation_slots WHERE id IN (SELECT id FROM generation_slots
+    WHERE started_at <= ? AND (held_until IS NULL OR held_until <= ?) FOR UPDATE SKIP LOCKED)"""
+PURGE_JOBS = """DELETE FROM video_job_slots WHERE job_id IN (SELECT job_id FROM video_job_slots
+    WHERE held_until <= ? FOR UPDATE SKIP LOCKED)"""
 
 
 class PgGenerationLimiter(GenerationLimiter):
@@ -72,28 +65,25 @@ class PgGenerationLimiter(GenerationLimiter):
 
     async def acquire(self, user_id: str) -> None:
         now = naive(self._clock.now())
-        minute_ago = now - timedelta(seconds=WINDOW_S)
         slot_id = uuid.uuid4().hex
-        taken = False
+        await self._sweep(now)
+        limits = self._limits
+        params = [user_id, slot_id, now, now + self._slot_lapse]
         try:
-            async with Transaction(self._database) as connection:
-                await self._sweep(connection, now)
-                await connection.execute(LOCK, [user_id])
-                await connection.execute(FORGET, [user_id, minute_ago, now])
-                found = await rows(connection, COUNTS, [now, minute_ago, minute_ago, user_id])
-                in_flight, started, oldest = found[0]
-                if in_flight >= self._limits.max_concurrent:
-                    raise RateLimitedError(1)
-                if started >= self._limits.per_minute:
-                    left = seconds(oldest) + WINDOW_S - seconds(now)
-                    raise RateLimitedError(math.ceil(left))
-                await connection.execute(TAKE, [slot_id, user_id, now, now + self._slot_lapse])
-                taken = True
+            found = await self._database.read(
+                TAKE, [*params, limits.per_minute, limits.max_concurrent]
+            )
         except BaseException:
-            if taken:  # cancelled while committing: nobody will free the slot, if it was taken
-                with contextlib.suppress(Exception):  # else it lapses
-                    await asyncio.shield(self._database.read(DROP, [slot_id]))
+            # cancelled (or failed) once the statement ran: the slot may be taken, and
+            # nobody would free it
+            with contextlib.suppress(Exception):  # else it lapses
+                await asyncio.shield(self._database.read(DROP, [slot_id]))
             raise
+        wait = float(found[0][0])
+        if wait < 0:
+            raise RateLimitedError(1)
+        if wait > 0:
+            raise RateLimitedError(math.ceil(wait))
         self._mine.setdefault(user_id, []).append(slot_id)
 
     async def free(self, user_id: str) -> None:
@@ -140,10 +130,10 @@ class PgGenerationLimiter(GenerationLimiter):
         found = await self._database.read(ACTIVE_JOBS, [user_id, naive(self._clock.now())])
         return int(found[0][0])
 
-    async def _sweep(self, connection: Connection, now: datetime) -> None:
+    async def _sweep(self, now: datetime) -> None:
         """Everybody's rows past the minute and lapsed, at most once a minute per process."""
         if self._swept is not None and now - self._swept < timedelta(seconds=WINDOW_S):
             return
         self._swept = now
-        await connection.execute(PURGE_SLOTS, [now - timedelta(seconds=WINDOW_S), now])
-        await connection.execute(PURGE_JOBS, [now])
+        await self._database.read(PURGE_SLOTS, [now - timedelta(seconds=WINDOW_S), now])
+        await self._database.read(PURGE_JOBS, [now])
