@@ -1,4 +1,4 @@
-"""KeyedLocks: one writer at a time per key (a user's sessions), within the API process."""
+"""KeyedLocks: the Locks port within one process (one writer at a time per key), and the keys."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from application.ports.system import Locks
 
-class KeyedLocks:
+
+class KeyedLocks(Locks):
     """DuckDB's optimistic concurrency cannot always tell that a revocation and a rotation
     of the same family overlap (its conflict check is per column and skips some index
-    scans), so every write to a user's refresh tokens takes that user's lock. The API is
-    the only process that writes the database, so an in-process lock is enough."""
+    scans), so every write to a user's refresh tokens takes that user's lock. With DuckDB
+    the API is the only process that writes the database, so an in-process lock is enough;
+    with PostgreSQL it is the first half of adapters/postgres/locks.py's PgAdvisoryLocks."""
 
     def __init__(self) -> None:
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}

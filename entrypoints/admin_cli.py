@@ -86,5 +86,6 @@ def _opened(container: Container) -> bool:
 
 
 async def _close(container: Container) -> None:
+    await resources.close_locks(container.locks())  # PostgreSQL's advisory locks' pool
     await resources.close_pool(container.database())  # PostgreSQL's, in this event loop
     container.shutdown_resources()

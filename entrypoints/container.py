@@ -162,7 +162,7 @@ class Container(CoreContainer):
     # reserves before it calls OpenRouter and settles after (application/budget/spending).
     budget_defaults = providers.Singleton(resources.budget_defaults, settings=settings)
     generation_limiter = providers.Singleton(
-        resources.generation_limiter, settings=settings, clock=clock
+        resources.generation_limiter, settings=settings, clock=clock, database=database
     )
     budget_lookup = providers.Singleton(SqlBudgetLookup, database=database)
     spend_ledger = providers.Factory(

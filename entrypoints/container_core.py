@@ -47,7 +47,6 @@ from application.keys.list_api_keys import ListApiKeys
 from application.keys.list_user_api_keys import ListUserApiKeys
 from application.keys.revoke_api_key import RevokeApiKey
 from application.keys.revoke_user_api_key import RevokeUserApiKey
-from application.locks import KeyedLocks
 from domain.users import PasswordPolicy
 from entrypoints import resources
 from entrypoints.settings import Settings
@@ -60,13 +59,13 @@ class CoreContainer(containers.DeclarativeContainer):
     hasher = providers.Resource(resources.hasher, settings=settings)
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UuidGenerator)
-    throttle = providers.Singleton(resources.throttle, settings=settings)
+    throttle = providers.Singleton(resources.throttle, settings=settings, database=database)
     tokens = providers.Singleton(
         JwtTokenIssuer,
         secret=settings.provided.resolved_secret.call(),
         access_ttl_s=settings.provided.access_token_ttl_s,
     )
-    locks = providers.Singleton(KeyedLocks)
+    locks = providers.Singleton(resources.locks, database=database)
     policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
     user_lookup = providers.Singleton(SqlUserLookup, database=database)
     # the engine: "duckdb" (the file in the data directory) or "postgresql" (database_url)

@@ -12,11 +12,17 @@ from datetime import timedelta
 from adapters.duckdb.database import Database, open_database
 from adapters.media.upload import PillowImageSanitizer
 from adapters.postgres.database import PgDatabase, open_pg_database
+from adapters.postgres.limiter import PgGenerationLimiter
+from adapters.postgres.locks import PgAdvisoryLocks
+from adapters.postgres.throttle import PgLoginThrottle
 from adapters.security.passwords import LibpassPasswordHasher
 from adapters.security.throttle import InMemoryLoginThrottle
 from application.budget.ledger import BudgetDefaults
-from application.budget.limit_generations import GenerationLimiter, GenerationLimits
-from application.ports.system import Clock
+from application.budget.limit_generations import GenerationLimits, InMemoryGenerationLimiter
+from application.locks import KeyedLocks
+from application.ports.auth import LoginThrottle
+from application.ports.budget import GenerationLimiter
+from application.ports.system import Clock, Locks
 from domain.video_jobs import VideoTiming
 from entrypoints.settings import Settings
 
@@ -101,14 +107,32 @@ def sanitizer(settings: Settings) -> Iterator[PillowImageSanitizer]:
     sanitizer.close()
 
 
-def throttle(settings: Settings) -> InMemoryLoginThrottle:
-    return InMemoryLoginThrottle(
-        limits={
-            "account": settings.login_max_failures_per_account,
-            "client": settings.login_max_failures_per_address,
-        },
-        window_s=settings.login_window_s,
-    )
+def throttle(settings: Settings, database: object) -> LoginThrottle:
+    """In memory for DuckDB (one API process); in the database for PostgreSQL, so that the
+    limits hold across every process that shares it."""
+    limits = {
+        "account": settings.login_max_failures_per_account,
+        "client": settings.login_max_failures_per_address,
+    }
+    if isinstance(database, PgDatabase):
+        return PgLoginThrottle(database, limits=limits, window_s=settings.login_window_s)
+    return InMemoryLoginThrottle(limits=limits, window_s=settings.login_window_s)
+
+
+LOCK_POOL_SIZE = 10  # PostgreSQL: the connections of the advisory locks, per process
+
+
+def locks(database: object) -> Locks:
+    """Keyed locks within the one DuckDB process, or PostgreSQL advisory locks (on a small
+    pool of their own) that hold across every process."""
+    if isinstance(database, PgDatabase) and isinstance(url := database.pool.conninfo, str):
+        return PgAdvisoryLocks(url, size=LOCK_POOL_SIZE)
+    return KeyedLocks()
+
+
+async def close_locks(locks: Locks) -> None:
+    if isinstance(locks, PgAdvisoryLocks):
+        await locks.close()
 
 
 def abandoned_after(settings: Settings) -> timedelta:
@@ -126,10 +150,29 @@ def budget_defaults(settings: Settings) -> BudgetDefaults:
     return BudgetDefaults.of(settings.default_budget_usd, settings.default_budget_period)
 
 
-def generation_limiter(settings: Settings, clock: Clock) -> GenerationLimiter:
+def generation_limiter(
+    settings: Settings, clock: Clock, database: object = None
+) -> GenerationLimiter:
+    """In memory for DuckDB; rows in the database for PostgreSQL. There a dead process's
+    slots lapse: a request's after the longest upstream deadline (no request runs longer),
+    a video job's after its deadline and a follower's longest poll interval (the follower
+    fails every job by then), each with a minute's margin."""
     limits = GenerationLimits(
         per_minute=settings.generations_per_minute,
         max_concurrent=settings.max_concurrent_generations,
         max_active_video_jobs=settings.max_active_video_jobs,
     )
-    return GenerationLimiter(limits, clock)
+    if isinstance(database, PgDatabase):
+        longest = max(settings.upstream_deadline_s, settings.upstream_stream_deadline_s)
+        job = settings.video_job_deadline_s + settings.video_poll_max_interval_s
+        return PgGenerationLimiter(
+            database,
+            limits,
+            clock,
+            slot_lapse=timedelta(seconds=longest + LAPSE_MARGIN_S),
+            job_lapse=timedelta(seconds=job + LAPSE_MARGIN_S),
+        )
+    return InMemoryGenerationLimiter(limits, clock)
+
+
+LAPSE_MARGIN_S = 60

@@ -16,7 +16,7 @@ from adapters.sql.recording import (
     spend_sql,
     values,
 )
-from application.locks import KeyedLocks
+from application.ports.system import Locks
 from domain.generations import Generation
 
 # Column types for the UNNEST form, in GENERATION_COLUMNS order.
@@ -67,7 +67,7 @@ def _write(cursor: duckdb.DuckDBPyConnection, batch: list[Generation]) -> list[G
 
 
 class DuckDBGroupRecorder(GroupCommitRecorder):
-    def __init__(self, database: Database, locks: KeyedLocks) -> None:
+    def __init__(self, database: Database, locks: Locks) -> None:
         super().__init__(locks, database.generation_counts)
         self._database = database
 

@@ -16,7 +16,7 @@ from adapters.sql.recording import (
     spend_sql,
     values,
 )
-from application.locks import KeyedLocks
+from application.ports.system import Locks
 from domain.generations import Generation
 
 
@@ -45,7 +45,7 @@ async def write(executor: PgExecutor, batch: list[Generation]) -> list[Generatio
 
 
 class PgGroupRecorder(GroupCommitRecorder):
-    def __init__(self, database: PgDatabase, locks: KeyedLocks, max_batch: int = 256) -> None:
+    def __init__(self, database: PgDatabase, locks: Locks, max_batch: int = 256) -> None:
         super().__init__(locks, database.generation_counts)
         self._database = database
         self.max_batch = max_batch  # 1: a transaction per generation (measured in bench/)

@@ -45,7 +45,9 @@ class InMemoryLoginThrottle(LoginThrottle):
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def reserve(self, *, account: str | None, client: str, now: datetime) -> ThrottleSlot | int:
+    async def reserve(
+        self, *, account: str | None, client: str, now: datetime
+    ) -> ThrottleSlot | int:
         moment = now.timestamp()
         with self._lock:
             if len(self._entries) >= self._max_keys:
@@ -60,12 +62,12 @@ class InMemoryLoginThrottle(LoginThrottle):
                 self._entries.setdefault(key, deque()).append((moment, slot.id))
         return slot
 
-    def fail(self, slot: ThrottleSlot) -> list[str]:
+    async def fail(self, slot: ThrottleSlot) -> list[str]:
         with self._lock:
             self._in_flight.pop(slot.id, None)
             return [_kind(key) for key in slot.keys if self._just_filled(key, slot.id)]
 
-    def succeed(self, slot: ThrottleSlot, now: datetime) -> None:
+    async def succeed(self, slot: ThrottleSlot, now: datetime) -> None:
         with self._lock:
             self._in_flight.pop(slot.id, None)
             for key in slot.keys:

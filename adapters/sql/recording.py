@@ -21,8 +21,9 @@ from typing import Any
 from adapters.sql.counts import GenerationCounts
 from adapters.sql.executor import to_db
 from application.errors import OwnerDeletedError
-from application.locks import KeyedLocks, owner_key
+from application.locks import owner_key
 from application.ports.generation import GenerationRecorder
+from application.ports.system import Locks
 from domain.generations import Generation
 
 MAX_BATCH = 256
@@ -79,7 +80,7 @@ def spend_sql(batch: list[Generation]) -> tuple[str, list[str]] | None:
 class GroupCommitRecorder(GenerationRecorder):
     max_batch = MAX_BATCH
 
-    def __init__(self, locks: KeyedLocks, counts: GenerationCounts) -> None:
+    def __init__(self, locks: Locks, counts: GenerationCounts) -> None:
         self._locks = locks
         self._counts = counts
         self._pending: list[_Pending] = []

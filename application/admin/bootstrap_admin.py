@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from application.errors import EmailTakenError
-from application.locks import KeyedLocks
 from application.ports.auth import PasswordHasher
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from domain.audit import AuditAction, AuditEvent
 from domain.users import PasswordPolicy, Role, User, normalize_email
 
@@ -29,7 +28,7 @@ class BootstrapAdmin:
     clock: Clock
     ids: IdGenerator
     policy: PasswordPolicy
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, email: str, password: str) -> BootstrapOutcome:
         address = normalize_email(email)

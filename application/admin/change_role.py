@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from application.errors import NotFoundError
 from application.keys.revocation import revoke_all_keys
-from application.locks import ADMINS_KEY, KeyedLocks
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.locks import ADMINS_KEY
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.audit import AuditAction, AuditEvent
 from domain.users import Role, User, ensure_an_admin_remains
@@ -23,7 +23,7 @@ class ChangeRole:
     uow: UnitOfWork
     clock: Clock
     ids: IdGenerator
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, actor_id: str, user_id: str, role: Role) -> User:
         async with self.locks.hold(ADMINS_KEY), self.locks.hold(user_id):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import NotFoundError
-from application.locks import ADMINS_KEY, KeyedLocks, owner_key
+from application.locks import ADMINS_KEY, owner_key
 from application.ports.generation import MediaStore
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.audit import AuditAction, AuditEvent
 from domain.media import MediaRef
@@ -26,7 +26,7 @@ class DeleteUser:
     media: MediaStore
     clock: Clock
     ids: IdGenerator
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, actor_id: str, user_id: str) -> None:
         async with (

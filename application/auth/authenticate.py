@@ -8,9 +8,8 @@ from datetime import timedelta
 from application.auth.throttling import Guard
 from application.auth.tokens import TokenPair, pair_for
 from application.errors import InvalidCredentialsError
-from application.locks import KeyedLocks
 from application.ports.auth import LoginThrottle, PasswordHasher, TokenIssuer
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from domain.errors import InvalidEmailError
 from domain.tokens import start_family
 from domain.users import User, normalize_email
@@ -30,24 +29,24 @@ class Authenticate:
     ids: IdGenerator
     throttle: LoginThrottle
     family_lifetime: timedelta
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, email: str, password: str, client: str) -> TokenPair:
         account = _account_key(email)
         guard = Guard(self.throttle, self.uow, self.clock, self.ids)
-        slot = guard.reserve(account=account, client=client)
+        slot = await guard.reserve(account=account, client=client)
         try:
             user = await self._find(account)
             ok, new_hash = await self.hasher.verify_and_update(
                 password, user.password_hash if user else None
             )
         except BaseException:
-            guard.errored(slot)
+            await guard.errored(slot)
             raise
         if user is None or not ok:
             await guard.failed(slot, user.id if user else None)
             raise InvalidCredentialsError()
-        guard.succeeded(slot)
+        await guard.succeeded(slot)
         return await self._open_family(user, new_hash)
 
     async def _find(self, account: str) -> User | None:

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from application.auth.throttling import Guard
 from application.errors import InvalidCredentialsError
 from application.keys.revocation import revoke_all_keys
-from application.locks import KeyedLocks
 from application.ports.auth import LoginThrottle, PasswordHasher
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.errors import TokenInvalidError
 from domain.users import PasswordPolicy
@@ -28,7 +27,7 @@ class ChangePassword:
     clock: Clock
     ids: IdGenerator
     policy: PasswordPolicy
-    locks: KeyedLocks
+    locks: Locks
     throttle: LoginThrottle
 
     async def execute(
@@ -46,16 +45,16 @@ class ChangePassword:
         if user is None:
             raise TokenInvalidError()
         guard = Guard(self.throttle, self.uow, self.clock, self.ids)
-        slot = guard.reserve(account=user.email, client=client)
+        slot = await guard.reserve(account=user.email, client=client)
         try:
             ok, _ = await self.hasher.verify_and_update(current_password, user.password_hash)
         except BaseException:
-            guard.errored(slot)
+            await guard.errored(slot)
             raise
         if not ok:
             await guard.failed(slot, user.id)
             raise InvalidCredentialsError("The current password is not correct.")
-        guard.succeeded(slot)
+        await guard.succeeded(slot)
         new_hash = await self.hasher.hash(new_password)
 
         async def save() -> None:

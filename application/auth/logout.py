@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.locks import KeyedLocks
 from application.ports.auth import TokenIssuer
-from application.ports.system import Clock, UnitOfWork
+from application.ports.system import Clock, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 
 
@@ -18,7 +17,7 @@ class Logout:
     uow: UnitOfWork
     tokens: TokenIssuer
     clock: Clock
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, refresh_token: str) -> None:
         now = self.clock.now()

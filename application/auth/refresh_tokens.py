@@ -7,9 +7,8 @@ from datetime import timedelta
 
 from application.auth.tokens import TokenPair, pair_for
 from application.errors import ConflictError
-from application.locks import KeyedLocks
 from application.ports.auth import TokenIssuer
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.audit import AuditAction, AuditEvent
 from domain.errors import TokenInvalidError, TokenReusedError
@@ -27,7 +26,7 @@ class RefreshTokens:
     clock: Clock
     ids: IdGenerator
     grace: timedelta
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, refresh_token: str) -> TokenPair:
         claims = self.tokens.read_refresh(refresh_token, self.clock.now())

@@ -33,16 +33,16 @@ class RegisterUser:
         address = normalize_email(email)
         self.policy.check(password)
         guard = Guard(self.throttle, self.uow, self.clock, self.ids)
-        slot = guard.reserve(account=None, client=client)
+        slot = await guard.reserve(account=None, client=client)
         try:
             user = await self._create(address, password)
         except EmailTakenError:
             await guard.failed(slot, None)
             raise
         except BaseException:
-            guard.errored(slot)
+            await guard.errored(slot)
             raise
-        guard.succeeded(slot)
+        await guard.succeeded(slot)
         return user
 
     async def _create(self, address: str, password: str) -> User:

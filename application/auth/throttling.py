@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from application.errors import RateLimitedError
@@ -20,22 +21,24 @@ class Guard:
     clock: Clock
     ids: IdGenerator
 
-    def reserve(self, *, account: str | None, client: str) -> ThrottleSlot:
-        slot = self.throttle.reserve(account=account, client=client, now=self.clock.now())
+    async def reserve(self, *, account: str | None, client: str) -> ThrottleSlot:
+        slot = await self.throttle.reserve(account=account, client=client, now=self.clock.now())
         if isinstance(slot, int):
             raise RateLimitedError(slot)
         return slot
 
-    def succeeded(self, slot: ThrottleSlot) -> None:
-        self.throttle.succeed(slot, self.clock.now())
+    async def succeeded(self, slot: ThrottleSlot) -> None:
+        await self.throttle.succeed(slot, self.clock.now())
 
-    def errored(self, slot: ThrottleSlot) -> None:
-        self.throttle.fail(slot)
+    async def errored(self, slot: ThrottleSlot) -> None:
+        """The check raised (or was cancelled): it stays counted, even if we are cancelled
+        again while the throttle writes that down."""
+        await asyncio.shield(self.throttle.fail(slot))
 
     async def failed(self, slot: ThrottleSlot, user_id: str | None) -> None:
         """Count the failure; a lock it starts is a security event (security.md #44).
         Addresses are not stored."""
-        locked = self.throttle.fail(slot)
+        locked = await self.throttle.fail(slot)
         if not locked:
             return
         kinds = ",".join(sorted(locked))

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from application.errors import OwnerDeletedError
-from application.locks import KeyedLocks, owner_key
+from application.locks import owner_key
 from application.ports.budget import BudgetLookup, SpendEntry, SpendState
-from application.ports.system import UnitOfWork
+from application.ports.system import Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.budgets import (
     Budget,
@@ -65,7 +65,7 @@ class SpendLedger:
     the process-wide ones."""
 
     uow: UnitOfWork
-    locks: KeyedLocks
+    locks: Locks
     defaults: BudgetDefaults
     lookup: BudgetLookup | None = None  # the cached per-request read; else a unit of work
 

@@ -1,20 +1,23 @@
-"""GenerationLimiter: per-user rate and concurrency limits on generation requests.
+"""The per-user generation limits (the GenerationLimiter port) in memory, and `held`.
 
-In memory, in the API process (the only one that serves generations), timed by the Clock
-port. Per user: at most `per_minute` requests started in any sliding 60 s window, and at
-most `max_concurrent` in flight; video jobs in progress count apart, up to
+InMemoryGenerationLimiter serves the embedded DuckDB, whose API is one process; it is timed
+by the Clock port. Per user: at most `per_minute` requests started in any sliding 60 s
+window, and at most `max_concurrent` in flight; video jobs in progress count apart, up to
 `max_active_video_jobs`. Beyond, RateLimitedError (429 with Retry-After). A refused request
-takes no slot. Everything runs between awaits, so it is atomic on the event loop."""
+takes no slot. Everything runs between awaits, so it is atomic on the event loop. With
+PostgreSQL, adapters/postgres/limiter.py keeps the same counts in the database."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections import deque
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from application.errors import RateLimitedError
+from application.ports.budget import GenerationLimiter
 from application.ports.system import Clock
 
 WINDOW_S = 60.0
@@ -30,7 +33,22 @@ class GenerationLimits:
     max_active_video_jobs: int = 3
 
 
-class GenerationLimiter:
+@asynccontextmanager
+async def held(limiter: GenerationLimiter, user_id: str) -> AsyncIterator[None]:
+    """One of the user's slots, held for the whole of one generation request."""
+    await limiter.acquire(user_id)
+    try:
+        yield
+    finally:
+        await freed(limiter, user_id)
+
+
+async def freed(limiter: GenerationLimiter, user_id: str) -> None:
+    """Give the slot back, even when the request is being cancelled meanwhile."""
+    await asyncio.shield(limiter.free(user_id))
+
+
+class InMemoryGenerationLimiter(GenerationLimiter):
     def __init__(self, limits: GenerationLimits, clock: Clock) -> None:
         self._limits = limits
         self._clock = clock
@@ -39,16 +57,7 @@ class GenerationLimiter:
         self._video_jobs: dict[str, set[str]] = {}  # user -> ids of jobs in progress
         self._swept = 0.0
 
-    @contextmanager
-    def slot(self, user_id: str) -> Iterator[None]:
-        """Held for the whole of one generation request (a stream until it ends)."""
-        self.acquire(user_id)
-        try:
-            yield
-        finally:
-            self.free(user_id)
-
-    def acquire(self, user_id: str) -> None:
+    async def acquire(self, user_id: str) -> None:
         now = self._clock.now().timestamp()
         if now - self._swept >= WINDOW_S:  # forget idle users, once a minute at most
             self._swept = now
@@ -63,14 +72,14 @@ class GenerationLimiter:
         self._started[user_id] = started
         self._in_flight[user_id] = self._in_flight.get(user_id, 0) + 1
 
-    def free(self, user_id: str) -> None:
+    async def free(self, user_id: str) -> None:
         left = self._in_flight.get(user_id, 0) - 1
         if left > 0:
             self._in_flight[user_id] = left
         else:
             self._in_flight.pop(user_id, None)
 
-    def video_job_started(self, user_id: str, job_id: str) -> None:
+    async def video_job_started(self, user_id: str, job_id: str) -> None:
         """Count a job from before its submit; RateLimitedError when the user has the most
         jobs in progress (Retry-After: a poll interval or so, jobs take minutes)."""
         jobs = self._video_jobs.get(user_id, set())
@@ -79,21 +88,20 @@ class GenerationLimiter:
         jobs.add(job_id)
         self._video_jobs[user_id] = jobs
 
-    def video_job_ended(self, user_id: str, job_id: str) -> None:
+    async def video_job_ended(self, user_id: str, job_id: str) -> None:
         jobs = self._video_jobs.get(user_id, set())
         jobs.discard(job_id)
         if not jobs:
             self._video_jobs.pop(user_id, None)
 
-    def seed_video_jobs(self, jobs: Iterable[tuple[str, str]]) -> None:
-        """At start-up: the (user id, job id) of the jobs still in progress in the store."""
+    async def seed_video_jobs(self, jobs: Iterable[tuple[str, str]]) -> None:
         for user_id, job_id in jobs:
             self._video_jobs.setdefault(user_id, set()).add(job_id)
 
-    def in_flight(self, user_id: str) -> int:
+    async def in_flight(self, user_id: str) -> int:
         return self._in_flight.get(user_id, 0)
 
-    def active_video_jobs(self, user_id: str) -> int:
+    async def active_video_jobs(self, user_id: str) -> int:
         return len(self._video_jobs.get(user_id, ()))
 
     def _window(self, user_id: str, now: float) -> deque[float]:

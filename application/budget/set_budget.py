@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from application.budget.ledger import BudgetDefaults, budget_of, status_in
 from application.errors import NotFoundError
-from application.locks import KeyedLocks, owner_key
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.locks import owner_key
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.audit import AuditAction, AuditEvent
 from domain.budgets import Budget, BudgetStatus
@@ -24,7 +24,7 @@ class SetBudget:
     uow: UnitOfWork
     clock: Clock
     ids: IdGenerator
-    locks: KeyedLocks
+    locks: Locks
     defaults: BudgetDefaults
 
     async def execute(

@@ -17,13 +17,14 @@ the request starts: a limit set by an admin while it runs applies from the next 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-from application.budget.limit_generations import GenerationLimiter
+from application.budget.limit_generations import freed, held
 from application.budget.reserve_spend import SpendGuard, known_cost
 from application.errors import (
     ProviderNotConfiguredError,
@@ -31,6 +32,7 @@ from application.errors import (
     UpstreamUnavailableError,
 )
 from application.generation.list_models import ListModels
+from application.ports.budget import GenerationLimiter
 from application.ports.generation import ModelInfo, TextRequest
 from domain.budgets import Money
 from domain.generations import Generation, GenerationStatus, Usage
@@ -121,16 +123,16 @@ class GenerationSpending:
         generation_id: str | None = None,
         recorded: bool = False,
     ) -> Charge:
-        """Take a slot (the caller frees it: `limiter.free`) and reserve; on refusal
+        """Take a slot (the caller frees it: `freed(limiter, user)`) and reserve; on refusal
         nothing is held. `recorded`: the GenerationRecorder writes an unlimited user's cost."""
-        self.limiter.acquire(user_id)
+        await self.limiter.acquire(user_id)
         try:
             if not (await self.guard.ledger.budget(user_id=user_id)).limited:
                 return RECORDED if recorded else UnlimitedCharge(self, user_id, generation_id)
             bound = await estimate()
             return await self.guard.reserve(user_id, bound, generation_id=generation_id)
         except BaseException:
-            self.limiter.free(user_id)
+            await freed(self.limiter, user_id)
             raise
 
     def for_text(self, request: TextRequest) -> Estimate:
@@ -145,7 +147,7 @@ class GenerationSpending:
     ) -> AsyncIterator[Charge]:
         """For the generations written by the GenerationRecorder, which also writes an
         unlimited user's cost in the same transaction: nothing to write here for them."""
-        with self.limiter.slot(user_id):
+        async with held(self.limiter, user_id):
             if not (await self.guard.ledger.budget(user_id=user_id)).limited:
                 yield RECORDED
                 return
@@ -178,9 +180,9 @@ class GenerationSpending:
         """Before a video job is stored: count it among the user's jobs in progress (429
         past the limit) and, for a limited budget, reserve under the job's id until the
         follower settles it (video_ended)."""
-        self.limiter.video_job_started(user_id, job_id)
+        await self.limiter.video_job_started(user_id, job_id)
         try:
-            with self.limiter.slot(user_id):  # a submit counts in the per-minute window too
+            async with held(self.limiter, user_id):  # a submit counts in the minute too
                 pass
             if (await self.guard.ledger.budget(user_id=user_id)).limited:
                 bound = await self.video_bound(model, duration, resolution)
@@ -188,7 +190,7 @@ class GenerationSpending:
                     user_id, bound, reservation_id=job_id, generation_id=job_id
                 )
         except BaseException:
-            self.limiter.video_job_ended(user_id, job_id)
+            await asyncio.shield(self.limiter.video_job_ended(user_id, job_id))
             raise
 
     async def video_ended(
@@ -196,7 +198,7 @@ class GenerationSpending:
     ) -> None:
         """The job finished: settled with its cost (None: kept whole) when it was made,
         released when it failed. Must not be called under the user's owner lock."""
-        self.limiter.video_job_ended(user_id, job_id)
+        await self.limiter.video_job_ended(user_id, job_id)
         if not billed:
             await self.guard.release(user_id, job_id)
             return

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import OwnerDeletedError
-from application.locks import KeyedLocks, owner_key
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.locks import owner_key
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from domain.conversations import DEFAULT_TITLE, Conversation, check_system, check_title
 from domain.generations import check_model_id
 
@@ -21,7 +21,7 @@ class CreateConversation:
     uow: UnitOfWork
     clock: Clock
     ids: IdGenerator
-    locks: KeyedLocks
+    locks: Locks
     default_model: str = DEFAULT_MODEL
 
     async def execute(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.conversations.ownership import conversation_key, owned
-from application.locks import KeyedLocks
-from application.ports.system import UnitOfWork
+from application.ports.system import Locks, UnitOfWork
 from application.retry import retry_on_conflict
 
 
@@ -16,7 +15,7 @@ class DeleteConversation:
     the audit of costs, like any other generation."""
 
     uow: UnitOfWork
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, user_id: str, conversation_id: str) -> None:
         async with self.locks.hold(conversation_key(conversation_id)):

@@ -14,10 +14,10 @@ from application.conversations.ownership import conversation_key, owned
 from application.errors import OwnerDeletedError, StreamCancelledError
 from application.generation.recording import failed, failed_until_served, succeeded
 from application.generation.text_requests import DEFAULT_MAX_TOKENS
-from application.locks import KeyedLocks, owner_key
+from application.locks import owner_key
 from application.ports.conversations import ContextWindows
 from application.ports.generation import AIGateway, TextRequest
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.conversations import (
     Conversation,
@@ -97,7 +97,7 @@ class Exchanges:
     windows: ContextWindows
     clock: Clock
     ids: IdGenerator
-    locks: KeyedLocks
+    locks: Locks
     spending: GenerationSpending | None = None  # limits and budget, like a text generation
 
     async def ask(

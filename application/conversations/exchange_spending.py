@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from application.budget.limit_generations import freed
 from application.budget.spending import GenerationSpending, close
 from domain.generations import Generation
 
@@ -33,4 +34,4 @@ async def close_charge(
     try:
         await asyncio.shield(close(pending.charge, outcome))
     finally:
-        spending.limiter.free(pending.conversation.user_id)
+        await freed(spending.limiter, pending.conversation.user_id)

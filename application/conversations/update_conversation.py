@@ -6,8 +6,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from application.conversations.ownership import conversation_key, owned
-from application.locks import KeyedLocks
-from application.ports.system import Clock, UnitOfWork
+from application.ports.system import Clock, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.conversations import Conversation, check_system, check_title
 from domain.generations import check_model_id
@@ -29,7 +28,7 @@ class UpdateConversation:
 
     uow: UnitOfWork
     clock: Clock
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(
         self,

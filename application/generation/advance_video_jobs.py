@@ -12,9 +12,8 @@ from application.budget.spending import GenerationSpending
 from application.errors import ConflictError, UpstreamRejectedError, UpstreamUnavailableError
 from application.generation.upstream_video_status import failure_of, upstream_status
 from application.generation.video_job_writes import save_forward
-from application.locks import KeyedLocks
 from application.ports.generation import MediaStore
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.ports.video import Lease, VideoGateway, VideoInspector, VideoPoll
 from domain.errors import Error
 from domain.media import MediaRef
@@ -42,7 +41,7 @@ class AdvanceVideoJobs:
     clock: Clock
     ids: IdGenerator
     timing: VideoTiming
-    locks: KeyedLocks
+    locks: Locks
     inspector: VideoInspector
     batch: int = 20
     max_download_failures: int = 5

@@ -6,6 +6,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
 
+from application.budget.limit_generations import freed
 from application.budget.spending import GenerationSpending, close
 from application.generation.chat_requests import ChatRequest, prepare_chat
 from application.generation.text_requests import prepare_text
@@ -78,7 +79,7 @@ class StreamText:
                 async for item in events:
                     yield item
         finally:
-            spending.limiter.free(user_id)
+            await freed(spending.limiter, user_id)
 
     def _kept(
         self,

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from application.budget.spending import GenerationSpending
 from application.generation.list_video_models import ListVideoModels, capabilities_of
 from application.generation.video_job_writes import store_and_submit
-from application.locks import KeyedLocks
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.ports.video import VideoGateway, VideoRequest
 from domain.generations import check_model_id, check_prompt
 from domain.video_jobs import VideoJob, VideoTiming
@@ -28,7 +27,7 @@ class SubmitVideo:
     clock: Clock
     ids: IdGenerator
     timing: VideoTiming
-    locks: KeyedLocks
+    locks: Locks
     spending: GenerationSpending | None = None
 
     async def execute(

@@ -10,8 +10,7 @@ from application.errors import PayloadTooLargeError
 from application.generation.list_video_models import ListVideoModels, capabilities_of
 from application.generation.public_image_address import checked_image_url
 from application.generation.video_job_writes import store_and_submit
-from application.locks import KeyedLocks
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.ports.video import AddressResolver, ImageSanitizer, VideoGateway, VideoRequest
 from domain.errors import InvalidGenerationRequestError
 from domain.generations import check_model_id, check_prompt
@@ -37,7 +36,7 @@ class SubmitVideoFromImage:
     clock: Clock
     ids: IdGenerator
     timing: VideoTiming
-    locks: KeyedLocks
+    locks: Locks
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     spending: GenerationSpending | None = None
 

@@ -6,8 +6,8 @@ import asyncio
 from typing import Protocol
 
 from application.budget.spending import GenerationSpending
-from application.locks import KeyedLocks, owner_key
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.locks import owner_key
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.ports.video import VideoGateway, VideoRequest
 from domain.errors import Error
 from domain.video_jobs import VideoJob, VideoTiming, may_move, new_job
@@ -19,7 +19,7 @@ class VideoSubmitter(Protocol):
     @property
     def uow(self) -> UnitOfWork: ...
     @property
-    def locks(self) -> KeyedLocks: ...
+    def locks(self) -> Locks: ...
     @property
     def gateway(self) -> VideoGateway: ...
     @property
@@ -91,7 +91,7 @@ async def _store_and_submit(
     return accepted
 
 
-async def save_forward(uow: UnitOfWork, locks: KeyedLocks, job: VideoJob) -> bool:
+async def save_forward(uow: UnitOfWork, locks: Locks, job: VideoJob) -> bool:
     """Write `job` over the stored one if that one may still move to its status. False when
     the job was deleted meanwhile (alone or with its user: the owner lock is held, so a
     user deletion has either committed or not begun) or has already finished (then nothing

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.errors import OwnerDeletedError
-from application.locks import KeyedLocks
 from application.ports.api_keys import KeyDigester
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 from domain.api_keys import MAX_LIVE_KEYS, ApiKey, TooManyKeysError, expiry, shown_prefix
 from domain.audit import AuditAction, AuditEvent
@@ -29,7 +28,7 @@ class CreateApiKey:
     digester: KeyDigester
     clock: Clock
     ids: IdGenerator
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, user_id: str, name: str, expires_in_days: int | None) -> CreatedKey:
         async with self.locks.hold(user_id):  # the count and the insert, one at a time

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from application.errors import NotFoundError
 from application.keys.revocation import audit_revocation
-from application.locks import KeyedLocks
-from application.ports.system import Clock, IdGenerator, UnitOfWork
+from application.ports.system import Clock, IdGenerator, Locks, UnitOfWork
 from application.retry import retry_on_conflict
 
 
@@ -19,7 +18,7 @@ class RevokeApiKey:
     uow: UnitOfWork
     clock: Clock
     ids: IdGenerator
-    locks: KeyedLocks
+    locks: Locks
 
     async def execute(self, *, actor_id: str, user_id: str, key_id: str) -> None:
         async with self.locks.hold(user_id):

@@ -95,19 +95,23 @@ class ThrottleSlot:
 class LoginThrottle(Protocol):
     """Password checks counted per account and per client address in a sliding window
     (security.md #7). A check is reserved before the hash, so parallel attempts cannot get
-    more checks than the limit; a reservation left behind ages out with the window."""
+    more checks than the limit; a reservation left behind ages out with the window. In
+    memory for the embedded DuckDB (one API process); in the database for PostgreSQL, so
+    that the limits hold across every API process."""
 
-    def reserve(self, *, account: str | None, client: str, now: datetime) -> ThrottleSlot | int:
+    async def reserve(
+        self, *, account: str | None, client: str, now: datetime
+    ) -> ThrottleSlot | int:
         """A slot under the account's key (if any) and the client's, or the seconds to wait.
         The account's key is its own for a client that signed in to it before (familiar)."""
         ...
 
-    def fail(self, slot: ThrottleSlot) -> list[str]:
+    async def fail(self, slot: ThrottleSlot) -> list[str]:
         """The check failed: the slot stays a failure. The kinds ("account", "client") that
         this failure locked."""
         ...
 
-    def succeed(self, slot: ThrottleSlot, now: datetime) -> None:
+    async def succeed(self, slot: ThrottleSlot, now: datetime) -> None:
         """The password was right: the slot is freed, the account key's failures are cleared
         and the client becomes familiar to the account. The client's failures stay."""
         ...

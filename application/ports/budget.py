@@ -1,7 +1,9 @@
-"""Ports of budgets: a user's budget override, and the spend ledger (inside a unit of work)."""
+"""Ports of budgets: a user's budget override, the spend ledger (inside a unit of work) and
+the per-user generation limits."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -112,3 +114,32 @@ class SpendOverviewReader(Protocol):
     ) -> dict[str, tuple[Budget, SpendTotals]]:
         """Each user's budget and this period's spend, in one read (a page of users)."""
         ...
+
+
+class GenerationLimiter(Protocol):
+    """Per user: at most `per_minute` generation requests started in any sliding 60 s
+    window, at most `max_concurrent` in flight, and video jobs in progress apart, up to
+    `max_active_video_jobs`. Beyond, RateLimitedError (429 with Retry-After); a refused
+    request takes no slot. In memory for the embedded DuckDB (one API process); rows in the
+    database for PostgreSQL, so that the limits hold across every API process."""
+
+    async def acquire(self, user_id: str) -> None:
+        """Take one of the user's slots for one request (a stream until it ends)."""
+        ...
+
+    async def free(self, user_id: str) -> None:
+        """Give back one slot this process took for the user."""
+        ...
+
+    async def video_job_started(self, user_id: str, job_id: str) -> None:
+        """Count a job from before its submit (the same job twice counts once)."""
+        ...
+
+    async def video_job_ended(self, user_id: str, job_id: str) -> None: ...
+
+    async def seed_video_jobs(self, jobs: Iterable[tuple[str, str]]) -> None:
+        """At start-up: the (user id, job id) of the jobs still in progress in the store."""
+        ...
+
+    async def in_flight(self, user_id: str) -> int: ...
+    async def active_video_jobs(self, user_id: str) -> int: ...

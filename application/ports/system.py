@@ -1,7 +1,8 @@
-"""Ports every area uses: time, ids, the transaction and the audit trail."""
+"""Ports every area uses: time, ids, the transaction, the audit trail and keyed locks."""
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol, Self
 
@@ -20,6 +21,15 @@ class Clock(Protocol):
 
 class IdGenerator(Protocol):
     def new_id(self) -> str: ...
+
+
+class Locks(Protocol):
+    """One holder at a time per key (a user's sessions, the owner of things being written,
+    the admins), in every API process that shares the database: in-process for the embedded
+    DuckDB (one process), a PostgreSQL advisory lock for PostgreSQL. Not re-entrant for a
+    key: a holder never takes the key it holds."""
+
+    def hold(self, key: str) -> AbstractAsyncContextManager[None]: ...
 
 
 class AuditLog(Protocol):

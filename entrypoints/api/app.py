@@ -54,6 +54,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         finally:
             await follower.stop()
             await container.http().aclose()
+            await resources.close_locks(container.locks())
             await resources.close_pool(container.database())
             container.shutdown_resources()
             container.reset_singletons()  # a restarted app must not reuse closed clients

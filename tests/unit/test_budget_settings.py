@@ -37,9 +37,9 @@ def test_a_bad_default_budget_stops_start_up(field: str, value: str) -> None:
         load_settings(secret_key=KEY, **{field: value})
 
 
-def test_the_limits_come_from_the_settings() -> None:
+async def test_the_limits_come_from_the_settings() -> None:
     settings = load_settings(secret_key=KEY, max_concurrent_generations=1)
     limiter = generation_limiter(settings, FakeClock(datetime(2027, 1, 1, tzinfo=UTC)))
-    limiter.acquire("u1")
+    await limiter.acquire("u1")
     with pytest.raises(RateLimitedError):
-        limiter.acquire("u1")
+        await limiter.acquire("u1")

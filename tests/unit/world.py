@@ -36,6 +36,7 @@ from application.generation.stream_text import StreamText
 from application.generation.submit_video import SubmitVideo
 from application.generation.submit_video_from_image import SubmitVideoFromImage
 from application.locks import KeyedLocks
+from application.ports.auth import LoginThrottle
 from domain.users import PasswordPolicy
 from domain.video_jobs import VideoTiming
 from tests.fake_gateway import (
@@ -65,7 +66,7 @@ class World:
     hasher: FakePasswordHasher = field(default_factory=FakePasswordHasher)
     ids: FakeIdGenerator = field(default_factory=FakeIdGenerator)
     tokens: JwtTokenIssuer = field(default_factory=lambda: JwtTokenIssuer(secret=SECRET))
-    throttle: InMemoryLoginThrottle = field(
+    throttle: LoginThrottle = field(
         default_factory=lambda: InMemoryLoginThrottle(
             limits={"account": 5, "client": 20}, window_s=900
         )

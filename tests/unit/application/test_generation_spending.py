@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from application.budget.ledger import BudgetDefaults, SpendLedger
-from application.budget.limit_generations import GenerationLimiter, GenerationLimits
+from application.budget.limit_generations import GenerationLimits, InMemoryGenerationLimiter
 from application.budget.reserve_spend import SpendGuard
 from application.budget.spending import GenerationSpending
 from application.conversations.send_message import SendMessage
@@ -42,7 +42,7 @@ def spending(world: World, limit: str | None = "1") -> GenerationSpending:
     world.gateway.models = [PRICED]
     defaults = BudgetDefaults(Budget(None if limit is None else Decimal(limit), BudgetPeriod.DAY))
     ledger = SpendLedger(world.uow, world.locks, defaults)
-    limiter = GenerationLimiter(GenerationLimits(), world.clock)
+    limiter = InMemoryGenerationLimiter(GenerationLimits(), world.clock)
     catalogue = ListModels(world.gateway, world.clock, world.model_cache)
     return GenerationSpending(SpendGuard(ledger, world.clock, world.ids), limiter, catalogue)
 
@@ -59,7 +59,7 @@ async def test_a_generation_settles_at_its_cost_and_frees_its_slot(world: World)
     owner, spend = await user(world), spending(world)
     await text(world, spend).execute(user_id=owner, model=MODEL, prompt="hi", max_tokens=10)
     assert entries(world) == [(Decimal("0.0012"), SpendState.SETTLED)]
-    assert spend.limiter.in_flight(owner) == 0
+    assert await spend.limiter.in_flight(owner) == 0
 
 
 async def test_an_unknown_cost_keeps_the_reservation_whole(world: World) -> None:
@@ -78,7 +78,7 @@ async def test_a_refused_call_sends_nothing(world: World) -> None:
     with pytest.raises(BudgetExceededError):
         await text(world, spend).execute(user_id=owner, model=MODEL, prompt="hi")
     assert world.gateway.requests == [] and entries(world) == []
-    assert spend.limiter.in_flight(owner) == 0
+    assert await spend.limiter.in_flight(owner) == 0
     with pytest.raises(PriceUnknownError):
         await text(world, spending(world)).execute(user_id=owner, model="x/unpriced", prompt="hi")
     assert world.gateway.requests == []
@@ -89,7 +89,7 @@ async def test_an_unlimited_user_reserves_nothing(world: World) -> None:
     world.gateway.models = []  # not even the catalogue is asked
     await text(world, spend).execute(user_id=owner, model=MODEL, prompt="hi")
     assert entries(world) == []  # the DuckDB recorder writes the cost with the generation
-    assert spend.limiter.in_flight(owner) == 0
+    assert await spend.limiter.in_flight(owner) == 0
 
 
 async def test_an_unlimited_conversation_message_writes_its_cost_once(world: World) -> None:
@@ -108,7 +108,7 @@ async def test_a_stream_cut_after_text_keeps_the_reservation_whole(world: World)
     await anext(events)
     await events.aclose()
     assert entries(world) == [(Decimal("0.0000087"), SpendState.SETTLED)]
-    assert spend.limiter.in_flight(owner) == 0
+    assert await spend.limiter.in_flight(owner) == 0
 
 
 async def test_a_conversation_message_reserves_and_settles(world: World) -> None:
@@ -117,7 +117,7 @@ async def test_a_conversation_message_reserves_and_settles(world: World) -> None
     send = SendMessage(dataclasses.replace(exchanges(world), spending=spend))
     await send.execute(user_id=owner, conversation_id=conversation, content="hi", max_tokens=10)
     assert entries(world) == [(Decimal(str(USAGE.cost)), SpendState.SETTLED)]
-    assert spend.limiter.in_flight(owner) == 0
+    assert await spend.limiter.in_flight(owner) == 0
     tight = spending(world, limit="0.0012")  # what was spent: nothing is left
     send = SendMessage(dataclasses.replace(exchanges(world), spending=tight))
     with pytest.raises(BudgetExceededError):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from application.budget.ledger import BudgetDefaults, SpendLedger
-from application.budget.limit_generations import GenerationLimiter, GenerationLimits
+from application.budget.limit_generations import GenerationLimits, InMemoryGenerationLimiter
 from application.budget.start_budgets import StartBudgets
 from application.locks import KeyedLocks
 from application.ports.budget import SpendEntry, SpendOverview, SpendState
@@ -41,7 +41,7 @@ async def test_abandoned_reservations_are_settled_whole_and_video_jobs_kept() ->
     for entry_id, created in (("lost", old), ("job1", old), ("fresh", recent)):
         entry = SpendEntry(entry_id, "u1", Decimal("0.5"), SpendState.RESERVED, created)
         uow.budgets.entries[entry_id] = entry
-    limiter = GenerationLimiter(GenerationLimits(), clock)
+    limiter = InMemoryGenerationLimiter(GenerationLimits(), clock)
     start = StartBudgets(
         SpendLedger(uow, KeyedLocks(), BudgetDefaults.unlimited()),
         JobsReader([("u1", "job1")]),
@@ -53,4 +53,4 @@ async def test_abandoned_reservations_are_settled_whole_and_video_jobs_kept() ->
     states = {key: (e.state, e.amount) for key, e in uow.budgets.entries.items()}
     assert states["lost"] == (SpendState.SETTLED, Decimal("0.5"))
     assert states["job1"][0] is SpendState.RESERVED and states["fresh"][0] is SpendState.RESERVED
-    assert limiter.active_video_jobs("u1") == 1
+    assert await limiter.active_video_jobs("u1") == 1

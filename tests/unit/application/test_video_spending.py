@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from application.budget.ledger import BudgetDefaults, SpendLedger
-from application.budget.limit_generations import GenerationLimiter, GenerationLimits
+from application.budget.limit_generations import GenerationLimits, InMemoryGenerationLimiter
 from application.budget.reserve_spend import SpendGuard
 from application.budget.spending import GenerationSpending
 from application.errors import RateLimitedError, UpstreamRejectedError
@@ -33,7 +33,7 @@ def spending(world: World, limit: str, jobs: int = 3) -> GenerationSpending:
     ledger = SpendLedger(
         world.uow, world.locks, BudgetDefaults(Budget(Decimal(limit), BudgetPeriod.DAY))
     )
-    limiter = GenerationLimiter(GenerationLimits(max_active_video_jobs=jobs), world.clock)
+    limiter = InMemoryGenerationLimiter(GenerationLimits(max_active_video_jobs=jobs), world.clock)
     guard = SpendGuard(ledger, world.clock, world.ids)
     return GenerationSpending(guard, limiter, world.list_models())
 
@@ -60,10 +60,10 @@ async def test_a_job_holds_its_reservation_until_it_completes(world: World) -> N
     owner, spend = await user(world), spending(world, "1")
     await submit(world, owner, spend)
     assert entries(world) == [(Decimal("0.2"), SpendState.RESERVED)]  # 4 s x 0.05
-    assert spend.limiter.active_video_jobs(owner) == 1
+    assert await spend.limiter.active_video_jobs(owner) == 1
     await follow(world, spend)
     assert entries(world) == [(Decimal("0.4"), SpendState.SETTLED)]  # the poll's cost
-    assert spend.limiter.active_video_jobs(owner) == 0
+    assert await spend.limiter.active_video_jobs(owner) == 0
 
 
 async def test_a_failed_job_releases_and_a_refused_one_sends_nothing(world: World) -> None:
@@ -76,7 +76,7 @@ async def test_a_failed_job_releases_and_a_refused_one_sends_nothing(world: Worl
     with pytest.raises(UpstreamRejectedError):
         await submit(world, owner, spend)
     assert entries(world)[-1] == (Decimal("0.2"), SpendState.RELEASED)
-    assert spend.limiter.active_video_jobs(owner) == 0
+    assert await spend.limiter.active_video_jobs(owner) == 0
     world.video_gateway.submit_error = None
     await submit(world, owner, spend)
     sent = len(world.video_gateway.submitted)
@@ -99,9 +99,12 @@ async def test_a_video_submit_counts_in_the_per_minute_window(world: World) -> N
     owner, spend = await user(world), spending(world, "10")
     world.video_gateway.polls = [VideoPoll("in_progress")]
     for _ in range(GenerationLimits().per_minute - 1):
-        spend.limiter.acquire(owner)
-        spend.limiter.free(owner)
+        await spend.limiter.acquire(owner)
+        await spend.limiter.free(owner)
     await submit(world, owner, spend)
     with pytest.raises(RateLimitedError):
         await submit(world, owner, spend)
-    assert len(world.video_gateway.submitted) == 1 and spend.limiter.active_video_jobs(owner) == 1
+    assert (
+        len(world.video_gateway.submitted) == 1
+        and await spend.limiter.active_video_jobs(owner) == 1
+    )

@@ -1,19 +1,22 @@
-"""The login throttle on fakes (security.md #7): checks reserved before the hash, so parallel
-attempts get at most the limit; per-address failures never refuse another address; a
-stranger cannot lock the owner out where they signed in before; password change and
-registration count too."""
+"""The login throttle (security.md #7) on both engines, the use cases on fakes around it:
+checks reserved before the hash, so parallel attempts get at most the limit; per-address
+failures never refuse another address; a stranger cannot lock the owner out where they
+signed in before; password change and registration count too. `memory` is the embedded
+engine's InMemoryLoginThrottle, `postgres` the PgLoginThrottle on a real server."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
 
+from adapters.postgres.database import PgDatabase
+from adapters.postgres.throttle import PgLoginThrottle
 from adapters.security.throttle import InMemoryLoginThrottle
 from application.errors import EmailTakenError, InvalidCredentialsError, RateLimitedError
-from application.ports.auth import ThrottleSlot
+from application.ports.auth import LoginThrottle, ThrottleSlot
 from tests.fakes import FakePasswordHasher
 from tests.unit.world import PASSWORD, World
 
@@ -61,12 +64,38 @@ async def together(hasher: GatedHasher, attempts: list[Awaitable[object]]) -> li
     return list(await asyncio.gather(*(one(attempt) for attempt in attempts)))
 
 
-def gated() -> tuple[World, GatedHasher]:
-    hasher = GatedHasher()
-    return World(hasher=hasher), hasher
+Make = Callable[..., LoginThrottle]  # (limits=..., window_s=...) -> a fresh throttle
+LIMITS = {"account": 5, "client": 20}
 
 
-async def test_forty_parallel_wrong_passwords_for_one_account_get_five_checks() -> None:
+@pytest.fixture(params=["memory", "postgres"])
+async def make(request: pytest.FixtureRequest) -> AsyncIterator[Make]:
+    if request.param == "memory":
+        yield InMemoryLoginThrottle
+        return
+    database = PgDatabase(request.getfixturevalue("pg_url"))
+    await database.open()  # as the app's lifespan does, before the first request
+    yield lambda **settings: PgLoginThrottle(database, **settings)
+    await database.close()
+
+
+@pytest.fixture
+def world(make: Make) -> World:
+    return World(throttle=make(limits=LIMITS, window_s=900))
+
+
+@pytest.fixture
+def gated(make: Make) -> Callable[[], tuple[World, GatedHasher]]:
+    def build() -> tuple[World, GatedHasher]:
+        hasher = GatedHasher()
+        return World(hasher=hasher, throttle=make(limits=LIMITS, window_s=900)), hasher
+
+    return build
+
+
+async def test_forty_parallel_wrong_passwords_for_one_account_get_five_checks(
+    gated: Callable[[], tuple[World, GatedHasher]],
+) -> None:
     world, hasher = gated()
     await world.register().execute(email="ada@example.com", password=PASSWORD, client=HOME)
     attempts = [
@@ -80,7 +109,9 @@ async def test_forty_parallel_wrong_passwords_for_one_account_get_five_checks() 
     assert hasher.calls == 1 + 5  # the registration's hash, then five checks
 
 
-async def test_forty_parallel_wrong_passwords_from_one_address_get_twenty_checks() -> None:
+async def test_forty_parallel_wrong_passwords_from_one_address_get_twenty_checks(
+    gated: Callable[[], tuple[World, GatedHasher]],
+) -> None:
     world, hasher = gated()
     attempts = [world.login(f"u{n}@example.com", "guess", client=STRANGER) for n in range(40)]
 
@@ -91,7 +122,9 @@ async def test_forty_parallel_wrong_passwords_from_one_address_get_twenty_checks
     await world.signed_up("bob@example.com")  # another address is untouched
 
 
-async def test_a_right_password_in_the_crowd_still_signs_in_while_slots_are_free() -> None:
+async def test_a_right_password_in_the_crowd_still_signs_in_while_slots_are_free(
+    gated: Callable[[], tuple[World, GatedHasher]],
+) -> None:
     world, hasher = gated()
     await world.register().execute(email="ada@example.com", password=PASSWORD, client=HOME)
     wrong = [world.login("ada@example.com", "guess", client=f"10.1.0.{n}") for n in range(4)]
@@ -189,7 +222,9 @@ async def test_a_stolen_session_cannot_guess_the_current_password_freely(world: 
     await world.login("ada@example.com", client=HOME)  # the owner, where they signed in
 
 
-async def test_parallel_password_changes_get_five_checks() -> None:
+async def test_parallel_password_changes_get_five_checks(
+    gated: Callable[[], tuple[World, GatedHasher]],
+) -> None:
     world, hasher = gated()
     await world.signed_up("ada@example.com")
     attempts = [change(world, f"guess {n}", client=f"10.1.0.{n}") for n in range(40)]
@@ -223,13 +258,22 @@ async def test_new_accounts_do_not_use_up_an_address(world: World) -> None:
     await world.login("u0@example.com", client=STRANGER)
 
 
-def test_checks_in_flight_ask_for_a_second_failures_for_the_window() -> None:
-    throttle = InMemoryLoginThrottle(limits={"account": 2, "client": 9}, window_s=900)
+async def test_checks_in_flight_ask_for_a_second_failures_for_the_window(make: Make) -> None:
+    throttle = make(limits={"account": 2, "client": 9}, window_s=900)
     now = datetime(2030, 1, 1, tzinfo=UTC)
-    slots = [throttle.reserve(account="ada", client=f"10.0.0.{n}", now=now) for n in range(2)]
-    assert throttle.reserve(account="ada", client="10.0.0.9", now=now) == 1
-    assert [throttle.fail(slot) for slot in slots if isinstance(slot, ThrottleSlot)] == [
+    slots = [await throttle.reserve(account="ada", client=f"10.0.0.{n}", now=now) for n in range(2)]
+    assert await throttle.reserve(account="ada", client="10.0.0.9", now=now) == 1
+    assert [await throttle.fail(slot) for slot in slots if isinstance(slot, ThrottleSlot)] == [
         [],
         ["account"],
     ]
-    assert throttle.reserve(account="ada", client="10.0.0.9", now=now) == 901
+    assert await throttle.reserve(account="ada", client="10.0.0.9", now=now) == 901
+
+
+async def test_any_text_is_a_key_even_with_nul(make: Make) -> None:
+    throttle = make(limits={"account": 1, "client": 9}, window_s=900)
+    now = datetime(2030, 1, 1, tzinfo=UTC)
+    slot = await throttle.reserve(account="a\x00@x.org", client="10.0.0.1\x00", now=now)
+    assert isinstance(slot, ThrottleSlot)
+    assert await throttle.fail(slot) == ["account"]
+    assert await throttle.reserve(account="a\x00@x.org", client="10.0.0.2", now=now) == 901
