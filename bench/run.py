@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.arms import ROOT, litellm_binary, start_platform
+from bench.arms import ROOT, litellm_binary, start_engines, start_platform
 from bench.figures import Runs
 from bench.report import markdown, summarise, write
 from bench.scenarios import SCENARIOS, Bench, Settings, single_hash_s, storm_accounts
@@ -100,6 +100,9 @@ def main() -> int:
             f"platform up in {time.monotonic() - began:.0f} s; {platform.cores.describe()}",
             flush=True,
         )
+        if any(name.startswith("engines") for name in args.only):
+            start_engines(stack, platform)  # DuckDB and PostgreSQL arms, on every core
+            print(f"engine arms up (PostgreSQL {platform.pg and platform.pg.version})", flush=True)
         if platform.litellm_skipped:
             print(f"LiteLLM arm skipped: {platform.litellm_skipped}", flush=True)
         if platform.cores.load:

@@ -284,9 +284,12 @@ SCENARIOS: dict[str, Callable[..., dict[str, float]]] = {
 
 
 def _register_v1() -> None:
+    from bench.engines import round_engines, round_engines_inflight
     from bench.v1_bench import round_v1  # it imports this module: registered once both exist
 
     SCENARIOS["v1"] = round_v1
+    SCENARIOS["engines"] = round_engines
+    SCENARIOS["engines_inflight"] = round_engines_inflight
 
 
 _register_v1()
