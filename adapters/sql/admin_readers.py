@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from adapters.sql.executor import Row, SqlDatabase, to_db, utc
+from adapters.sql.executor import Row, SqlDatabase, marks, to_db, utc
 from adapters.sql.users import COLUMNS as USER_COLUMNS
 from adapters.sql.users import user_from
 from application.ports.admin import AuditReader, Breakdown, Page, Stats, StatsReader, UserDirectory
@@ -14,24 +14,26 @@ from domain.users import User
 
 TOP = 20
 # Only narrow columns are read: no prompt or answer text is ever scanned for statistics.
-TOTALS = """SELECT count(*), count(*) FILTER (kind = 'text'), count(*) FILTER (kind = 'image'),
-    count(*) FILTER (kind = 'video'), count(*) FILTER (status = 'failed'),
+TOTALS = """SELECT count(*), count(*) FILTER (WHERE kind = 'text'),
+    count(*) FILTER (WHERE kind = 'image'), count(*) FILTER (WHERE kind = 'video'),
+    count(*) FILTER (WHERE status = 'failed'),
     coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(cost), 0)
     FROM generations"""
 # Three buckets that add up to every row: a token retired by rotation (`replaced_by` set)
 # can no longer be used, so it counts as revoked, like one revoked by logout or reuse.
-TOKENS = """SELECT count(*) FILTER (revoked_at IS NULL AND replaced_by IS NULL AND expires_at > ?),
-    count(*) FILTER (revoked_at IS NOT NULL OR replaced_by IS NOT NULL),
-    count(*) FILTER (revoked_at IS NULL AND replaced_by IS NULL AND expires_at <= ?)
+TOKENS = """SELECT
+    count(*) FILTER (WHERE revoked_at IS NULL AND replaced_by IS NULL AND expires_at > ?),
+    count(*) FILTER (WHERE revoked_at IS NOT NULL OR replaced_by IS NOT NULL),
+    count(*) FILTER (WHERE revoked_at IS NULL AND replaced_by IS NULL AND expires_at <= ?)
     FROM refresh_tokens"""
 CONVERSATIONS = """SELECT (SELECT count(*) FROM conversations),
     (SELECT count(*) FROM conversation_messages)"""
-BREAKDOWN = """SELECT {key}, count(*), count(*) FILTER (status = 'failed'),
+BREAKDOWN = """SELECT {key}, count(*), count(*) FILTER (WHERE status = 'failed'),
     coalesce(sum(total_tokens), 0), coalesce(sum(cost), 0)
     FROM generations WHERE created_at >= ? AND created_at < ? GROUP BY {key} ORDER BY {order}"""
 # Identifiers come from this allowlist only (security.md #32).
 GROUPINGS = {
-    "day": ("strftime(date_trunc('day', created_at), '%Y-%m-%d')", "1", None),
+    "day": ("CAST(CAST(created_at AS DATE) AS VARCHAR)", "1", None),  # YYYY-MM-DD on both
     "model": ("model", "2 DESC, 1", TOP),
     "user": ("user_id", "2 DESC, 1", TOP),
 }
@@ -44,7 +46,7 @@ class SqlUserDirectory(UserDirectory):
     async def page(self, *, query: str | None, limit: int, offset: int) -> Page[User]:
         where, params = "", []
         if query:
-            where = "WHERE contains(email, ?)"  # a plain substring: no LIKE wildcards to escape
+            where = "WHERE strpos(email, ?) > 0"  # a plain substring: no LIKE wildcards to escape
             params.append(query)
         total = await self._database.read(f"SELECT count(*) FROM users {where}", params)
         rows = await self._database.read(
@@ -60,7 +62,9 @@ class SqlStatsReader(StatsReader):
 
     async def stats(self, *, now: datetime, since: datetime, until: datetime) -> Stats:
         read = self._database.read
-        users = (await read("SELECT count(*), count(*) FILTER (role = 'admin') FROM users"))[0]
+        users = (await read("SELECT count(*), count(*) FILTER (WHERE role = 'admin') FROM users"))[
+            0
+        ]
         tokens = (await read(TOKENS, [to_db(now), to_db(now)]))[0]
         totals = (await read(TOTALS))[0]
         chats = (await read(CONVERSATIONS))[0]
@@ -100,8 +104,9 @@ class SqlStatsReader(StatsReader):
     async def _with_emails(self, rows: list[Breakdown]) -> list[Breakdown]:
         if not rows:
             return rows
+        keys = [r.key for r in rows]
         found = await self._database.read(
-            "SELECT id, email FROM users WHERE list_contains(?, id)", [[r.key for r in rows]]
+            f"SELECT id, email FROM users WHERE id IN ({marks(len(keys))})", keys
         )
         emails: dict[str, str] = {row[0]: row[1] for row in found}
         return [

@@ -26,8 +26,8 @@ WITH budgets_of AS (
     FROM budgets_of
 )
 SELECT s.id, s.email, s.limit_usd, s.period,
-       coalesce(sum(p.amount) FILTER (p.state = 'settled'), 0) AS spent,
-       coalesce(sum(p.amount) FILTER (p.state = 'reserved'), 0) AS reserved,
+       coalesce(sum(p.amount) FILTER (WHERE p.state = 'settled'), 0) AS spent,
+       coalesce(sum(p.amount) FILTER (WHERE p.state = 'reserved'), 0) AS reserved,
        count(*) OVER () AS limited
 FROM started s LEFT JOIN spend p ON p.user_id = s.id AND p.created_at >= s.since
 {limited}
@@ -35,12 +35,13 @@ GROUP BY s.id, s.email, s.limit_usd, s.period
 """
 NEAREST = (
     " ORDER BY CASE WHEN s.limit_usd = 0 THEN 1e12 ELSE"
-    " (coalesce(sum(p.amount) FILTER (p.state IN ('settled', 'reserved')), 0)) / s.limit_usd"
+    " (coalesce(sum(p.amount) FILTER (WHERE p.state IN ('settled', 'reserved')), 0)) / s.limit_usd"
     " END DESC, s.email LIMIT ?"
 )
 TOTALS = (
-    "SELECT coalesce(sum(amount) FILTER (state = 'settled' AND created_at >= ?"
-    " AND created_at < ?), 0), coalesce(sum(amount) FILTER (state = 'reserved'), 0) FROM spend"
+    "SELECT coalesce(sum(amount) FILTER (WHERE state = 'settled' AND created_at >= ?"
+    " AND created_at < ?), 0), coalesce(sum(amount) FILTER (WHERE state = 'reserved'), 0)"
+    " FROM spend"
 )
 
 

@@ -51,8 +51,8 @@ class SqlBudgetRepository(BudgetRepository):
 
     async def totals(self, user_id: str, since: datetime) -> SpendTotals:
         rows = await self._worker.execute(
-            "SELECT coalesce(sum(amount) FILTER (state = 'settled'), 0), "
-            "coalesce(sum(amount) FILTER (state = 'reserved'), 0) "
+            "SELECT coalesce(sum(amount) FILTER (WHERE state = 'settled'), 0), "
+            "coalesce(sum(amount) FILTER (WHERE state = 'reserved'), 0) "
             "FROM spend WHERE user_id = ? AND created_at >= ?",
             [user_id, to_db(since)],
         )

@@ -33,3 +33,20 @@ class UserCache:
             self._generation += 1
             for user_id in user_ids:
                 self._entries.pop(user_id, None)
+
+
+class NoUserCache(UserCache):
+    """Keeps nothing: every per-request check reads the database. For an engine that other
+    processes also write (PostgreSQL), where an in-process eviction would not be enough."""
+
+    def __init__(self) -> None:
+        super().__init__(max_entries=0)
+
+    def get(self, user_id: str) -> tuple[User | None, int]:
+        return None, 0
+
+    def put(self, user: User, generation: int) -> None:
+        return None
+
+    def evict(self, user_ids: set[str]) -> None:
+        return None

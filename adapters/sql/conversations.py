@@ -20,10 +20,10 @@ MESSAGE_COLUMNS = (
     "completion_tokens, total_tokens, cost, error_code, superseded, reply_to, generation_id, "
     "created_at"
 )
-# `contains` takes its needle literally: no LIKE wildcards to escape (security.md #32).
+# `strpos` takes its needle literally: no LIKE wildcards to escape (security.md #32).
 MATCHES = (
-    "(contains(lower(c.title), ?) OR EXISTS (SELECT 1 FROM conversation_messages m "
-    "WHERE m.conversation_id = c.id AND contains(lower(m.content), ?)))"
+    "(strpos(lower(c.title), ?) > 0 OR EXISTS (SELECT 1 FROM conversation_messages m "
+    "WHERE m.conversation_id = c.id AND strpos(lower(m.content), ?) > 0))"
 )
 
 

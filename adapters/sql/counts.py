@@ -32,4 +32,4 @@ class GenerationCounts:
             return [(kind, status, n) for (kind, status), n in sorted(self._counts.items())]
 
 
-COUNT_SQL = "SELECT kind, status, count(*) FROM generations GROUP BY ALL"
+COUNT_SQL = "SELECT kind, status, count(*) FROM generations GROUP BY kind, status"

@@ -22,7 +22,9 @@ class UniqueViolationError(Exception):
 
 
 class Executor(Protocol):
-    """The statements of one transaction, in order, on one connection."""
+    """The statements of one transaction, in order, on one connection. A statement that
+    returns no rows (INSERT, UPDATE, DELETE without RETURNING) answers one row: the number
+    of rows it changed, as DuckDB does."""
 
     async def execute(self, sql: str, params: list[Any] | None = None) -> list[Row]: ...
 
@@ -38,6 +40,11 @@ class SqlDatabase(Protocol):
     async def read(self, sql: str, params: list[Any] | None = None) -> list[Row]:
         """One auto-committed read statement."""
         ...
+
+
+def marks(count: int) -> str:
+    """`count` placeholders for an IN list (a list parameter is DuckDB-only)."""
+    return ", ".join("?" * count)
 
 
 def to_db(moment: datetime | None) -> datetime | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from adapters.sql.executor import SqlDatabase, to_db
+from adapters.sql.executor import SqlDatabase, marks, to_db
 from adapters.sql.generations import (
     GENERATION_COLUMNS,
     MEDIA_COLUMNS,
@@ -48,9 +48,9 @@ class SqlHistoryReader(HistoryReader):
         if not generation_ids:
             return {}
         rows = await self._database.read(
-            f"SELECT {MEDIA_COLUMNS} FROM media WHERE list_contains(?, generation_id) "
-            "ORDER BY generation_id, position",
-            [generation_ids],
+            f"SELECT {MEDIA_COLUMNS} FROM media WHERE generation_id IN "
+            f"({marks(len(generation_ids))}) ORDER BY generation_id, position",
+            generation_ids,
         )
         grouped: dict[str, list[Any]] = {}
         for row in rows:

@@ -123,7 +123,8 @@ class SqlVideoJobRepository(VideoJobRepository):
         if job.video is not None:
             ref = job.video
             await self._worker.execute(
-                f"INSERT OR IGNORE INTO media ({MEDIA_COLUMNS}) VALUES ({', '.join('?' * 9)})",
+                f"INSERT INTO media ({MEDIA_COLUMNS}) VALUES ({', '.join('?' * 9)}) "
+                "ON CONFLICT DO NOTHING",
                 [
                     ref.id,
                     ref.owner_id,
