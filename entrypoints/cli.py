@@ -23,7 +23,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(
-        host=args.host, api_port=args.api_port, web_port=args.web_port, data_dir=args.data_dir
+        host=args.host,
+        api_port=args.api_port,
+        web_port=args.web_port,
+        data_dir=args.data_dir,
+        api_workers=getattr(args, "workers", None),
     )
 
 
@@ -128,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--to", required=True, metavar="postgresql://...")
         if name == "demo":
             command.add_argument("--simulator-port", type=int, default=8100)
+        if name in ("api", "serve"):
+            command.add_argument(
+                "--workers",
+                type=int,
+                help="API processes on the one port (ALLUCANGET_API_WORKERS, 1; "
+                "more than 1 needs PostgreSQL)",
+            )
     return parser
 
 

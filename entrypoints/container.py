@@ -152,6 +152,9 @@ class Container(CoreContainer):
         timing=video_timing,
         locks=locks,
         inspector=video_inspector,
+        owner=providers.Singleton(resources.process_identity),
+        lease=providers.Factory(resources.video_lease, settings=settings),
+        lease_uow=uow,
     )
 
     # Budgets and generation limits: every generation use case (and the video follower)

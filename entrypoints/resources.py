@@ -4,6 +4,8 @@ values derived from settings."""
 from __future__ import annotations
 
 import os
+import socket
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -41,6 +43,20 @@ def video_timing(settings: Settings) -> VideoTiming:
         max_poll=timedelta(seconds=settings.video_poll_max_interval_s),
         deadline=timedelta(seconds=settings.video_job_deadline_s),
     )
+
+
+def video_lease(settings: Settings) -> timedelta:
+    """How long a process holds a video job it polls: configured, else longer than any gap
+    between two polls of one job (the owner claims it again before the lease lapses)."""
+    if settings.video_lease_s is not None:
+        return timedelta(seconds=settings.video_lease_s)
+    gap = settings.video_poll_max_interval_s + settings.video_poll_interval_s
+    return timedelta(seconds=max(60.0, 2 * gap))
+
+
+def process_identity() -> str:
+    """This API process among others (a video job lease names its holder)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def decode_budget(settings: Settings) -> int:

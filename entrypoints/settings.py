@@ -132,6 +132,9 @@ class Settings(WebSettings):
     login_window_s: int = Field(900, ge=1)
 
     db_threads: int = Field(8, ge=1, le=64)
+    # `allucanget api --workers N`: API processes on one port (N > 1 needs PostgreSQL)
+    api_workers: int = Field(1, ge=1, le=64)
+    database_url: str | None = None  # postgresql://... selects PostgreSQL (pg-store)
 
     openrouter_api_key: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("OPENROUTER_API_KEY", "openrouter_api_key")
@@ -147,6 +150,9 @@ class Settings(WebSettings):
     video_poll_interval_s: float = Field(5.0, ge=0.05, le=300)
     video_poll_max_interval_s: float = Field(30.0, ge=0.05, le=600)
     video_job_deadline_s: int = Field(1800, ge=60, le=24 * 3600)
+    # A process polls a job under a lease, renewed while it works; another process takes the
+    # job over once the lease lapses. Unset: twice the longest poll interval, at least 60 s.
+    video_lease_s: float | None = Field(None, ge=0.1, le=3600)
     upload_max_pixels: int = Field(40_000_000, ge=1, le=89_478_485)
     # Uploads are decoded by this many threads, and at most this many decoded pixels (4 bytes
     # each) are held at once across all uploads; unset: what fits the machine (see container).

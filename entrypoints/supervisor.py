@@ -22,6 +22,7 @@ def _child(command: str, settings: Settings) -> subprocess.Popen[bytes]:
         ALLUCANGET_WEB_PORT=str(settings.web_port),
         ALLUCANGET_DATA_DIR=str(settings.data_dir),
         ALLUCANGET_API_URL=str(settings.api_url),
+        ALLUCANGET_API_WORKERS=str(settings.api_workers),
     )
     return subprocess.Popen([sys.executable, "-m", "entrypoints.cli", command], env=env)  # noqa: S603
 

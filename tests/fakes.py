@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import itertools
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Self
@@ -18,7 +19,7 @@ from application.ports.auth import (
 )
 from application.ports.generation import GenerationRepository
 from application.ports.system import AuditLog, Clock, IdGenerator, UnitOfWork
-from application.ports.video import VideoJobRepository
+from application.ports.video import Lease, VideoJobRepository
 from domain.audit import AuditEvent
 from domain.generations import Generation
 from domain.media import MediaRef
@@ -109,6 +110,9 @@ class FakeRefreshTokenRepository(RefreshTokenRepository):
     async def get(self, jti: str) -> RefreshToken | None:
         return self.rows.get(jti)
 
+    async def get_for_update(self, jti: str) -> RefreshToken | None:
+        return self.rows.get(jti)
+
     async def add(self, token: RefreshToken) -> None:
         assert token.jti not in self.rows, "duplicate jti"
         self.rows[token.jti] = token
@@ -182,6 +186,8 @@ class FakeVideoJobRepository(VideoJobRepository):
     def __init__(self, generations: FakeGenerationRepository) -> None:
         self.rows: dict[str, VideoJob] = {}
         self._generations = generations
+        self.leases: dict[str, Lease] = {}  # as PostgreSQL's lease columns
+        self.renewals = 0
 
     async def add(self, job: VideoJob) -> None:
         assert job.id not in self.rows, "duplicate video job id"
@@ -200,6 +206,24 @@ class FakeVideoJobRepository(VideoJobRepository):
         live = [j for j in self.rows.values() if j.id in self._generations.rows]
         due = [j for j in live if j.next_poll_at is not None and j.next_poll_at <= now]
         return sorted(due, key=lambda j: (j.next_poll_at or now, j.id))[:limit]
+
+    async def claim(self, now: datetime, limit: int, lease: Lease) -> list[VideoJob]:
+        free = [
+            job for job in await self.due(now, len(self.rows)) if self._free(job.id, now, lease)
+        ]
+        for job in free[:limit]:
+            self.leases[job.id] = lease
+        return free[:limit]
+
+    def _free(self, job_id: str, now: datetime, lease: Lease) -> bool:
+        held = self.leases.get(job_id)
+        return held is None or held.until <= now or held.owner == lease.owner
+
+    async def renew(self, job_ids: Sequence[str], lease: Lease) -> None:
+        self.renewals += 1
+        for job_id in job_ids:
+            if job_id in self.leases and self.leases[job_id].owner == lease.owner:
+                self.leases[job_id] = lease
 
 
 class FakeUnitOfWork(UnitOfWork):

@@ -17,6 +17,6 @@ class SqlHealth:
             return False
         return True
 
-    def generation_counts(self) -> list[tuple[str, str, int]]:
+    async def generation_counts(self) -> list[tuple[str, str, int]]:
         """Stored generations by kind and status, kept in memory: no table is read."""
         return self._database.generation_counts.snapshot()

@@ -17,7 +17,7 @@ REVOKE = "revoked_at = ?"
 COLUMNS = "jti, user_id, family_id, parent_jti, issued_at, expires_at, revoked_at, replaced_by"
 
 
-def _token(row: Row) -> RefreshToken:
+def token_from(row: Row) -> RefreshToken:
     return RefreshToken(
         jti=row[0],
         user_id=row[1],
@@ -38,7 +38,12 @@ class SqlRefreshTokenRepository(RefreshTokenRepository):
         rows = await self._worker.execute(
             f"SELECT {COLUMNS} FROM refresh_tokens WHERE jti = ?", [jti]
         )
-        return _token(rows[0]) if rows else None
+        return token_from(rows[0]) if rows else None
+
+    async def get_for_update(self, jti: str) -> RefreshToken | None:
+        """DuckDB has no row locks: the conditional update in `retire` (and the API's
+        per-user lock, it being the only process) lets one rotation win."""
+        return await self.get(jti)
 
     async def add(self, token: RefreshToken) -> None:
         await self._worker.execute(

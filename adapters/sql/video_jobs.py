@@ -5,6 +5,7 @@ transaction."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from adapters.sql.counts import Change
 from adapters.sql.executor import Executor, Row, from_db, to_db, utc
 from adapters.sql.generations import MEDIA_COLUMNS, SqlGenerationRepository
 from application.errors import OwnerDeletedError
-from application.ports.video import VideoJobRepository
+from application.ports.video import Lease, VideoJobRepository
 from domain.generations import Generation
 from domain.video_jobs import VideoJob, VideoStatus
 from domain.video_options import VideoOptions
@@ -154,3 +155,10 @@ class SqlVideoJobRepository(VideoJobRepository):
             elif not job.status.finished:
                 jobs.append(job)
         return jobs
+
+    async def claim(self, now: datetime, limit: int, lease: Lease) -> list[VideoJob]:
+        """One process writes a DuckDB file, so there is nobody to share with: `due`."""
+        return await self.due(now, limit)
+
+    async def renew(self, job_ids: Sequence[str], lease: Lease) -> None:
+        return None

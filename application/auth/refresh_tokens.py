@@ -38,7 +38,7 @@ class RefreshTokens:
     async def _attempt(self, jti: str) -> TokenPair:
         now = self.clock.now()
         async with self.uow as uow:
-            token = await uow.refresh_tokens.get(jti)
+            token = await uow.refresh_tokens.get_for_update(jti)  # one rotation at a time
             user = await uow.users.get(token.user_id) if token else None
             if token is None or user is None:
                 raise TokenInvalidError()

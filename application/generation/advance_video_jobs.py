@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from application.budget.spending import GenerationSpending
 from application.errors import ConflictError, UpstreamRejectedError, UpstreamUnavailableError
@@ -11,7 +15,7 @@ from application.generation.video_job_writes import save_forward
 from application.locks import KeyedLocks
 from application.ports.generation import MediaStore
 from application.ports.system import Clock, IdGenerator, UnitOfWork
-from application.ports.video import VideoGateway, VideoInspector, VideoPoll
+from application.ports.video import Lease, VideoGateway, VideoInspector, VideoPoll
 from domain.errors import Error
 from domain.media import MediaRef
 from domain.video_jobs import VideoJob, VideoStatus, VideoTiming
@@ -25,7 +29,12 @@ class AdvanceVideoJobs:
     into the media store, then the job completes. Jobs that failed, were cancelled or
     expired upstream, that OpenRouter no longer knows, or that passed their deadline are
     failed with a short reason. A poll that fails for a passing cause only postpones the
-    job (with backoff); nothing is ever submitted again."""
+    job (with backoff); nothing is ever submitted again.
+
+    With several API processes each pass claims its jobs under a lease (`owner`, `lease`):
+    no other process polls them while it lasts, it is renewed (through `lease_uow`, since
+    `uow` is busy with the jobs) while the pass works, and a job whose process died is
+    claimed by another once its lease has lapsed."""
 
     uow: UnitOfWork
     gateway: VideoGateway
@@ -38,21 +47,50 @@ class AdvanceVideoJobs:
     batch: int = 20
     max_download_failures: int = 5
     spending: GenerationSpending | None = None  # a finished job settles its reservation
+    owner: str = "this-process"
+    lease: timedelta = timedelta(seconds=60)
+    lease_uow: UnitOfWork | None = field(default=None, repr=False)
 
     async def execute(self) -> int:
         """The number of jobs looked at."""
+        now = self.clock.now()
         try:
             async with self.uow as uow:
-                due = await uow.video_jobs.due(self.clock.now(), self.batch)
+                due = await uow.video_jobs.claim(now, self.batch, self._lease_from(now))
                 await uow.commit()  # it may have deleted job rows left without a generation
-        except ConflictError:  # a concurrent deletion won: the next pass will see
+        except ConflictError:  # a concurrent deletion or claim won: the next pass will see
             return 0
-        for job in due:
-            try:
-                await self._advance(job)
-            except Error:  # e.g. a concurrent change won: the job is simply due again
-                continue
+        if not due:
+            return 0
+        renewing = asyncio.create_task(self._keep_leases([job.id for job in due]))
+        try:
+            for job in due:
+                try:
+                    await self._advance(job)
+                except Error:  # e.g. a concurrent change won: the job is simply due again
+                    continue
+        finally:
+            renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
         return len(due)
+
+    def _lease_from(self, now: datetime) -> Lease:
+        return Lease(self.owner, now + self.lease)
+
+    async def _keep_leases(self, job_ids: Sequence[str]) -> None:
+        """Renew the pass's leases every third of their length until it ends; a failed
+        renewal is tried again at the next beat (the lease still runs meanwhile)."""
+        if self.lease_uow is None:
+            return
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 3)
+            try:
+                async with self.lease_uow as uow:
+                    await uow.video_jobs.renew(job_ids, self._lease_from(self.clock.now()))
+                    await uow.commit()
+            except Error:
+                continue
 
     async def _advance(self, job: VideoJob) -> None:
         now = self.clock.now()

@@ -22,6 +22,11 @@ class UserRepository(Protocol):
 
 class RefreshTokenRepository(Protocol):
     async def get(self, jti: str) -> RefreshToken | None: ...
+    async def get_for_update(self, jti: str) -> RefreshToken | None:
+        """`get`, and the row stays locked against a concurrent rotation or revocation until
+        the transaction ends (SELECT ... FOR UPDATE where the engine has row locks)."""
+        ...
+
     async def add(self, token: RefreshToken) -> None: ...
     async def retire(self, jti: str, successor_jti: str) -> bool:
         """Set `replaced_by` only if the token is still live; False when another won."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -9,6 +10,14 @@ from typing import Protocol
 from application.ports.generation import ModelInfo
 from domain.video_jobs import VideoJob
 from domain.video_options import VideoOptions
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """Who polls a job, and until when no other process may claim it."""
+
+    owner: str  # one API process (application.ports.system: a process identity)
+    until: datetime
 
 
 class VideoJobRepository(Protocol):
@@ -24,6 +33,17 @@ class VideoJobRepository(Protocol):
     async def save(self, job: VideoJob) -> None: ...
     async def due(self, now: datetime, limit: int) -> list[VideoJob]:
         """Unfinished jobs whose next poll is due, the longest waiting first."""
+        ...
+
+    async def claim(self, now: datetime, limit: int, lease: Lease) -> list[VideoJob]:
+        """The due jobs that no other owner holds a live lease on, each now leased to
+        `lease.owner` until `lease.until` (an owner may claim its own again, so a job stays
+        with one process while that process lives). Where one process is the only writer
+        (DuckDB) there is nobody to exclude: the same as `due`."""
+        ...
+
+    async def renew(self, job_ids: Sequence[str], lease: Lease) -> None:
+        """Extend the lease on those of `job_ids` that `lease.owner` still holds."""
         ...
 
 

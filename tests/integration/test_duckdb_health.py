@@ -23,6 +23,6 @@ async def test_the_generation_counts_are_the_in_memory_ones(tmp_path: Path) -> N
     database = open_database(tmp_path / "db.duckdb", threads=1)
     try:
         database.generation_counts = GenerationCounts([("text", "succeeded", 2)])
-        assert SqlHealth(database).generation_counts() == [("text", "succeeded", 2)]
+        assert await SqlHealth(database).generation_counts() == [("text", "succeeded", 2)]
     finally:
         database.close()

@@ -42,7 +42,7 @@ async def metrics(database: Provided[SqlHealth], registry: Provided[ApiMetrics])
     """Prometheus metrics: requests and latency by route and status, upstream calls by
     outcome, generations by kind and status, video jobs by state. The generation counts
     are kept in memory as generations are written: a scrape reads no table."""
-    counts = database.generation_counts()
+    counts = await database.generation_counts()
     return Response(registry.render(counts), media_type=CONTENT_TYPE_LATEST)
 
 
