@@ -123,3 +123,12 @@ def test_the_env_example_names_only_real_settings() -> None:
         r"^([A-Z_]+)=", (DOCKER / "allucanget.env.example").read_text(), re.MULTILINE
     )
     assert names and set(names) <= known
+
+
+def test_compose_sets_only_real_settings() -> None:
+    from entrypoints.settings import Settings
+
+    known = {f"ALLUCANGET_{name.upper()}" for name in Settings.model_fields}
+    for name, service in compose()["services"].items():
+        ours = {key for key in service.get("environment", {}) if key.startswith("ALLUCANGET_")}
+        assert ours <= known, (name, ours - known)
