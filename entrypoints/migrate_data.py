@@ -7,6 +7,8 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+import psycopg
+
 from adapters.postgres.migrate import migrate
 from adapters.transfer.duckdb_source import DuckDBSource, TransferError, open_source
 from adapters.transfer.postgres_target import (
@@ -30,6 +32,10 @@ def migrate_data(settings: Settings, url: str, out: TextIO | None = None) -> int
         copied = _move(source, url, out)
     except TransferError as exc:
         print(f"allucanget: {exc}", file=sys.stderr)
+        return 1
+    except psycopg.Error as exc:  # the migrations or a check failed: no row copied yet
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"allucanget: PostgreSQL failed, no row was written: {reason}", file=sys.stderr)
         return 1
     finally:
         if source is not None:

@@ -124,35 +124,56 @@ def copy_all(
 ) -> list[Copied]:
     """Every table in one transaction; counts verified before the COMMIT."""
     copied: list[Copied] = []
-    with connection.transaction():
-        names = sql.SQL(", ").join(sql.Identifier(t.name) for t in tables)
-        # no API may write while we copy (reads may go on); re-checked under the lock
-        connection.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(names))
-        for table in tables:
-            if _count(connection, table):
-                raise TransferError(f"the target's {table.name!r} is not empty (no row written)")
-        for table in tables:
-            expected = source.count(table)
-            statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                sql.Identifier(table.name),
-                sql.SQL(", ").join(sql.Identifier(c) for c in table.columns),
-            )
-            try:
-                with connection.cursor().copy(statement) as copy:
-                    for values in source.rows(table):
-                        copy.write_row(values)
-            except psycopg.Error as exc:
-                raise TransferError(
-                    f"copying {table.name!r} failed, so no row was written (the transaction "
-                    f"was rolled back): {str(exc).strip().splitlines()[0]}"
-                ) from exc
-            written = _count(connection, table)
-            done = Copied(table.name, expected, written)
-            if written != expected:
-                raise TransferError(
-                    f"{table.name!r}: {expected} rows in DuckDB but {written} in PostgreSQL; "
-                    "no row was written (the transaction was rolled back)"
-                )
-            copied.append(done)
-            on_table(done)
+    try:
+        with connection.transaction():
+            _copy_tables(connection, source, tables, copied, on_table)
+    except psycopg.Error as exc:  # a lost connection, a lock not granted, a failed COMMIT
+        raise TransferError(
+            f"PostgreSQL failed during the copy, nothing was committed: {_first_line(exc)}"
+        ) from exc
     return copied
+
+
+def _copy_tables(
+    connection: psycopg.Connection[tuple[object, ...]],
+    source: DuckDBSource,
+    tables: list[Table],
+    copied: list[Copied],
+    on_table: Callable[[Copied], None],
+) -> None:
+    names = sql.SQL(", ").join(sql.Identifier(t.name) for t in tables)
+    # no API may write while we copy (reads may go on); emptiness re-checked under the lock
+    connection.execute("SET LOCAL lock_timeout = '10s'")
+    connection.execute(sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(names))
+    for table in tables:
+        if _count(connection, table):
+            raise TransferError(f"the target's {table.name!r} is not empty (no row written)")
+    for table in tables:
+        expected = source.count(table)
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table.name),
+            sql.SQL(", ").join(sql.Identifier(c) for c in table.columns),
+        )
+        try:
+            with connection.cursor().copy(statement) as copy:
+                for values in source.rows(table):
+                    copy.write_row(values)
+        except psycopg.Error as exc:
+            raise TransferError(
+                f"copying {table.name!r} failed, so no row was written (the transaction "
+                f"was rolled back): {_first_line(exc)}"
+            ) from exc
+        written = _count(connection, table)
+        done = Copied(table.name, expected, written)
+        if written != expected:
+            raise TransferError(
+                f"{table.name!r}: {expected} rows in DuckDB but {written} in PostgreSQL; "
+                "no row was written (the transaction was rolled back)"
+            )
+        copied.append(done)
+        on_table(done)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
