@@ -12,6 +12,8 @@ from dependency_injector import containers, providers
 from adapters.duckdb.recorder import DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from adapters.media.store import FileMediaStore
+from adapters.postgres.counts import PgGenerationCounts
+from adapters.postgres.unit_of_work import PgUnitOfWork
 from adapters.security.api_keys import HmacKeyDigester
 from adapters.security.passwords import load_common_passwords
 from adapters.security.tokens import JwtTokenIssuer
@@ -38,6 +40,7 @@ from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register_user import RegisterUser
+from application.generation.recording import UnitOfWorkRecorder
 from application.keys.authenticate_key import AuthenticateKey
 from application.keys.create_api_key import CreateApiKey
 from application.keys.list_api_keys import ListApiKeys
@@ -66,9 +69,26 @@ class CoreContainer(containers.DeclarativeContainer):
     locks = providers.Singleton(KeyedLocks)
     policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
     user_lookup = providers.Singleton(SqlUserLookup, database=database)
-    uow = providers.Factory(DuckDBUnitOfWork, database=database)
-    recorder = providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks)
-    health = providers.Singleton(SqlHealth, database=database)
+    engine = providers.Callable(resources.engine, settings=settings)
+    uow = providers.Selector(
+        engine,
+        duckdb=providers.Factory(DuckDBUnitOfWork, database=database),
+        postgresql=providers.Factory(PgUnitOfWork, database=database),
+    )
+    recorder = providers.Selector(
+        engine,
+        duckdb=providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks),
+        postgresql=providers.Factory(UnitOfWorkRecorder, uow=uow),
+    )
+    health = providers.Singleton(
+        SqlHealth,
+        database=database,
+        counts=providers.Selector(
+            engine,
+            duckdb=providers.Object(None),
+            postgresql=providers.Singleton(PgGenerationCounts, database=database),
+        ),
+    )
 
     register_user = providers.Factory(
         RegisterUser,

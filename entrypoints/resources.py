@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from adapters.duckdb.database import Database, open_database
 from adapters.media.upload import PillowImageSanitizer
+from adapters.postgres.database import PgDatabase, open_pg_database
 from adapters.security.passwords import LibpassPasswordHasher
 from adapters.security.throttle import InMemoryLoginThrottle
 from application.budget.ledger import BudgetDefaults
@@ -20,7 +21,14 @@ from domain.video_jobs import VideoTiming
 from entrypoints.settings import Settings
 
 
-def database(settings: Settings) -> Iterator[Database]:
+def engine(settings: Settings) -> str:
+    return "duckdb" if settings.database_url is None else "postgresql"
+
+
+def database(settings: Settings) -> Iterator[Database | PgDatabase]:
+    if settings.database_url is not None:  # its pool opens in the event loop, at first use
+        yield open_pg_database(settings.database_url)
+        return
     database = open_database(settings.database_path, settings.db_threads)
     yield database
     database.close()

@@ -18,8 +18,10 @@ def translate(exc: Exception) -> Exception:
     which must stay a loud 500)."""
     if isinstance(exc, errors.UniqueViolation):
         return UniqueViolationError(str(exc))
-    # serialization failure, deadlock: a concurrent writer won, the use case may retry
-    if isinstance(exc, errors.TransactionRollback | errors.InFailedSqlTransaction):
+    # serialization failure, deadlock (SQLSTATE class 40: psycopg's SerializationFailure is
+    # not a TransactionRollback subclass): a concurrent writer won, the use case may retry
+    rolled_back = isinstance(exc, psycopg.Error) and (exc.sqlstate or "").startswith("40")
+    if rolled_back or isinstance(exc, errors.InFailedSqlTransaction):
         return ConflictError()
     if isinstance(
         exc,

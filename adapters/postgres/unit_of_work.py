@@ -12,6 +12,8 @@ import contextlib
 from typing import Self
 
 from adapters.postgres.database import Connection, PgDatabase, PgExecutor
+from adapters.postgres.refresh_tokens import PgRefreshTokenRepository
+from adapters.postgres.video_jobs import PgVideoJobRepository
 from adapters.sql.api_keys import SqlApiKeyRepository
 from adapters.sql.audit import SqlAuditLog, log_committed
 from adapters.sql.budgets import SqlBudgetRepository
@@ -54,10 +56,10 @@ class PgUnitOfWork(UnitOfWork):
         worker = self._executor
         self._dirty: set[str] = set()
         self.users = SqlUserRepository(worker, self._dirty)
-        self.refresh_tokens = SqlRefreshTokenRepository(worker)
+        self.refresh_tokens = PgRefreshTokenRepository(worker)
         self._changes: list[Change] = []
         self.generations = SqlGenerationRepository(worker, self._changes)
-        self.video_jobs = SqlVideoJobRepository(worker, self._changes)
+        self.video_jobs = PgVideoJobRepository(worker, self._changes)
         self.budgets = SqlBudgetRepository(worker)
         self.conversations = SqlConversationRepository(worker)
         self.api_keys = SqlApiKeyRepository(worker)
