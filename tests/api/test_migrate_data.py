@@ -103,6 +103,42 @@ def migrate(capsys: pytest.CaptureFixture[str], url: str, data_dir: Path) -> tup
     return code, out, err
 
 
+def test_a_filled_deployment_moves_and_its_users_carry_on_with_postgresql(
+    tmp_path: Path, simulator: SimulatorHandle, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = fill(tmp_path, simulator)
+    counts = duckdb_counts(tmp_path)
+    assert "api_keys" in counts and "video_jobs" in counts
+    assert all(counts.values()), f"a table the fill left empty: {counts}"
+
+    code, out, err = migrate(capsys, pg_url, tmp_path)
+
+    assert code == 0, err
+    assert pg_counts(pg_url, list(counts)) == counts
+    assert "verified" in out and "Media files were not copied" in out
+    for table, rows in counts.items():
+        assert any(line.split() == [table, str(rows), str(rows)] for line in out.splitlines())
+    with started(video_container(tmp_path, simulator, database_url=pg_url)) as api:
+        ada = signed_in(api, "ada@example.com", "correct horse battery staple")
+        history = api.get("/generations", headers=ada.headers).json()["data"]
+        assert sorted(item["id"] for item in history) == before.generations
+        moved_image = api.get(before.image_url, headers=ada.headers)
+        assert moved_image.status_code == 200 and moved_image.content == before.image
+        chat = api.get(f"/conversations/{before.conversation}", headers=ada.headers).json()
+        assert "lighthouse" in chat["messages"][0]["content"]
+        budget = api.get("/me/budget", headers=ada.headers).json()
+        assert (budget["limit"], budget["period"]) == (before.budget["limit"], "week")
+        assert budget["spent"] == before.budget["spent"]
+        by_key = api.get("/generations", headers={"Authorization": f"Bearer {before.key}"})
+        assert by_key.status_code == 200 and len(by_key.json()["data"]) == len(history)
+        admin = signed_in(api, ADMIN_EMAIL, ADMIN_PASSWORD)
+        audit = api.get("/admin/audit", headers=admin.headers).json()["data"]
+        assert "budget_change" in {event["action"] for event in audit}
+    # these sign-ins were PostgreSQL's: two more refresh tokens there, none in DuckDB
+    assert pg_counts(pg_url, ["refresh_tokens"])["refresh_tokens"] == counts["refresh_tokens"] + 2
+    assert duckdb_counts(tmp_path)["refresh_tokens"] == counts["refresh_tokens"]
+
+
 def test_a_second_run_is_refused_and_changes_nothing(
     tmp_path: Path, simulator: SimulatorHandle, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
