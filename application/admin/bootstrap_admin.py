@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from application.errors import EmailTakenError
 from application.locks import KeyedLocks
 from application.ports.auth import PasswordHasher
 from application.ports.system import Clock, IdGenerator, UnitOfWork
@@ -44,10 +45,18 @@ class BootstrapAdmin:
             password_hash=await self.hasher.hash(password),
             created_at=self.clock.now(),
         )
-        async with self.uow as uow:
-            await uow.users.add(admin)
-            await uow.audit.add(self._event(admin.id, BootstrapOutcome.CREATED))
-            await uow.commit()
+        try:
+            async with self.uow as uow:
+                await uow.users.add(admin)
+                await uow.audit.add(self._event(admin.id, BootstrapOutcome.CREATED))
+                await uow.commit()
+        except EmailTakenError:
+            # another API process (several workers start at once) created it since our read
+            async with self.uow as uow:
+                existing = await uow.users.get_by_email(address)
+            if existing is None:
+                raise
+            return await self._promote(existing)
         return BootstrapOutcome.CREATED
 
     async def _promote(self, user: User) -> BootstrapOutcome:
