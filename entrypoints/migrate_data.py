@@ -30,6 +30,7 @@ def migrate_data(settings: Settings, url: str, out: TextIO | None = None) -> int
     try:
         source = open_source(settings.database_path)
         copied = _move(source, url, out)
+        nul_values = source.nul_values
     except TransferError as exc:
         print(f"allucanget: {exc}", file=sys.stderr)
         return 1
@@ -41,6 +42,12 @@ def migrate_data(settings: Settings, url: str, out: TextIO | None = None) -> int
         if source is not None:
             source.close()
     _report(copied, settings, url, out)
+    if nul_values:
+        print(
+            f"{nul_values} text value(s) held a NUL character, which PostgreSQL cannot store: "
+            "each NUL became U+FFFD, as the API on PostgreSQL stores one sent to it",
+            file=out,
+        )
     return 0
 
 

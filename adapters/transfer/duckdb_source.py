@@ -34,6 +34,7 @@ def quoted(identifier: str) -> str:
 class DuckDBSource:
     def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path) -> None:
         self._connection, self.path = connection, path
+        self.nul_values = 0  # text values that held NUL, which PostgreSQL text cannot
 
     def tables(self) -> list[Table]:
         """Every table of ours in the file (the schema says which), with its columns in order."""
@@ -59,9 +60,17 @@ class DuckDBSource:
             names = ", ".join(quoted(column) for column in table.columns)
             cursor.execute(f"SELECT {names} FROM {quoted(table.name)}")  # noqa: S608 (as above)
             while batch := cursor.fetchmany(BATCH_ROWS):
-                yield from batch
+                for row in batch:
+                    yield self._without_nul(row)
         finally:
             cursor.close()
+
+    def _without_nul(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        """NUL as U+FFFD, as the PostgreSQL engine stores what a client sends with one."""
+        if not any(isinstance(value, str) and "\x00" in value for value in row):
+            return row
+        self.nul_values += sum(isinstance(v, str) and "\x00" in v for v in row)
+        return tuple(v.replace("\x00", "\ufffd") if isinstance(v, str) else v for v in row)
 
     def close(self) -> None:
         self._connection.close()

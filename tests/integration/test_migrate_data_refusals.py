@@ -1,6 +1,7 @@
 """`allucanget migrate-data` refuses clearly, with exit code 1, no traceback and no row in
 the target: a running API (DuckDB's file lock), no database, a URL that is not PostgreSQL's,
-a server that does not answer, a target whose schema lacks a table of the source."""
+a server that does not answer, a target whose schema lacks a table of the source; and a
+value PostgreSQL cannot hold (NUL in text) moves as the PostgreSQL engine would store it."""
 
 from __future__ import annotations
 
@@ -144,3 +145,17 @@ def test_a_database_holding_tables_of_something_else_is_refused(
     finally:
         with pg_server.admin() as admin:
             admin.execute(b"DROP DATABASE someone_elses WITH (FORCE)")
+
+
+def test_a_nul_character_arrives_as_u_fffd_as_the_postgresql_engine_stores_it(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PostgreSQL text cannot hold NUL; one deployment's stray NUL must not block the move."""
+    data_dir = deployment(tmp_path)
+    with duckdb.connect(str(data_dir / "allucanget.duckdb")) as connection:
+        connection.execute("UPDATE users SET password_hash = 'a' || chr(0) || 'b'")
+    code, out, err = run(capsys, "--to", pg_url, "--data-dir", str(data_dir))
+    assert code == 0, err
+    assert "1 text value(s) held a NUL character" in out
+    with psycopg.connect(pg_url) as connection:
+        assert connection.execute("SELECT password_hash FROM users").fetchall() == [("a\ufffdb",)]
