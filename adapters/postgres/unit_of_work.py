@@ -13,6 +13,7 @@ from typing import Self
 
 from adapters.postgres.database import Connection, PgDatabase, PgExecutor
 from adapters.postgres.refresh_tokens import PgRefreshTokenRepository
+from adapters.postgres.user_events import CHANNEL
 from adapters.postgres.video_jobs import PgVideoJobRepository
 from adapters.sql.api_keys import SqlApiKeyRepository
 from adapters.sql.audit import SqlAuditLog, log_committed
@@ -28,6 +29,7 @@ from application.ports.system import UnitOfWork
 from domain.audit import AuditEvent
 
 BEGIN = "BEGIN ISOLATION LEVEL REPEATABLE READ"
+NOTIFY = f"SELECT pg_notify('{CHANNEL}', id) FROM unnest(?::text[]) AS changed(id)"
 
 
 class PgUnitOfWork(UnitOfWork):
@@ -70,6 +72,8 @@ class PgUnitOfWork(UnitOfWork):
     async def commit(self) -> None:
         if self._executor.failed:
             raise ConflictError()  # a statement failed: PostgreSQL would answer ROLLBACK
+        if self._dirty:  # other processes' user caches hear of it if, and when, it commits
+            await self._executor.execute(NOTIFY, [sorted(self._dirty)])
         try:
             await self._executor.execute("COMMIT")
         finally:

@@ -50,8 +50,7 @@ class BootstrapAdmin:
                 await uow.users.add(admin)
                 await uow.audit.add(self._event(admin.id, BootstrapOutcome.CREATED))
                 await uow.commit()
-        except EmailTakenError:
-            # another API process (several workers start at once) created it since our read
+        except EmailTakenError:  # another API process bootstrapped at the same moment
             async with self.uow as uow:
                 existing = await uow.users.get_by_email(address)
             if existing is None:

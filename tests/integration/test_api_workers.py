@@ -16,6 +16,8 @@ import httpx
 from tests.multiprocess import bearer, signed_in, signed_up
 from tests.servers import Server, free_port, server_env
 
+ADMIN = {"ALLUCANGET_ADMIN_EMAIL": "root@example.com", "ALLUCANGET_ADMIN_PASSWORD": "x" * 20}
+
 
 def workers_of(parent: int) -> set[int]:
     """The worker processes uvicorn spawned (its resource tracker, if any, left out)."""
@@ -60,7 +62,8 @@ def test_the_environment_sets_the_workers_too(tmp_path: Path) -> None:
 def test_two_workers_serve_one_port_are_replaced_and_stop_together(
     pg_url: str, tmp_path: Path
 ) -> None:
-    server = Server("api", tmp_path / "data", server_env(ALLUCANGET_DATABASE_URL=pg_url))
+    env = server_env(ALLUCANGET_DATABASE_URL=pg_url, **ADMIN)  # both workers bootstrap at once
+    server = Server("api", tmp_path / "data", env)
     server.start("--workers", "2")
     assert server.process is not None
     try:
@@ -81,6 +84,7 @@ def test_two_workers_serve_one_port_are_replaced_and_stop_together(
         assert len(replaced) == 2 and victim not in replaced, replaced
         server.wait_until_healthy()
         assert signed_in(server.url, "ada@example.com")["user"]["email"] == "ada@example.com"
+        assert signed_in(server.url, *ADMIN.values())["user"]["role"] == "admin"
     finally:
         code = server.stop()
     assert code == 0, server.log()

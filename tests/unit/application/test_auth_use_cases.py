@@ -173,3 +173,20 @@ async def test_bootstrap_promotes_an_existing_account_and_ends_its_sessions(worl
     outcome = await world.bootstrap_admin().execute(email="ada@example.com", password="ignored")
     assert outcome is BootstrapOutcome.PROMOTED
     assert world.live_tokens(pair.family_id) == []
+
+
+async def test_two_processes_bootstrapping_at_once_leave_one_admin(world: World) -> None:
+    """The other process's admin commits while this one hashes the password (between its
+    look-up, which found nobody, and its insert)."""
+    hasher = world.hasher
+    hash_once = hasher.hash
+
+    async def meanwhile(password: str) -> str:
+        hasher.hash = hash_once  # type: ignore[method-assign]
+        await world.bootstrap_admin().execute(email="root@example.com", password=PASSWORD)
+        return await hash_once(password)
+
+    hasher.hash = meanwhile  # type: ignore[method-assign]
+    outcome = await world.bootstrap_admin().execute(email="root@example.com", password=PASSWORD)
+    assert outcome is BootstrapOutcome.ALREADY_ADMIN
+    assert [u.role for u in world.uow.users.rows.values()] == [Role.ADMIN]
