@@ -129,7 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--email", help="whose role to set (set-role)")
             command.add_argument("--role", choices=["user", "admin"])
         if name == "migrate-data":
-            command.add_argument("--to", required=True, metavar="postgresql://...")
+            command.add_argument(
+                "--to",
+                required=True,
+                metavar="postgresql://...",
+                help="the empty PostgreSQL database (a password may come from PGPASSWORD or "
+                "~/.pgpass instead of the URL)",
+            )
         if name == "demo":
             command.add_argument("--simulator-port", type=int, default=8100)
         if name in ("api", "serve"):
