@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 
 from adapters.duckdb.database import DatabaseLockedError
+from adapters.postgres.database import DatabaseUnreachableError
 from domain.errors import Error
 from domain.users import Role
+from entrypoints import resources
 from entrypoints.container import Container
 from entrypoints.settings import Settings
 
@@ -15,6 +17,9 @@ async def create_admin(settings: Settings, email: str, password: str) -> int:
     container = Container(settings=settings)
     try:
         container.init_resources()
+    except DatabaseUnreachableError as exc:
+        print(f"allucanget: {exc}", file=sys.stderr)
+        return 1
     except DatabaseLockedError as exc:
         print(
             f"allucanget: {exc}. Stop the API first, or set ALLUCANGET_ADMIN_EMAIL and "
@@ -28,7 +33,7 @@ async def create_admin(settings: Settings, email: str, password: str) -> int:
         print(f"allucanget: {exc.detail or exc.code}", file=sys.stderr)
         return 1
     finally:
-        container.shutdown_resources()
+        await _close(container)
     print(f"admin {email}: {outcome.value}")
     return 0
 
@@ -40,7 +45,7 @@ async def list_users(settings: Settings, query: str | None) -> int:
     try:
         page = await container.list_users().execute(query=query, limit=100, offset=0)
     finally:
-        container.shutdown_resources()
+        await _close(container)
     for user in page.items:
         print(f"{user.id}  {user.role.value:<5}  {user.created_at:%Y-%m-%d}  {user.email}")
     print(f"({len(page.items)} of {page.total})")
@@ -63,7 +68,7 @@ async def set_role(settings: Settings, email: str, role: str) -> int:
         print(f"allucanget: {exc.detail or exc.code}", file=sys.stderr)
         return 1
     finally:
-        container.shutdown_resources()
+        await _close(container)
     print(f"{email}: {role}")
     return 0
 
@@ -71,7 +76,15 @@ async def set_role(settings: Settings, email: str, role: str) -> int:
 def _opened(container: Container) -> bool:
     try:
         container.init_resources()
+    except DatabaseUnreachableError as exc:
+        print(f"allucanget: {exc}", file=sys.stderr)
+        return False
     except DatabaseLockedError as exc:
         print(f"allucanget: {exc}. Stop the API first.", file=sys.stderr)
         return False
     return True
+
+
+async def _close(container: Container) -> None:
+    await resources.close_pool(container.database())  # PostgreSQL's, in this event loop
+    container.shutdown_resources()

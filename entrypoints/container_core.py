@@ -13,6 +13,7 @@ from adapters.duckdb.recorder import DuckDBGroupRecorder
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from adapters.media.store import FileMediaStore
 from adapters.postgres.counts import PgGenerationCounts
+from adapters.postgres.recorder import PgGroupRecorder
 from adapters.postgres.unit_of_work import PgUnitOfWork
 from adapters.security.api_keys import HmacKeyDigester
 from adapters.security.passwords import load_common_passwords
@@ -40,7 +41,6 @@ from application.auth.current_user import CurrentUser
 from application.auth.logout import Logout
 from application.auth.refresh_tokens import RefreshTokens
 from application.auth.register_user import RegisterUser
-from application.generation.recording import UnitOfWorkRecorder
 from application.keys.authenticate_key import AuthenticateKey
 from application.keys.create_api_key import CreateApiKey
 from application.keys.list_api_keys import ListApiKeys
@@ -69,7 +69,8 @@ class CoreContainer(containers.DeclarativeContainer):
     locks = providers.Singleton(KeyedLocks)
     policy = providers.Singleton(PasswordPolicy, common=providers.Callable(load_common_passwords))
     user_lookup = providers.Singleton(SqlUserLookup, database=database)
-    engine = providers.Callable(resources.engine, settings=settings)
+    # the engine: "duckdb" (the file in the data directory) or "postgresql" (database_url)
+    engine = providers.Callable(lambda settings: settings.engine, settings)
     uow = providers.Selector(
         engine,
         duckdb=providers.Factory(DuckDBUnitOfWork, database=database),
@@ -78,11 +79,12 @@ class CoreContainer(containers.DeclarativeContainer):
     recorder = providers.Selector(
         engine,
         duckdb=providers.Singleton(DuckDBGroupRecorder, database=database, locks=locks),
-        postgresql=providers.Factory(UnitOfWorkRecorder, uow=uow),
+        postgresql=providers.Singleton(PgGroupRecorder, database=database, locks=locks),
     )
     health = providers.Singleton(
         SqlHealth,
         database=database,
+        engine=engine,
         counts=providers.Selector(
             engine,
             duckdb=providers.Object(None),

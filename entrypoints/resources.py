@@ -21,17 +21,31 @@ from domain.video_jobs import VideoTiming
 from entrypoints.settings import Settings
 
 
-def engine(settings: Settings) -> str:
-    return "duckdb" if settings.database_url is None else "postgresql"
-
-
 def database(settings: Settings) -> Iterator[Database | PgDatabase]:
-    if settings.database_url is not None:  # its pool opens in the event loop, at first use
-        yield open_pg_database(settings.database_url)
+    """The DuckDB file, or PostgreSQL when ALLUCANGET_DATABASE_URL is set. PostgreSQL's pool
+    belongs to an event loop: `open_pool`/`close_pool` open and close it in the app's."""
+    if settings.database_url is not None:
+        yield open_pg_database(
+            settings.database_url.get_secret_value(),
+            min_size=min(2, settings.db_pool_size),
+            max_size=settings.db_pool_size,
+        )
         return
-    database = open_database(settings.database_path, settings.db_threads)
-    yield database
-    database.close()
+    duckdb = open_database(settings.database_path, settings.db_threads)
+    yield duckdb
+    duckdb.close()
+
+
+async def open_pool(database: Database | PgDatabase) -> None:
+    """Open PostgreSQL's pool in the running loop (a failure is found at start, not at the
+    first request); nothing for DuckDB."""
+    if isinstance(database, PgDatabase):
+        await database.open()
+
+
+async def close_pool(database: Database | PgDatabase) -> None:
+    if isinstance(database, PgDatabase):
+        await database.close()
 
 
 def hasher(settings: Settings) -> Iterator[LibpassPasswordHasher]:

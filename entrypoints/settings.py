@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AliasChoices,
     Field,
     SecretStr,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -20,6 +22,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from domain.budgets import Budget
 from domain.errors import InvalidBudgetError
 
+PG_SCHEMES = ("postgresql://", "postgres://")
 MIN_SECRET_BYTES = 32  # security.md #11: an HS256 key of at least 32 random bytes
 SECRET_FILE = "secret_key"  # noqa: S105 (a file name)
 
@@ -132,9 +135,13 @@ class Settings(WebSettings):
     login_window_s: int = Field(900, ge=1)
 
     db_threads: int = Field(8, ge=1, le=64)
+    # PostgreSQL instead of the DuckDB file: postgresql://user:password@host:port/database
+    # (a secret: it may hold the password). Each API process keeps a pool of at most
+    # db_pool_size connections.
+    database_url: SecretStr | None = None
+    db_pool_size: int = Field(10, ge=1, le=500)
     # `allucanget api --workers N`: API processes on one port (N > 1 needs PostgreSQL)
     api_workers: int = Field(1, ge=1, le=64)
-    database_url: str | None = None  # postgresql://... selects PostgreSQL (pg-store)
 
     openrouter_api_key: SecretStr = Field(
         SecretStr(""), validation_alias=AliasChoices("OPENROUTER_API_KEY", "openrouter_api_key")
@@ -185,6 +192,20 @@ class Settings(WebSettings):
             raise ValueError(exc.detail) from exc
         return value.strip()
 
+    @field_validator("database_url")
+    @classmethod
+    def _a_postgresql_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        url = value.get_secret_value().strip()
+        if not url.startswith(PG_SCHEMES):
+            shown = url.split("://", 1)[0] + "://..." if "://" in url else "(no scheme)"
+            raise ValueError(
+                f"ALLUCANGET_DATABASE_URL must be a postgresql:// URL, not {shown} "
+                "(unset, the embedded DuckDB file is used)"
+            )
+        return SecretStr(url)
+
     @model_validator(mode="after")
     def _video_polls_back_off_upwards(self) -> Settings:
         if self.video_poll_max_interval_s < self.video_poll_interval_s:
@@ -206,12 +227,29 @@ class Settings(WebSettings):
         return self.data_dir / "allucanget.duckdb"
 
     @property
+    def engine(self) -> Literal["duckdb", "postgresql"]:
+        return "postgresql" if self.database_url is not None else "duckdb"
+
+    @property
+    def database_label(self) -> str:
+        """Where the data is, for logs and messages: never the password."""
+        if self.database_url is None:
+            return str(self.database_path)
+        return redact_url(self.database_url.get_secret_value())
+
+    @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
 
     @property
     def openrouter_configured(self) -> bool:
         return bool(self.openrouter_api_key.get_secret_value())
+
+
+def redact_url(url: str) -> str:
+    """postgresql://user:secret@host/db -> postgresql://user:***@host/db (and ?password=)."""
+    url = re.sub(r"^([a-z]+://[^:/@?]*:)[^/?#]*@", r"\1***@", url)
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
 
 
 def _load_or_create_secret(path: Path) -> str:
@@ -243,5 +281,11 @@ def load_settings(**overrides: object) -> Settings:
     clean = {key: value for key, value in overrides.items() if value is not None}
     try:
         return Settings(**clean)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        if any(error["loc"][:1] == ("database_url",) for error in exc.errors()):
+            # the URL may hold a password: say what is wrong, never what was given
+            lines = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+            raise ConfigurationError("\n".join(lines)) from None
+        raise ConfigurationError(str(exc)) from exc
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc

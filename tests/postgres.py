@@ -29,6 +29,7 @@ import pytest
 from adapters.postgres.migrate import migrate
 
 TEMPLATE = "allucanget_template"
+_numbers = itertools.count(1)
 SETTINGS = (
     "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
     "-c listen_addresses=127.0.0.1 -c shared_buffers=64MB"
@@ -68,6 +69,24 @@ class PgServer:
 
     def admin(self) -> psycopg.Connection[tuple[object, ...]]:
         return psycopg.connect(self.url(), autocommit=True)
+
+    def create_database(self) -> str:
+        """A new database copied from the migrated template; its name."""
+        name = f"t_{os.getpid()}_{next(_numbers)}"
+        with self.admin() as admin:
+            admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}".encode())
+        return name
+
+    def create_empty_database(self) -> str:
+        """A new database without any table (to run the migrations on); its name."""
+        name = f"t_{os.getpid()}_{next(_numbers)}"
+        with self.admin() as admin:
+            admin.execute(f"CREATE DATABASE {name}".encode())
+        return name
+
+    def drop_database(self, name: str) -> None:
+        with self.admin() as admin:  # FORCE: a server under test may still hold connections
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
 
 
 def _as_owner(command: list[str]) -> list[str]:
@@ -145,17 +164,11 @@ def pg_server() -> Iterator[PgServer]:
         stop_cluster(server)
 
 
-_numbers = itertools.count(1)
-
-
 @pytest.fixture
 def pg_url(pg_server: PgServer) -> Iterator[str]:
     """A fresh, migrated database of its own for one test; dropped after it."""
-    name = f"t_{os.getpid()}_{next(_numbers)}"
-    with pg_server.admin() as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}".encode())
+    name = pg_server.create_database()
     try:
         yield pg_server.url(name)
     finally:
-        with pg_server.admin() as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)".encode())
+        pg_server.drop_database(name)

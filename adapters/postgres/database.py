@@ -21,6 +21,12 @@ from adapters.sql.counts import COUNT_SQL, GenerationCounts
 from adapters.sql.executor import Row
 
 Connection = psycopg.AsyncConnection[TupleRow]
+
+
+class DatabaseUnreachableError(Exception):
+    """Start-up refused: the PostgreSQL server cannot be reached or its schema migrated."""
+
+
 SESSION = "SET TIME ZONE 'UTC'; SET datestyle = 'ISO, YMD'"
 
 
@@ -42,11 +48,22 @@ def pg_sql(sql: str) -> bytes:
     return "".join(out).encode()
 
 
+def nul_free(params: list[Any]) -> list[Any]:
+    """PostgreSQL text cannot hold NUL (U+0000), which a client may send (DuckDB keeps it):
+    it is stored and compared as U+FFFD, the replacement character, rather than failing
+    the request with a 500 (a prompt keeps its other characters)."""
+    if not any(isinstance(value, str) and "\x00" in value for value in params):
+        return params
+    return [
+        value.replace("\x00", "\ufffd") if isinstance(value, str) else value for value in params
+    ]
+
+
 async def run(connection: Connection, sql: str, params: list[Any] | None) -> list[Row]:
     """One statement; a statement that returns no rows answers its row count, as DuckDB's
     does (an UPDATE tells how many rows it changed)."""
     try:
-        cursor = await connection.execute(pg_sql(sql), params or None)
+        cursor = await connection.execute(pg_sql(sql), nul_free(params) if params else None)
         if cursor.description is not None:
             return await cursor.fetchall()
         return [(cursor.rowcount,)] if cursor.rowcount >= 0 else []
@@ -140,7 +157,10 @@ def open_pg_database(url: str, *, min_size: int = 2, max_size: int = 20) -> PgDa
     """Migrate synchronously (start-up fails fast and clearly when the server cannot be
     reached or a migration fails), read the counts once, and return the database; its pool
     opens inside the running event loop."""
-    with psycopg.connect(url, autocommit=True) as connection:
-        migrate(connection)
-        counts = GenerationCounts(connection.execute(COUNT_SQL.encode()).fetchall())
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
+            migrate(connection)
+            counts = GenerationCounts(connection.execute(COUNT_SQL.encode()).fetchall())
+    except psycopg.Error as exc:  # libpq's messages name the host, never the password
+        raise DatabaseUnreachableError(f"cannot open the PostgreSQL database: {exc}") from exc
     return PgDatabase(url, counts, min_size=min_size, max_size=max_size)

@@ -10,6 +10,14 @@ from psycopg import errors
 from adapters.sql.executor import UniqueViolationError
 from application.errors import ConflictError, StorageUnavailableError
 
+# class 40 (transaction rollback): psycopg's classes for it are not subclasses of one another
+CONFLICTS = (
+    errors.SerializationFailure,
+    errors.DeadlockDetected,
+    errors.TransactionRollback,
+    errors.LockNotAvailable,
+    errors.InFailedSqlTransaction,
+)
 UNAVAILABLE = "The database cannot be reached or written right now."
 
 
@@ -18,10 +26,8 @@ def translate(exc: Exception) -> Exception:
     which must stay a loud 500)."""
     if isinstance(exc, errors.UniqueViolation):
         return UniqueViolationError(str(exc))
-    # serialization failure, deadlock (SQLSTATE class 40: psycopg's SerializationFailure is
-    # not a TransactionRollback subclass): a concurrent writer won, the use case may retry
-    rolled_back = isinstance(exc, psycopg.Error) and (exc.sqlstate or "").startswith("40")
-    if rolled_back or isinstance(exc, errors.InFailedSqlTransaction):
+    # serialization failure, deadlock: a concurrent writer won, the use case may retry
+    if isinstance(exc, CONFLICTS):
         return ConflictError()
     if isinstance(
         exc,

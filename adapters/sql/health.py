@@ -12,8 +12,11 @@ class CountsReader(Protocol):
 
 
 class SqlHealth:
-    def __init__(self, database: SqlDatabase, counts: CountsReader | None = None) -> None:
+    def __init__(
+        self, database: SqlDatabase, engine: str = "duckdb", counts: CountsReader | None = None
+    ) -> None:
         self._database = database
+        self.engine = engine  # which database answers: "duckdb" or "postgresql"
         self._counts = counts  # where the counts are read (PostgreSQL), else in memory
 
     async def ping(self) -> bool:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from entrypoints import resources
 from entrypoints.api import problems
 from entrypoints.api.edge import EdgeMiddleware
 from entrypoints.api.metrics import MetricsMiddleware
@@ -38,6 +39,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         container.init_resources()
+        await resources.open_pool(container.database())  # PostgreSQL: in this event loop
         container.tokens()  # the signing key is read (or generated) now, not at first login
         await _bootstrap_admin(container, settings)
         swept = await container.start_budgets().execute()  # before the follower runs
@@ -51,6 +53,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
         finally:
             await follower.stop()
             await container.http().aclose()
+            await resources.close_pool(container.database())
             container.shutdown_resources()
             container.reset_singletons()  # a restarted app must not reuse closed clients
 

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp
 from uvicorn.supervisors import Multiprocess
 
 from adapters.duckdb.database import DatabaseLockedError
+from adapters.postgres.database import DatabaseUnreachableError, open_pg_database
 from entrypoints.api.app import create_app
 from entrypoints.container import Container
 from entrypoints.logs import configure_logging
@@ -31,7 +32,7 @@ def serve_api(settings: Settings) -> int:
     container = Container(settings=settings)
     try:
         container.init_resources()  # open the database now, so a second API fails fast
-    except DatabaseLockedError as exc:
+    except (DatabaseLockedError, DatabaseUnreachableError) as exc:
         print(f"allucanget api: {exc}", file=sys.stderr)
         return 1
     app = create_app(settings, container)
@@ -47,7 +48,11 @@ def _serve_workers(settings: Settings) -> int:
         print(f"allucanget api: {ONE_WRITER.format(n=settings.api_workers)}", file=sys.stderr)
         return 2
     settings.resolved_secret()  # a generated key is written once, before the workers read it
-    prepare_database(settings.database_url)  # migrations run once, here, before the workers
+    try:  # migrated once, here: a server that cannot be reached stops us before any worker
+        open_pg_database(settings.database_url.get_secret_value())
+    except DatabaseUnreachableError as exc:
+        print(f"allucanget api: {exc}", file=sys.stderr)
+        return 1
     os.environ.update(
         ALLUCANGET_HOST=settings.host,
         ALLUCANGET_API_PORT=str(settings.api_port),
@@ -57,14 +62,6 @@ def _serve_workers(settings: Settings) -> int:
     config.workers, config.factory = settings.api_workers, True
     Multiprocess(config, sockets=[config.bind_socket()]).run()
     return 0
-
-
-def prepare_database(url: str) -> None:
-    """Migrate the PostgreSQL database once, in the supervising process: a server that
-    cannot be reached fails here, clearly, before any worker starts."""
-    from adapters.postgres.database import open_pg_database
-
-    open_pg_database(url)
 
 
 def worker_app() -> FastAPI:

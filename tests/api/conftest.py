@@ -1,4 +1,5 @@
-"""The FastAPI app with real adapters on a temporary data directory, driven in-process."""
+"""The FastAPI app with real adapters on a temporary data directory, driven in-process, on
+each engine: the DuckDB file, and PostgreSQL (a fresh database of the session's cluster)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import psycopg
 import pytest
 from dependency_injector import providers
 from fastapi.testclient import TestClient
@@ -16,9 +19,19 @@ from entrypoints.container import Container
 from entrypoints.settings import Settings, load_settings
 from tests.fakes import FakeClock
 
+Row = tuple[Any, ...]
 SECRET = "api-test-signing-key-0123456789abcdef"
 PASSWORD = "correct horse battery staple"
 CHEAP_HASHING = {"argon2_memory_kib": 19456, "argon2_time_cost": 2, "argon2_parallelism": 1}
+
+
+def stored_rows(tmp_path: Path, engine_settings: dict[str, Any], sql: str) -> list[Row]:
+    """Read a stopped API's database: the DuckDB file in tmp_path, or its PostgreSQL one."""
+    if "database_url" in engine_settings:
+        with psycopg.connect(engine_settings["database_url"]) as connection:
+            return connection.execute(sql.encode()).fetchall()
+    with duckdb.connect(str(tmp_path / "allucanget.duckdb"), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
@@ -37,9 +50,29 @@ def settings_overrides() -> dict[str, Any]:
     return {}
 
 
+@pytest.fixture(params=["duckdb", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
 @pytest.fixture
-def container(tmp_path: Path, clock: FakeClock, settings_overrides: dict[str, Any]) -> Container:
-    container = Container(settings=make_settings(tmp_path, **settings_overrides))
+def engine_settings(engine: str, request: pytest.FixtureRequest) -> dict[str, Any]:
+    """The settings that select the engine: none for DuckDB (the file in tmp_path), a fresh
+    database's URL for PostgreSQL."""
+    if engine == "postgresql":
+        return {"database_url": request.getfixturevalue("pg_url")}
+    return {}
+
+
+@pytest.fixture
+def container(
+    tmp_path: Path,
+    clock: FakeClock,
+    settings_overrides: dict[str, Any],
+    engine_settings: dict[str, Any],
+) -> Container:
+    overrides = {**engine_settings, **settings_overrides}
+    container = Container(settings=make_settings(tmp_path, **overrides))
     container.clock.override(providers.Object(clock))
     return container
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dependency_injector import providers
@@ -20,7 +21,7 @@ ADMIN_EMAIL, ADMIN_PASSWORD = "root@example.com", "an admin passphrase for tests
 
 
 def wired_container(
-    tmp_path: Path, simulator: SimulatorHandle, key: str | None = None
+    tmp_path: Path, simulator: SimulatorHandle, key: str | None = None, **extra: Any
 ) -> Container:
     settings = make_settings(
         tmp_path,
@@ -28,6 +29,7 @@ def wired_container(
         openrouter_api_key=simulator.api_key if key is None else key,
         admin_email=ADMIN_EMAIL,
         admin_password=ADMIN_PASSWORD,
+        **extra,
     )
     container = Container(settings=settings)
     container.openrouter.override(
@@ -45,8 +47,10 @@ def wired_container(
 
 
 @pytest.fixture
-def api(tmp_path: Path, simulator: SimulatorHandle) -> Iterator[TestClient]:
-    container = wired_container(tmp_path, simulator)
+def api(
+    tmp_path: Path, simulator: SimulatorHandle, engine_settings: dict[str, Any]
+) -> Iterator[TestClient]:
+    container = wired_container(tmp_path, simulator, **engine_settings)
     with TestClient(
         create_app(container.settings(), container), raise_server_exceptions=False
     ) as c:

@@ -92,6 +92,11 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(container: Conta
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
-def test_readiness_reports_the_database_and_the_upstream(client: TestClient) -> None:
+def test_readiness_reports_the_database_and_the_upstream(client: TestClient, engine: str) -> None:
     body = client.get("/readyz").json()
-    assert body == {"status": "degraded", "database": "ok", "openrouter": "not_configured"}
+    assert body == {
+        "status": "degraded",
+        "database": "ok",
+        "engine": engine,
+        "openrouter": "not_configured",
+    }

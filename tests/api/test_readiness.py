@@ -26,7 +26,12 @@ def test_an_unreachable_openrouter_degrades_readiness_but_not_sign_in(tmp_path: 
     container = Container(settings=settings)
     with TestClient(create_app(settings, container), raise_server_exceptions=False) as client:
         ready = client.get("/readyz").json()
-        assert ready == {"status": "degraded", "database": "ok", "openrouter": "unreachable"}
+        assert ready == {
+            "status": "degraded",
+            "database": "ok",
+            "engine": "duckdb",
+            "openrouter": "unreachable",
+        }
         ada = Account(client, "ada@example.com")
         assert client.get("/auth/me", headers=ada.headers).status_code == 200
         answer = client.post(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import duckdb
 import pytest
 from dependency_injector import providers
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Account
+from tests.api.conftest import Account, stored_rows
 from tests.api.generation_fixtures import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.api.test_auth_api import assert_problem
 from tests.api.video_fixtures import (
@@ -118,10 +118,12 @@ def test_a_job_openrouter_forgot_fails(
     assert failed["error"] == "OpenRouter no longer knows this video job."
 
 
-def test_a_job_past_its_deadline_is_failed(tmp_path: Path, simulator: SimulatorHandle) -> None:
+def test_a_job_past_its_deadline_is_failed(
+    tmp_path: Path, simulator: SimulatorHandle, engine_settings: dict[str, Any]
+) -> None:
     simulator.set_scenario(video_pending_polls=10_000)
     clock = FakeClock(datetime.now(UTC))
-    container = video_container(tmp_path, simulator, video_job_deadline_s=600)
+    container = video_container(tmp_path, simulator, video_job_deadline_s=600, **engine_settings)
     container.clock.override(providers.Object(clock))
     with started(container) as api:
         ada = Account(api, "ada@example.com")
@@ -211,23 +213,18 @@ def test_video_models_list_their_capabilities(video_api: TestClient, ada: Accoun
 
 
 def test_a_job_survives_a_restart_of_the_api_and_completes(
-    tmp_path: Path, simulator: SimulatorHandle
+    tmp_path: Path, simulator: SimulatorHandle, engine_settings: dict[str, Any]
 ) -> None:
     simulator.set_scenario(video_pending_polls=1, video_in_progress_polls=12)
-    with started(video_container(tmp_path, simulator)) as first:
+    with started(video_container(tmp_path, simulator, **engine_settings)) as first:
         ada = Account(first, "ada@example.com")
         job = submit(first, ada).json()
         follow(first, ada, job["id"], until={"in_progress"})
-    [[status]] = _read(tmp_path, "SELECT status FROM generations")
+    [[status]] = stored_rows(tmp_path, engine_settings, "SELECT status FROM generations")
     assert status == "in_progress"  # the first process stopped in the middle of the job
     polled_before = len(polls(simulator))
-    with started(video_container(tmp_path, simulator)) as second:
+    with started(video_container(tmp_path, simulator, **engine_settings)) as second:
         ada.client = second  # same data directory, same signing key: same session
         done = follow(second, ada, job["id"])[-1]
     assert done["status"] == "completed" and len(polls(simulator)) > polled_before
     assert len(submits(simulator)) == 1
-
-
-def _read(tmp_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with duckdb.connect(str(tmp_path / "allucanget.duckdb"), read_only=True) as connection:
-        return connection.execute(sql).fetchall()

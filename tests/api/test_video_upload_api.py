@@ -7,6 +7,7 @@ import base64
 import io
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -233,8 +234,10 @@ def test_the_upload_route_documents_both_body_types_and_its_errors(video_api: Te
     assert {"202", "401", "413", "415", "422", "502", "503", "504"} <= set(operation["responses"])
 
 
-def test_a_restarted_client_sees_the_same_job(tmp_path: Path, simulator: SimulatorHandle) -> None:
-    with started(video_container(tmp_path, simulator)) as api:
+def test_a_restarted_client_sees_the_same_job(
+    tmp_path: Path, simulator: SimulatorHandle, engine_settings: dict[str, Any]
+) -> None:
+    with started(video_container(tmp_path, simulator, **engine_settings)) as api:
         ada = Account(api, "ada@example.com")
         job = upload(api, ada, encoded("WEBP")).json()
         assert first_frame(simulator).startswith("data:image/webp;base64,")

@@ -15,6 +15,7 @@ import httpx
 import pytest
 from openai import OpenAI
 
+from tests.postgres import PgServer
 from tests.servers import Server, server_env
 from tests.simulator_fixtures import SimulatorHandle
 
@@ -68,13 +69,14 @@ class V1Platform:
         return list(answer.json()["data"])
 
 
-def start_platform(root: Path, simulator: SimulatorHandle) -> Iterator[V1Platform]:
+def start_platform(root: Path, simulator: SimulatorHandle, **engine: str) -> Iterator[V1Platform]:
     env = server_env(
         OPENROUTER_BASE_URL=simulator.base_url,
         OPENROUTER_API_KEY=simulator.api_key,
         ALLUCANGET_ADMIN_EMAIL=ADMIN_EMAIL,
         ALLUCANGET_ADMIN_PASSWORD=ADMIN_PASSWORD,
         ALLUCANGET_GENERATIONS_PER_MINUTE=str(PER_MINUTE),
+        **engine,
     )
     api = Server("api", root / "data", env).start()
     try:
@@ -84,8 +86,20 @@ def start_platform(root: Path, simulator: SimulatorHandle) -> Iterator[V1Platfor
         api.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["duckdb", "postgresql"])
 def platform(
-    tmp_path_factory: pytest.TempPathFactory, simulator_session: SimulatorHandle
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    simulator_session: SimulatorHandle,
 ) -> Iterator[V1Platform]:
-    yield from start_platform(tmp_path_factory.mktemp("v1"), simulator_session)
+    """`allucanget api` on each engine: the DuckDB file, or ALLUCANGET_DATABASE_URL."""
+    root = tmp_path_factory.mktemp("v1")
+    if request.param == "duckdb":
+        yield from start_platform(root, simulator_session)
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    name = server.create_database()
+    try:
+        yield from start_platform(root, simulator_session, ALLUCANGET_DATABASE_URL=server.url(name))
+    finally:
+        server.drop_database(name)

@@ -60,8 +60,10 @@ def started(container: Container) -> TestClient:
 
 
 @pytest.fixture
-def video_api(tmp_path: Path, simulator: SimulatorHandle) -> Iterator[TestClient]:
-    with started(video_container(tmp_path, simulator)) as client:
+def video_api(
+    tmp_path: Path, simulator: SimulatorHandle, engine_settings: dict[str, Any]
+) -> Iterator[TestClient]:
+    with started(video_container(tmp_path, simulator, **engine_settings)) as client:
         yield client
 
 

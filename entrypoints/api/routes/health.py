@@ -24,6 +24,7 @@ class HealthOut(BaseModel):
 class ReadyOut(BaseModel):
     status: Literal["ok", "degraded"]
     database: Literal["ok", "unavailable"]
+    engine: Literal["duckdb", "postgresql"]
     openrouter: Literal["configured", "not_configured", "unreachable"]
 
 
@@ -52,11 +53,17 @@ async def readyz(
     settings: Provided[Settings],
     openrouter: Provided[OpenRouterGateway],
 ) -> ReadyOut:
-    """The database answers; says whether an OpenRouter key is configured and OpenRouter
-    answers (degraded if not: sign-in and history still work)."""
+    """The database answers (and which engine it is: duckdb or postgresql); says whether an
+    OpenRouter key is configured and OpenRouter answers (degraded if not: sign-in and
+    history still work)."""
     db_state: Literal["ok", "unavailable"] = "ok" if await database.ping() else "unavailable"
     upstream: Literal["configured", "not_configured", "unreachable"] = "not_configured"
     if settings.openrouter_configured:
         upstream = "configured" if await openrouter.reachable() else "unreachable"
     healthy = db_state == "ok" and upstream == "configured"
-    return ReadyOut(status="ok" if healthy else "degraded", database=db_state, openrouter=upstream)
+    return ReadyOut(
+        status="ok" if healthy else "degraded",
+        database=db_state,
+        engine="postgresql" if database.engine == "postgresql" else "duckdb",
+        openrouter=upstream,
+    )
