@@ -30,10 +30,8 @@ from adapters.postgres.migrate import migrate
 
 TEMPLATE = "allucanget_template"
 _numbers = itertools.count(1)
-SETTINGS = (
-    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
-    "-c listen_addresses=127.0.0.1 -c shared_buffers=64MB"
-)
+SETTINGS = "-c max_connections=300 -c listen_addresses=127.0.0.1 -c shared_buffers=64MB"
+THROWAWAY = " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 def bin_dir() -> Path:
@@ -100,7 +98,9 @@ def _run(command: list[str], what: str) -> None:
         pytest.fail(f"{what} failed ({done.returncode}): {done.stderr or done.stdout}", False)
 
 
-def start_cluster() -> PgServer:
+def start_cluster(*, durable: bool = False) -> PgServer:
+    """A new cluster; `durable` keeps PostgreSQL's defaults (every commit flushed to disk),
+    for measurements, instead of the tests' throwaway settings."""
     binaries = bin_dir()
     root = Path(tempfile.mkdtemp(prefix="allucanget-pg-"))
     if os.geteuid() == 0:
@@ -124,7 +124,7 @@ def start_cluster() -> PgServer:
     )
     for attempt in range(3):
         port = free_port()
-        options = f"{SETTINGS} -p {port} -k {root}"
+        options = f"{SETTINGS}{'' if durable else THROWAWAY} -p {port} -k {root}"
         command = [str(binaries / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w"]
         started = subprocess.run(
             _as_owner([*command, "-o", options, "start"]),

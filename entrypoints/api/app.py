@@ -40,6 +40,7 @@ def create_app(settings: Settings, container: Container | None = None) -> FastAP
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         container.init_resources()
         await resources.open_pool(container.database())  # PostgreSQL: in this event loop
+        log.info("database", extra={"engine": settings.engine, "at": settings.database_label})
         container.tokens()  # the signing key is read (or generated) now, not at first login
         await _bootstrap_admin(container, settings)
         swept = await container.start_budgets().execute()  # before the follower runs

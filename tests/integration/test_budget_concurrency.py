@@ -1,5 +1,6 @@
-"""Reservations on a real DuckDB file under concurrency: 50 simultaneous generations by one
-user whose budget covers 5 send exactly 5 upstream, and the settled spend stays within."""
+"""Reservations on a real database (DuckDB and PostgreSQL) under concurrency: 50
+simultaneous generations by one user whose budget covers 5 send exactly 5 upstream, and the
+settled spend stays within."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from decimal import Decimal
 
 import pytest
 
-from adapters.duckdb.database import Database
-from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
 from application.budget.ledger import BudgetDefaults, SpendLedger
 from application.budget.reserve_spend import SpendGuard
 from application.locks import KeyedLocks
@@ -18,13 +17,14 @@ from domain.budgets import Budget, BudgetPeriod
 from domain.errors import BudgetExceededError
 from tests.fakes import FakeClock, FakeIdGenerator
 from tests.integration.conftest import NOW, a_user
+from tests.integration.engines import AnyDatabase, engine_database, uow_of  # noqa: F401
 
 ESTIMATE = Decimal("0.2")
 LIMIT = Decimal("1.0")  # covers 5 calls at their bound
 
 
-async def seed(database: Database, *users: str) -> None:
-    uow = DuckDBUnitOfWork(database)
+async def seed(database: AnyDatabase, *users: str) -> None:
+    uow = uow_of(database)
     async with uow:
         for user in users:
             await uow.users.add(a_user(user, f"{user}@example.com"))
@@ -34,7 +34,12 @@ async def seed(database: Database, *users: str) -> None:
 IDS = FakeIdGenerator()
 
 
-async def burst(database: Database, locks: KeyedLocks, user: str, calls: int) -> list[Decimal]:
+@pytest.fixture
+def database(engine_database: AnyDatabase) -> AnyDatabase:
+    return engine_database
+
+
+async def burst(database: AnyDatabase, locks: KeyedLocks, user: str, calls: int) -> list[Decimal]:
     """`calls` generations at once; each a request of its own (its own unit of work, as the
     container's factories give). Returns what each call that went upstream was billed."""
     clock = FakeClock(NOW)
@@ -43,7 +48,7 @@ async def burst(database: Database, locks: KeyedLocks, user: str, calls: int) ->
     rng = random.Random(user)
 
     async def generation(index: int) -> None:
-        guard = SpendGuard(SpendLedger(DuckDBUnitOfWork(database), locks, defaults), clock, IDS)
+        guard = SpendGuard(SpendLedger(uow_of(database), locks, defaults), clock, IDS)
         try:
             async with guard.hold(user, ESTIMATE, generation_id=f"{user}-g{index}") as hold:
                 await asyncio.sleep(rng.random() / 100)  # the upstream call
@@ -58,7 +63,9 @@ async def burst(database: Database, locks: KeyedLocks, user: str, calls: int) ->
 
 
 @pytest.mark.slow
-async def test_fifty_simultaneous_generations_within_a_budget_for_five(database: Database) -> None:
+async def test_fifty_simultaneous_generations_within_a_budget_for_five(
+    database: AnyDatabase,
+) -> None:
     locks = KeyedLocks()
     await seed(database, "u1", "u2", "u3")
     worst = Decimal(0)
@@ -78,7 +85,7 @@ async def test_fifty_simultaneous_generations_within_a_budget_for_five(database:
     assert len(locks) == 0  # every per-user lock was let go
 
 
-async def test_parallel_users_do_not_hold_each_other_to_one_budget(database: Database) -> None:
+async def test_parallel_users_do_not_hold_each_other_to_one_budget(database: AnyDatabase) -> None:
     locks = KeyedLocks()
     await seed(database, "a", "b")
     results = await asyncio.gather(burst(database, locks, "a", 8), burst(database, locks, "b", 8))

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.integration.engines import api_engine  # noqa: F401 (fixture)
 from tests.servers import SIMULATOR_KEY, Server, Simulator, server_env
 
 ADMIN = {"email": "root@example.com", "password": "an admin passphrase for tests"}
@@ -63,7 +64,7 @@ def slow_upstream(simulator: Simulator, latency_ms: int) -> None:
 
 
 async def test_fifty_parallel_generations_on_a_budget_for_five(
-    tmp_path: Path, simulator: Simulator
+    tmp_path: Path, simulator: Simulator, api_engine: dict[str, str]
 ) -> None:
     # Not about the rate limits: they are raised so that the budget is what stops requests.
     api = start_api(
@@ -71,6 +72,7 @@ async def test_fifty_parallel_generations_on_a_budget_for_five(
         simulator,
         ALLUCANGET_MAX_CONCURRENT_GENERATIONS="1000",
         ALLUCANGET_GENERATIONS_PER_MINUTE="100000",
+        **api_engine,
     )
     try:
         async with httpx.AsyncClient(timeout=60) as http:

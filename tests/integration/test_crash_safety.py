@@ -1,5 +1,6 @@
 """Crash safety (security.md #47): `kill -9` the API in the middle of a load; every write it
-acknowledged survives, nothing half-written is left, and the API starts again on the data."""
+acknowledged survives, nothing half-written is left, and the API starts again on the data
+(the DuckDB file, and a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import signal
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import httpx
 
-from tests.integration.conftest import PASSWORD, ApiServer, jwt_payload, query
+from tests.integration.conftest import PASSWORD, ApiServer, jwt_payload
+from tests.integration.engines import api_engine, query_stored  # noqa: F401 (fixture)
 
 CLIENTS = 8
 MIN_ROTATIONS = 4 * CLIENTS  # acknowledged before the kill; the clients go on after it
@@ -101,16 +102,21 @@ async def load_then_kill(api: ApiServer) -> Acknowledged:
     return ack
 
 
-def stored(path: Path) -> tuple[set[str], dict[str, Token]]:
-    emails = {row[0] for row in query(path, "SELECT email FROM users")}
+def stored(api: ApiServer) -> tuple[set[str], dict[str, Token]]:
+    emails = {row[0] for row in read(api, "SELECT email FROM users")}
     sql = "SELECT jti, user_id, family_id, parent_jti, revoked_at, replaced_by FROM refresh_tokens"
-    tokens = [Token(*row) for row in query(path, sql)]
+    tokens = [Token(*row) for row in read(api, sql)]
     return emails, {token.jti: token for token in tokens}
 
 
-def assert_nothing_half_written(path: Path) -> None:
-    user_ids = {row[0] for row in query(path, "SELECT id FROM users")}
-    _, tokens = stored(path)
+def read(api: ApiServer, sql: str) -> list[tuple[Any, ...]]:
+    """What the stopped API stored: its DuckDB file (WAL replayed), or its PostgreSQL."""
+    return query_stored(api.env, api.database_path, sql)
+
+
+def assert_nothing_half_written(api: ApiServer) -> None:
+    user_ids = {row[0] for row in read(api, "SELECT id FROM users")}
+    _, tokens = stored(api)
     live: Counter[str] = Counter()
     for token in tokens.values():
         assert token.user_id in user_ids, token
@@ -123,8 +129,8 @@ def assert_nothing_half_written(path: Path) -> None:
     assert all(count == 1 for count in live.values()), live
 
 
-def assert_everything_acknowledged_is_stored(path: Path, ack: Acknowledged) -> None:
-    emails, tokens = stored(path)
+def assert_everything_acknowledged_is_stored(api: ApiServer, ack: Acknowledged) -> None:
+    emails, tokens = stored(api)
     assert ack.emails <= emails, ack.emails - emails
     assert ack.tokens <= tokens.keys(), ack.tokens - tokens.keys()
     for old, new in ack.rotations.items():
@@ -132,9 +138,11 @@ def assert_everything_acknowledged_is_stored(path: Path, ack: Acknowledged) -> N
 
 
 async def test_a_killed_api_keeps_every_acknowledged_write_and_starts_again_on_its_data(
-    start_api: Callable[..., ApiServer],
+    start_api: Callable[..., ApiServer], api_engine: dict[str, str]
 ) -> None:
-    api = start_api()
+    api = start_api(**api_engine)
+    wal = api.data_dir / "allucanget.duckdb.wal"
+    duckdb = not api_engine
 
     ack = await load_then_kill(api)
 
@@ -142,11 +150,11 @@ async def test_a_killed_api_keeps_every_acknowledged_write_and_starts_again_on_i
     assert ack.cut_off > 0, "the kill should land while requests are in flight"
     assert ack.emails
     assert ack.rotations
-    assert (api.data_dir / "allucanget.duckdb.wal").exists()  # no checkpoint ran
-    assert_everything_acknowledged_is_stored(api.database_path, ack)  # the WAL is replayed
-    assert_nothing_half_written(api.database_path)
+    assert wal.exists() or not duckdb  # no checkpoint ran
+    assert_everything_acknowledged_is_stored(api, ack)  # the WAL is replayed
+    assert_nothing_half_written(api)
 
-    again = start_api(data_dir=api.data_dir)
+    again = start_api(data_dir=api.data_dir, **api_engine)
     async with httpx.AsyncClient(timeout=10.0) as http:
         login = await http.post(
             f"{again.url}/auth/login", json={"email": min(ack.emails), "password": PASSWORD}
@@ -154,6 +162,6 @@ async def test_a_killed_api_keeps_every_acknowledged_write_and_starts_again_on_i
     assert again.stop() in (0, -signal.SIGTERM)  # uvicorn re-raises SIGTERM after shutdown
 
     assert login.status_code == 200
-    assert not (api.data_dir / "allucanget.duckdb.wal").exists()  # a clean stop checkpoints
-    assert_everything_acknowledged_is_stored(api.database_path, ack)
-    assert_nothing_half_written(api.database_path)
+    assert not wal.exists()  # a clean stop checkpoints (DuckDB); PostgreSQL made none
+    assert_everything_acknowledged_is_stored(api, ack)
+    assert_nothing_half_written(api)

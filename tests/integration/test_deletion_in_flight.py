@@ -1,7 +1,7 @@
 """A user deleted while a generation of theirs is in flight: nothing of theirs is written
 after the deletion commits (no generation row, no media row or file, no audit residue),
-and only their request fails. Real DuckDB adapters and media store; the gateways are fakes
-that wait on events, so the deletion lands exactly mid-flight."""
+and only their request fails. Real adapters (DuckDB, then PostgreSQL) and media store; the
+gateways are fakes that wait on events, so the deletion lands exactly mid-flight."""
 
 from __future__ import annotations
 
@@ -14,19 +14,19 @@ from typing import Any
 import pytest
 from dependency_injector import providers
 
-import adapters.duckdb.recorder as recorder_module
 from application.errors import OwnerDeletedError
-from application.locks import KeyedLocks
 from application.ports.generation import ImageRequest, ImageResult, TextRequest, TextResult
 from domain.generations import Generation, GenerationKind, GenerationStatus
 from domain.users import Role
 from domain.video_jobs import VideoStatus
 from domain.video_options import VideoOptions
+from entrypoints import resources
 from entrypoints.container import Container
 from tests.api.conftest import make_settings
 from tests.fake_gateway import COMPLETED, VEO, FakeAIGateway, FakeVideoGateway
 from tests.fakes import FakeClock
 from tests.integration.conftest import a_user
+from tests.integration.engines import ENGINES
 
 PROMPT = "A red fox runs through snow"
 TEXT = "openai/gpt-4o"
@@ -99,13 +99,19 @@ class Platform:
         files = [p for p in self.container.settings().media_dir.rglob("*") if p.is_file()]
         owned = await self.rows("SELECT id FROM media")
         assert len(files) == len(owned)  # no file without its row
-        counted = await self.rows("SELECT kind, status, count(*) FROM generations GROUP BY ALL")
+        counted = await self.rows(
+            "SELECT kind, status, count(*) FROM generations GROUP BY kind, status"
+        )
         assert self.database.generation_counts.snapshot() == sorted(counted)
 
 
-@pytest.fixture
-async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
-    container = Container(settings=make_settings(tmp_path))
+@pytest.fixture(params=ENGINES)
+async def platform(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Platform]:
+    """The real adapters on DuckDB, then on PostgreSQL; the gateways are held fakes."""
+    engine = (
+        {} if request.param == "duckdb" else {"database_url": request.getfixturevalue("pg_url")}
+    )
+    container = Container(settings=make_settings(tmp_path, **engine))
     ai, video = HeldAIGateway(), HeldVideoGateway()
     container.gateway.override(providers.Object(ai))
     container.video_gateway.override(providers.Object(video))
@@ -117,6 +123,7 @@ async def platform(tmp_path: Path) -> AsyncIterator[Platform]:
         await platform.add_user("root", Role.ADMIN)
         yield platform
     finally:
+        await resources.close_pool(container.database())
         container.shutdown_resources()
 
 
@@ -162,14 +169,14 @@ async def test_a_refused_row_in_a_shared_batch_fails_only_its_caller(
     platform: Platform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     batches: list[int] = []
-    write = recorder_module._write
+    recorder = platform.container.recorder()  # the engine's own
+    write = recorder._write_batch
 
-    def counting(cursor: Any, batch: Any) -> Any:
+    async def counting(batch: list[Generation]) -> list[Generation]:
         batches.append(len(batch))
-        return write(cursor, batch)
+        return await write(batch)
 
-    monkeypatch.setattr(recorder_module, "_write", counting)
-    recorder = recorder_module.DuckDBGroupRecorder(platform.database, KeyedLocks())
+    monkeypatch.setattr(recorder, "_write_batch", counting)
     await platform.add_user("alive")
     generations = [_generation(f"g{i}", "alive" if i % 2 else "gone") for i in range(6)]
     outcomes = await asyncio.gather(

@@ -9,12 +9,12 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import duckdb
 import httpx
 import pytest
 from PIL import Image
 
 from tests.integration.conftest import ApiServer, api_env, sign_up
+from tests.integration.engines import api_engine, query_stored  # noqa: F401 (fixture)
 from tests.servers import SIMULATOR_KEY, Simulator, free_port
 
 TEXT, IMAGE = "openai/gpt-4o-mini", "google/gemini-2.5-flash-image"
@@ -81,9 +81,10 @@ async def generate(
 
 
 async def test_a_killed_api_keeps_every_acknowledged_generation_whole(
-    start_api: Callable[..., ApiServer], simulator: Simulator
+    start_api: Callable[..., ApiServer], simulator: Simulator, api_engine: dict[str, str]
 ) -> None:
-    api = start_api(OPENROUTER_BASE_URL=simulator.base_url, OPENROUTER_API_KEY=SIMULATOR_KEY)
+    upstream = {"OPENROUTER_BASE_URL": simulator.base_url, "OPENROUTER_API_KEY": SIMULATOR_KEY}
+    api = start_api(**upstream, **api_engine)
     acknowledged: list[str] = []
     enough = asyncio.Event()
     async with httpx.AsyncClient(timeout=10) as http:
@@ -98,9 +99,9 @@ async def test_a_killed_api_keeps_every_acknowledged_generation_whole(
         api.kill()  # kill -9 in the middle of the load
         await loops
     assert len(acknowledged) >= 6, "the load should have produced generations before the kill"
-    with duckdb.connect(str(api.database_path), read_only=True) as db:  # the WAL is replayed
-        stored = dict(db.execute("SELECT id, status FROM generations").fetchall())
-        media = db.execute("SELECT id, content_type FROM media").fetchall()
+    # the DuckDB file (its WAL replayed), or the PostgreSQL database
+    stored = dict(query_stored(api.env, api.database_path, "SELECT id, status FROM generations"))
+    media = query_stored(api.env, api.database_path, "SELECT id, content_type FROM media")
     assert {gid: stored.get(gid) for gid in acknowledged} == dict.fromkeys(
         acknowledged, "succeeded"
     )
@@ -108,5 +109,5 @@ async def test_a_killed_api_keeps_every_acknowledged_generation_whole(
     for media_id, _ in media:  # every stored row points at a whole, decodable picture
         with Image.open(files[media_id]) as picture:
             picture.load()
-    restarted = start_api(api.data_dir)
+    restarted = start_api(api.data_dir, **api_engine)
     assert httpx.get(f"{restarted.url}/readyz", timeout=10).json()["database"] == "ok"

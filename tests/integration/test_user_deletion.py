@@ -1,13 +1,14 @@
-"""Deleting a user while they keep refreshing: no live token, no orphan row (real API, real DB)."""
+"""Deleting a user while they keep refreshing: no live token, no orphan row (the real API,
+on DuckDB and on PostgreSQL)."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
 
-import duckdb
 import httpx
 
+from tests.integration.engines import api_engine, query_stored  # noqa: F401 (fixture)
 from tests.servers import Server, server_env
 
 PASSWORD = "correct horse battery staple"
@@ -39,9 +40,13 @@ async def refresh_until_refused(
     return answers
 
 
-async def test_a_user_refreshing_while_deleted_keeps_nothing(tmp_path: Path) -> None:
+async def test_a_user_refreshing_while_deleted_keeps_nothing(
+    tmp_path: Path, api_engine: dict[str, str]
+) -> None:
     env = server_env(
-        ALLUCANGET_ADMIN_EMAIL=ADMIN["email"], ALLUCANGET_ADMIN_PASSWORD=ADMIN["password"]
+        ALLUCANGET_ADMIN_EMAIL=ADMIN["email"],
+        ALLUCANGET_ADMIN_PASSWORD=ADMIN["password"],
+        **api_engine,
     )
     api = Server("api", tmp_path / "data", env).start()
     try:
@@ -81,10 +86,11 @@ async def test_a_user_refreshing_while_deleted_keeps_nothing(tmp_path: Path) -> 
         assert set(later) <= {401}, results  # no request sent after the deletion was answered
     finally:
         api.stop()
-    with duckdb.connect(str(tmp_path / "data" / "allucanget.duckdb"), read_only=True) as db:
-        for table, sql in ORPHANS.items():
-            assert db.execute(sql).fetchone() == (0,), table
-        assert db.execute(
-            "SELECT count(*) FROM refresh_tokens WHERE user_id = ?", [user_id]
-        ).fetchone() == (0,)
-        assert db.execute("SELECT count(*) FROM users WHERE id = ?", [user_id]).fetchone() == (0,)
+    path = tmp_path / "data" / "allucanget.duckdb"
+    for table, sql in ORPHANS.items():
+        assert query_stored(api_engine, path, sql) == [(0,)], table
+    for sql in (
+        "SELECT count(*) FROM refresh_tokens WHERE user_id = ?",
+        "SELECT count(*) FROM users WHERE id = ?",
+    ):
+        assert query_stored(api_engine, path, sql, [user_id]) == [(0,)], sql

@@ -1,15 +1,19 @@
-"""The VideoJobRepository contract, on the fake and on DuckDB: a job is its generation row too."""
+"""The VideoJobRepository contract, on the fake, DuckDB and PostgreSQL: a job is its
+generation row too."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from adapters.duckdb.database import open_database
 from adapters.duckdb.unit_of_work import DuckDBUnitOfWork
+from adapters.postgres.database import open_pg_database
+from adapters.postgres.unit_of_work import PgUnitOfWork
 from application.ports.system import UnitOfWork
 from domain.generations import GenerationKind, GenerationStatus
 from domain.media import MediaRef
@@ -19,12 +23,20 @@ from tests.fakes import FakeUnitOfWork
 from tests.integration.conftest import NOW, a_user, query
 
 TIMING = VideoTiming()
+U = TypeVar("U", DuckDBUnitOfWork, PgUnitOfWork)
 
 
-@pytest.fixture(params=["fake", "duckdb"])
+@pytest.fixture(params=["fake", "duckdb", "postgresql"])
 async def uow(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UnitOfWork]:
     if request.param == "fake":
         yield FakeUnitOfWork()
+        return
+    if request.param == "postgresql":
+        pg = open_pg_database(request.getfixturevalue("pg_url"), min_size=1, max_size=4)
+        try:
+            yield await with_owners(PgUnitOfWork(pg))
+        finally:
+            await pg.close()
         return
     database = open_database(tmp_path / "t.duckdb", 4)
     try:
@@ -33,7 +45,7 @@ async def uow(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[U
         database.close()
 
 
-async def with_owners(uow: DuckDBUnitOfWork) -> DuckDBUnitOfWork:
+async def with_owners(uow: U) -> U:
     """The users the jobs belong to: DuckDB refuses a job whose user does not exist."""
     async with uow:
         for user in ("u1", "u2"):
