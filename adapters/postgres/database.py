@@ -104,7 +104,7 @@ class PgDatabase:
         *,
         min_size: int = 2,
         max_size: int = 20,
-        timeout_s: float = 10.0,
+        timeout_s: float = 30.0,
     ) -> None:
         self.pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
             url,
