@@ -219,6 +219,9 @@ class FakeVideoJobRepository(VideoJobRepository):
         held = self.leases.get(job_id)
         return held is None or held.until <= now or held.owner == lease.owner
 
+    async def release(self, owner: str) -> None:
+        self.leases = {k: v for k, v in self.leases.items() if v.owner != owner}
+
     async def renew(self, job_ids: Sequence[str], lease: Lease) -> None:
         self.renewals += 1
         for job_id in job_ids:

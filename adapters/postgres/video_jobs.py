@@ -43,3 +43,9 @@ class PgVideoJobRepository(SqlVideoJobRepository):
 
     async def renew(self, job_ids: Sequence[str], lease: Lease) -> None:
         await self._worker.execute(RENEW, [to_db(lease.until), list(job_ids), lease.owner])
+
+    async def release(self, owner: str) -> None:
+        await self._worker.execute(
+            "UPDATE video_jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
+            [owner],
+        )

@@ -162,3 +162,6 @@ class SqlVideoJobRepository(VideoJobRepository):
 
     async def renew(self, job_ids: Sequence[str], lease: Lease) -> None:
         return None
+
+    async def release(self, owner: str) -> None:
+        return None

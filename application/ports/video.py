@@ -46,6 +46,11 @@ class VideoJobRepository(Protocol):
         """Extend the lease on those of `job_ids` that `lease.owner` still holds."""
         ...
 
+    async def release(self, owner: str) -> None:
+        """End every lease `owner` holds (a process that stops cleanly: its jobs are due to
+        the others at once, not when the leases lapse)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class VideoRequest:

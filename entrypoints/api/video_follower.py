@@ -41,6 +41,10 @@ class VideoFollower:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        try:  # the jobs this process held go to the others (or to its successor) at once
+            await asyncio.wait_for(self._advance().release_leases(), STOP_GRACE_S)
+        except Exception:
+            log.warning("video job leases not released; they lapse by themselves")
 
     async def _run(self) -> None:
         while not self._stopping.is_set():

@@ -147,3 +147,16 @@ async def until_a_session_waits_for_a_lock(url: str) -> None:
                 return
             await asyncio.sleep(0.01)
     raise AssertionError("no session ever waited for the row lock")
+
+
+async def test_a_released_lease_frees_the_job_at_once(uow: UnitOfWork) -> None:
+    await stored(uow, a_job("j1"))
+    assert await claim(uow, "a") == ["j1"]
+    async with uow:
+        await uow.video_jobs.release("b")  # someone else's: nothing changes
+        await uow.commit()
+    assert await claim(uow, "b", at=timedelta(seconds=1)) == ([] if shares(uow) else ["j1"])
+    async with uow:
+        await uow.video_jobs.release("a")  # a stops cleanly
+        await uow.commit()
+    assert await claim(uow, "b", at=timedelta(seconds=2)) == ["j1"]
