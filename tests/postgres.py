@@ -30,6 +30,7 @@ from adapters.postgres.migrate import migrate
 
 TEMPLATE = "allucanget_template"
 _numbers = itertools.count(1)
+OWNER = "owner.pid"
 SETTINGS = "-c max_connections=300 -c listen_addresses=127.0.0.1 -c shared_buffers=64MB"
 THROWAWAY = " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
@@ -102,9 +103,12 @@ def start_cluster(*, durable: bool = False) -> PgServer:
     """A new cluster; `durable` keeps PostgreSQL's defaults (every commit flushed to disk),
     for measurements, instead of the tests' throwaway settings."""
     binaries = bin_dir()
-    root = Path(tempfile.mkdtemp(prefix="allucanget-pg-"))
-    if os.geteuid() == 0:
+    stop_orphans()
+    as_root = os.geteuid() == 0  # then the `postgres` user must reach it: not under $TMPDIR
+    root = Path(tempfile.mkdtemp(prefix="allucanget-pg-", dir="/tmp" if as_root else None))
+    if as_root:
         shutil.chown(root, "postgres", "postgres")
+    (root / OWNER).write_text(str(os.getpid()))  # whose cluster: see stop_orphans
     data = root / "data"
     _run(
         [
@@ -139,6 +143,19 @@ def start_cluster(*, durable: bool = False) -> PgServer:
             stop_cluster(PgServer(root, port))
             pytest.fail(f"PostgreSQL did not start: {started.stderr}\n{log}", pytrace=False)
     raise AssertionError("unreachable")
+
+
+def stop_orphans() -> None:
+    """Stop and remove the clusters of earlier test sessions that were killed before their
+    teardown (kill -9, a timeout): those whose owning process is gone. A running session's
+    cluster is left alone."""
+    for owner in Path("/tmp").glob(f"allucanget-pg-*/{OWNER}"):
+        try:
+            os.kill(int(owner.read_text()), 0)
+        except ProcessLookupError:
+            stop_cluster(PgServer(owner.parent, 0))
+        except (OSError, ValueError):
+            continue  # alive under another user, or unreadable: not ours to judge
 
 
 def stop_cluster(server: PgServer) -> None:

@@ -33,7 +33,9 @@ def migrate(connection: psycopg.Connection[tuple[object, ...]]) -> list[int]:
     connection must be in autocommit mode (transactions are explicit here)."""
     connection.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
     try:
-        connection.execute(LEDGER)
+        ledger = connection.execute("SELECT to_regclass('schema_migrations')").fetchone()
+        if ledger is None or ledger[0] is None:  # a migrated read-only database opens too
+            connection.execute(LEDGER)
         done = {row[0] for row in connection.execute("SELECT version FROM schema_migrations")}
         applied = []
         for version, name, sql in available():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from typing import Any
 
 import jwt
@@ -15,8 +14,14 @@ from tests.api.conftest import SECRET, Account
 from tests.api.test_auth_api import assert_problem
 
 
+def api_now(account: Account) -> int:
+    """The API's (fake) clock, which stands still from when the fixtures began."""
+    container = account.client.app.state.container  # type: ignore[attr-defined]
+    return int(container.clock().now().timestamp())
+
+
 def claims_for(account: Account, **changes: Any) -> dict[str, Any]:
-    now = int(time.time()) - 2  # the server's fake clock was read a moment ago
+    now = api_now(account)
     base = {
         "iss": "allucanget",
         "aud": "allucanget:api",
@@ -57,8 +62,8 @@ ATTACKS: dict[str, Any] = {
     "missing jti": lambda a: forge(a, jti=None),
     "missing aud": lambda a: forge(a, aud=None),
     "missing iss": lambda a: forge(a, iss=None),
-    "iat in the future": lambda a: forge(a, iat=int(time.time()) + 3600),
-    "nbf in the future": lambda a: forge(a, nbf=int(time.time()) + 3600),
+    "iat in the future": lambda a: forge(a, iat=api_now(a) + 3600),
+    "nbf in the future": lambda a: forge(a, nbf=api_now(a) + 3600),
     "unknown subject": lambda a: forge(a, sub="no-such-user"),
     "tampered signature": lambda a: forge(a)[:-4] + "AAAA",
 }
@@ -72,7 +77,8 @@ def test_forged_tokens_are_refused(client: TestClient, ada: Account, attack: str
 
 
 def test_an_expired_token_is_token_expired(client: TestClient, ada: Account) -> None:
-    token = forge(ada, iat=int(time.time()) - 1000, exp=int(time.time()) - 1)
+    now = api_now(ada)
+    token = forge(ada, iat=now - 1000, exp=now - 1)
     response = client.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
     assert_problem(response, 401, "token_expired")
 

@@ -111,3 +111,19 @@ def test_migrations_run_once_even_when_two_processes_start_together(
             assert [row[0] for row in rows] == every
     finally:
         pg_server.drop_database(name)
+
+
+async def test_a_database_that_cannot_be_written_is_unavailable_storage(
+    pg_url: str, pg_server: PgServer
+) -> None:
+    name = pg_url.rsplit("/", 1)[1]
+    with pg_server.admin() as admin:  # as a standby, or a database made read-only
+        admin.execute(f"ALTER DATABASE {name} SET default_transaction_read_only = on".encode())
+    database = open_pg_database(pg_url, min_size=1, max_size=2)
+    try:
+        with pytest.raises(StorageUnavailableError):
+            async with PgUnitOfWork(database) as uow:
+                await uow.users.add(a_user("u1", "ada@example.com"))
+        assert await database.read("SELECT count(*) FROM users") == [(0,)]  # reads still work
+    finally:
+        await database.close()
