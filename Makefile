@@ -38,7 +38,7 @@ unit: $(STAMP)
 test: $(STAMP) browser postgres lint
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) postgres
 	bash bench/setup.sh
 	$(BIN)/python -m bench.run
 

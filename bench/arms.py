@@ -1,5 +1,7 @@
 """The arms of a bench run, started once and shared by the scenarios: the simulator, our API
-(DuckDB), our API with in-memory recording, the bare FastAPI baseline and the LiteLLM proxy."""
+(DuckDB), our API with in-memory recording, the bare FastAPI baseline and the LiteLLM proxy;
+for the engine scenarios also our API on DuckDB, on PostgreSQL, and on PostgreSQL with two
+worker processes, none pinned to a core (`start_engines`)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,12 @@ import secrets
 import sys
 import tempfile
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from bench.pg_cluster import PgCluster, start_cluster
 from bench.procs import CorePlan, Proc, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +43,8 @@ class Platform:
     bare: Proc
     litellm: Proc | None
     litellm_skipped: str | None
+    engines: dict[str, Proc] = field(default_factory=dict)  # duck, pg1, pg2 (start_engines)
+    pg: PgCluster | None = None
 
     @property
     def upstream(self) -> str:
@@ -169,6 +174,32 @@ def start_platform(stack: ExitStack, with_litellm: bool = True) -> Platform:
         stack.callback(proc.stop)
         proc.start()
     return Platform(cores, work, simulator, ours, memory, bare, litellm, skipped)
+
+
+ENGINE_ARMS = {"duck": (None, 1), "pg1": ("bench_pg1", 1), "pg2": ("bench_pg2", 2)}
+
+
+def start_engines(stack: ExitStack, platform: Platform) -> None:
+    """Our API on DuckDB (one process), on PostgreSQL with one worker process and with two,
+    each on its own data directory and database of a durable throwaway cluster. Nothing is
+    pinned: the engines are compared on the whole machine, load generator included."""
+    cluster = start_cluster()
+    stack.callback(cluster.stop)
+    platform.pg = cluster
+    for name, (database, workers) in ENGINE_ARMS.items():
+        data_dir = platform.work / name
+        env = _api_env(data_dir, platform.upstream)
+        env["PYTHONPATH"] = str(ROOT)
+        argv = [sys.executable, "-m", "entrypoints.cli", "api", "--host", "127.0.0.1"]
+        if database is not None:
+            env["ALLUCANGET_DATABASE_URL"] = cluster.create(database)
+            argv += ["--workers", str(workers)]
+        port = free_port()
+        argv += ["--api-port", str(port), "--data-dir", str(data_dir)]
+        proc = Proc(name, argv, port, "/healthz", platform.work, None, env)
+        stack.callback(proc.stop)
+        proc.start()
+        platform.engines[name] = proc
 
 
 def sign_in(base_url: str, email: str, password: str = PASSWORD, register: bool = True) -> str:

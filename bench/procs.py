@@ -103,16 +103,7 @@ class Proc:
 
     def cpu_ticks(self) -> int:
         """User + system clock ticks of the process and its children so far."""
-        if self.process is None:
-            return 0
-        total = 0
-        for pid in _tree(self.process.pid):
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])
-            except (OSError, IndexError, ValueError):
-                continue
-        return total
+        return tree_ticks(self.process.pid) if self.process is not None else 0
 
     def wait_idle(self, max_s: float = 3.0, busy_share: float = 0.1) -> float:
         """Wait until the server has worked off what it still holds (under 10 % of a core
@@ -131,6 +122,19 @@ class Proc:
         if self.process is None:
             return 0
         return sum(_rss_kib(pid) for pid in _tree(self.process.pid))
+
+
+def tree_ticks(root: int) -> int:
+    """User + system clock ticks (utime + stime in /proc/<pid>/stat) of a process and its
+    living descendants so far."""
+    total = 0
+    for pid in _tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def _tree(root: int) -> list[int]:

@@ -41,7 +41,8 @@ def markdown(figures: list[dict[str, Any]], header: dict[str, Any]) -> str:
         f"Measured {header['date']} on {header['machine']}; {header['cores']}; "
         f"{header['rounds']} rounds per scenario after a warm-up, arms interleaved; median of "
         f"the rounds a figure could use (lowest - highest round); Rounds: used / run; Errors: "
-        f"error answers of the figure's arms in the rounds used. LiteLLM: {header['litellm']}.",
+        f"error answers of the figure's arms in the rounds used. LiteLLM: {header['litellm']}."
+        + (f" In flight: {header['inflight']}." if "inflight" in header else ""),
         "",
         "| # | Figure | Median | Spread | Rounds | Errors | Target | Met |",
         "|---|---|---|---|---|---|---|---|",

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.arms import ROOT, litellm_binary, start_platform
+from bench.arms import ROOT, litellm_binary, start_engines, start_platform
 from bench.common import Bench, Settings
 from bench.figures import Runs
 from bench.report import markdown, summarise, write
@@ -87,12 +87,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--seconds", type=float, default=2.0, help="per arm per round")
     parser.add_argument("--inflight-seconds", type=float, default=30.0)
+    parser.add_argument("--inflight-rps", type=float, default=300.0, help="offered, open loop")
     parser.add_argument("--only", nargs="*", choices=list(SCENARIOS), default=list(SCENARIOS))
     parser.add_argument("--no-litellm", action="store_true")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     began = time.monotonic()
-    settings = Settings(seconds=args.seconds, inflight_seconds=args.inflight_seconds)
+    settings = Settings(
+        seconds=args.seconds, inflight_seconds=args.inflight_seconds, inflight_rps=args.inflight_rps
+    )
     results: dict[str, Runs] = {}
     context: dict[str, float] = {}
     with ExitStack() as stack:
@@ -101,6 +104,9 @@ def main() -> int:
             f"platform up in {time.monotonic() - began:.0f} s; {platform.cores.describe()}",
             flush=True,
         )
+        if any(name.startswith("engines") for name in args.only):
+            start_engines(stack, platform)  # DuckDB and PostgreSQL arms, on every core
+            print(f"engine arms up (PostgreSQL {platform.pg and platform.pg.version})", flush=True)
         if platform.litellm_skipped:
             print(f"LiteLLM arm skipped: {platform.litellm_skipped}", flush=True)
         if platform.cores.load:
@@ -124,6 +130,7 @@ def main() -> int:
         "cores": platform.cores.describe(),
         "rounds": args.rounds,
         "seconds_per_arm": args.seconds,
+        "inflight": f"{args.inflight_rps:g} requests/s offered for {args.inflight_seconds:g} s",
         "litellm": litellm_version(),
         "context": context,
         "wall_seconds": round(time.monotonic() - began),

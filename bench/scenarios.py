@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from bench.arms import SIM_KEY
 from bench.common import CHAT, JSON, OURS, Bench, _present, rotated
+from bench.engines import round_engines, round_engines_inflight
 from bench.hot_paths import round_latency, round_protected, round_throughput
 from bench.openloop import build_request, run_open_loop
 from bench.procs import PeakRss
@@ -149,4 +150,6 @@ SCENARIOS: dict[str, Callable[..., dict[str, float]]] = {
     "login_storm": round_login_storm,
     "inflight": round_inflight,
     "v1": round_v1,
+    "engines": round_engines,
+    "engines_inflight": round_engines_inflight,
 }

@@ -4,6 +4,7 @@ storm, streaming, memory."""
 
 from __future__ import annotations
 
+from bench.engine_figures import ENGINE_FIGURES
 from bench.figures import Compute, Figure, Round, Value
 
 
@@ -289,4 +290,5 @@ FIGURES = [
         "v1",
         _ratio("v1_stream_ours_rps", "v1_stream_litellm_rps"),
     ),
+    *ENGINE_FIGURES,
 ]

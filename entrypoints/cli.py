@@ -1,4 +1,5 @@
-"""The `allucanget` command: serve | api | web | create-admin | simulator."""
+"""The `allucanget` command: serve | api | web | create-admin | users | migrate-data | demo |
+simulator."""
 
 from __future__ import annotations
 
@@ -84,6 +85,12 @@ def cmd_users(args: argparse.Namespace) -> int:
     return asyncio.run(set_role(settings, args.email, args.role))
 
 
+def cmd_migrate_data(args: argparse.Namespace) -> int:
+    from entrypoints.migrate_data import migrate_data
+
+    return migrate_data(_settings(args), args.to)
+
+
 def cmd_simulator(args: argparse.Namespace) -> int:
     from simulator.cli import main as simulator_main
 
@@ -96,6 +103,10 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "web": ("run the web UI alone", cmd_web),
     "create-admin": ("create the first admin (or promote an account)", cmd_create_admin),
     "users": ("list users, or set a role (recovery; the API must be stopped)", cmd_users),
+    "migrate-data": (
+        "copy this DuckDB deployment into an empty PostgreSQL database (the API stopped)",
+        cmd_migrate_data,
+    ),
     "demo": ("run the platform offline against the OpenRouter simulator", cmd_demo),
     "simulator": ("run the OpenRouter simulator on loopback", cmd_simulator),
 }
@@ -117,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--query", help="email substring (list)")
             command.add_argument("--email", help="whose role to set (set-role)")
             command.add_argument("--role", choices=["user", "admin"])
+        if name == "migrate-data":
+            command.add_argument(
+                "--to",
+                required=True,
+                metavar="postgresql://...",
+                help="the empty PostgreSQL database (a password may come from PGPASSWORD or "
+                "~/.pgpass instead of the URL)",
+            )
         if name == "demo":
             command.add_argument("--simulator-port", type=int, default=8100)
         if name in ("api", "serve"):

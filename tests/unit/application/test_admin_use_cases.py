@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from application.errors import InvalidCredentialsError, NotFoundError
@@ -73,3 +75,24 @@ async def test_a_login_lock_and_a_token_reuse_are_audited(world: World) -> None:
     actions = [e.action for e in world.uow.audit.rows]
     assert actions == [AuditAction.TOKEN_REUSE, AuditAction.LOGIN_LOCK]
     assert world.uow.audit.rows[-1].detail == "account"
+
+
+async def test_two_processes_bootstrapping_the_same_admin_at_once_both_start(
+    world: World,
+) -> None:
+    """Several API workers start together, each finds no admin and creates it: the one that
+    loses the race finds the account made by the other instead of failing its start-up."""
+    both_read = asyncio.Barrier(2)
+    hash_password = world.hasher.hash
+
+    async def hash_once_both_have_read(password: str) -> str:
+        await both_read.wait()  # each bootstrap has looked the email up, and found nothing
+        return await hash_password(password)
+
+    world.hasher.hash = hash_once_both_have_read  # type: ignore[method-assign]
+    outcomes = await asyncio.gather(
+        world.bootstrap_admin().execute(email="root@example.com", password=PASSWORD),
+        world.bootstrap_admin().execute(email="Root@example.com", password=PASSWORD),
+    )
+    assert sorted(outcomes) == ["already_admin", "created"]
+    assert [u.role for u in world.uow.users.rows.values()] == [Role.ADMIN]
