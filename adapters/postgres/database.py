@@ -129,14 +129,18 @@ class PgDatabase:
         self.key_cache: KeyCache = NoKeyCache()
         self.budget_cache: BudgetCache = NoBudgetCache()
         self._opened = False
+        self._opening = asyncio.Lock()
 
     async def open(self) -> None:
-        if not self._opened:
-            try:
-                await self.pool.open(wait=True, timeout=self.pool.timeout)
-            except Exception as exc:
-                raise translate(exc) from exc
-            self._opened = True
+        if self._opened:
+            return
+        async with self._opening:  # many first users at once open the pool once
+            if not self._opened:
+                try:
+                    await self.pool.open(wait=True, timeout=self.pool.timeout)
+                except Exception as exc:
+                    raise translate(exc) from exc
+                self._opened = True
 
     async def acquire(self) -> Connection:
         await self.open()

@@ -3,6 +3,7 @@ application's terms, a failed statement never committed, migrations once each.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -127,3 +128,9 @@ async def test_a_database_that_cannot_be_written_is_unavailable_storage(
         assert await database.read("SELECT count(*) FROM users") == [(0,)]  # reads still work
     finally:
         await database.close()
+
+
+async def test_many_first_users_at_once_open_the_pool_once(pg: PgDatabase) -> None:
+    # no lifespan opened it: 40 reads arrive at a closed pool together
+    answers = await asyncio.gather(*(pg.read("SELECT 1") for _ in range(40)))
+    assert answers == [[(1,)]] * 40
